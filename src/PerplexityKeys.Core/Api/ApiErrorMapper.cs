@@ -1,0 +1,95 @@
+using System;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using PerplexityKeys.Core.Model;
+
+namespace PerplexityKeys.Core.Api;
+
+/// <summary>The one place where an API answer that is not 2xx becomes a typed exception.</summary>
+internal static class ApiErrorMapper
+{
+    private const string PortalHint = "Check the key in the Perplexity portal (API settings).";
+    private static readonly Regex KeyLike = new("pplx-[A-Za-z0-9]{6,}", RegexOptions.CultureInvariant);
+
+    /// <summary>The exception for an answer with a non-2xx status.</summary>
+    public static PplxException ToException(ApiResponse response, string operation, string fingerprint)
+    {
+        int status = response.StatusCode;
+        (string? type, string? apiMessage) = ReadEnvelope(response);
+        string detail = apiMessage is null ? string.Empty : $" The API said: {apiMessage}";
+        string head = $"{operation} answered {status}{(type is null ? string.Empty : " (" + type + ")")} for key {fingerprint}.";
+
+        PplxException error = status switch
+        {
+            401 => new PplxUnauthorizedException(
+                $"{head} The key is unknown or revoked, or its account is blocked (quota exhausted, billing failure, policy violation, suspension); the status alone cannot tell which. {PortalHint}{detail}",
+                status, type),
+            403 => new PplxForbiddenException(
+                $"{head} The key authenticated but is not allowed to do this (quota, billing, policy or suspension). {PortalHint}{detail}",
+                status, type),
+            404 => new PplxNotFoundException($"{head} What the request named was not found.{detail}", status, type),
+            429 => new PplxRateLimitedException(
+                $"{head} The organisation's rate limit is spent (limits are shared by all its keys){RetryAfterText(response.RetryAfter)}.{detail}",
+                status, type, response.RetryAfter),
+            >= 500 => new PplxServerException($"{head} The API failed; try again later.{detail}", status, type, response.RetryAfter),
+            >= 300 and < 400 => new PplxProtocolException(
+                $"{operation} answered with a redirect{(response.Location is null ? string.Empty : " to " + response.Location.GetLeftPart(UriPartial.Authority))}; redirects are not followed, so the key is never sent elsewhere. Check the base URI.",
+                status),
+            _ => new PplxBadRequestException($"{head} The request was refused.{detail}", status, type),
+        };
+        return error.WithFingerprintCore(fingerprint);
+    }
+
+    /// <summary>Removes anything key-shaped from text that came from elsewhere.</summary>
+    public static string Redact(string text) => KeyLike.Replace(text, m => ApiKey.MakeFingerprint(m.Value));
+
+    /// <summary>Reads error.type and error.message from a JSON envelope; for HTML, says so.</summary>
+    public static (string? Type, string? Message) ReadEnvelope(ApiResponse response)
+    {
+        string body = response.Body;
+        if (LooksLikeJson(body))
+        {
+            try
+            {
+                using JsonDocument doc = JsonDocument.Parse(body);
+                if (doc.RootElement.ValueKind == JsonValueKind.Object
+                    && doc.RootElement.TryGetProperty("error", out JsonElement error)
+                    && error.ValueKind == JsonValueKind.Object)
+                {
+                    string? type = error.TryGetProperty("type", out JsonElement t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+                    string? message = error.TryGetProperty("message", out JsonElement m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+                    return (type is null ? null : Clip(Redact(type), 60), message is null ? null : Clip(Redact(message), 300));
+                }
+            }
+            catch (JsonException)
+            {
+                // Not an envelope after all; classify by status alone.
+            }
+        }
+        else if (body.IndexOf("<html", StringComparison.OrdinalIgnoreCase) >= 0 || body.IndexOf("<title", StringComparison.OrdinalIgnoreCase) >= 0)
+        {
+            return (null, "(an HTML page from a gateway, not the API's JSON)");
+        }
+
+        return (null, null);
+    }
+
+    public static bool LooksLikeJson(string body)
+    {
+        foreach (char c in body)
+        {
+            if (!char.IsWhiteSpace(c))
+            {
+                return c == '{' || c == '[';
+            }
+        }
+
+        return false;
+    }
+
+    public static string RetryAfterText(TimeSpan? retryAfter) =>
+        retryAfter is { } r ? string.Format(CultureInfo.InvariantCulture, "; the API asks to retry after {0:0.#} s", r.TotalSeconds) : string.Empty;
+
+    private static string Clip(string text, int max) => text.Length <= max ? text : text.Substring(0, max) + "…";
+}

@@ -1,0 +1,41 @@
+using System;
+using System.Net.Http;
+
+namespace PerplexityKeys.Core.Api;
+
+/// <summary>Settings of one <see cref="PplxClient"/>.</summary>
+public sealed class PplxClientOptions
+{
+    /// <summary>The API's base URI; checked by <see cref="BaseUriPolicy"/>.</summary>
+    public Uri BaseUri { get; init; } = BaseUriPolicy.Default;
+
+    /// <summary>The clock for timeouts, backoff and latency.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>How long one HTTP attempt (request and whole answer) may take.</summary>
+    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long one call may take, retries and waits included.</summary>
+    public TimeSpan TotalTimeout { get; init; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>Retries after the first attempt.</summary>
+    public int MaxRetries { get; init; } = 4;
+
+    /// <summary>The first backoff delay; later ones grow exponentially, with jitter.</summary>
+    public TimeSpan BaseDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest backoff delay.</summary>
+    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A 429 whose Retry-After is longer than this is not retried: the caller learns of it at once.</summary>
+    public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Answers larger than this are refused unread.</summary>
+    public int MaxResponseBytes { get; init; } = 256 * 1024;
+
+    /// <summary>The User-Agent header, e.g. <c>PerplexityKeys/0.1.0 PowerShell/7.6.9</c>.</summary>
+    public string UserAgent { get; init; } = "PerplexityKeys";
+
+    /// <summary>A handler to send through (tests); by default one that never follows redirects.</summary>
+    public HttpMessageHandler? Handler { get; init; }
+}

@@ -1,0 +1,26 @@
+namespace PerplexityKeys.Core.Model;
+
+/// <summary>What a probe learned about a key.</summary>
+public enum TokenStatus
+{
+    /// <summary>The API accepted the key.</summary>
+    Valid,
+
+    /// <summary>401: the key is unknown or revoked (or its account is blocked: the status cannot tell).</summary>
+    Invalid,
+
+    /// <summary>403: the key authenticated but is not allowed (quota, billing, policy, suspension).</summary>
+    Forbidden,
+
+    /// <summary>429: the organisation's rate limit is spent; try again after RetryAfter.</summary>
+    RateLimited,
+
+    /// <summary>The key authenticated but the probe's model is not available to it.</summary>
+    ModelUnavailable,
+
+    /// <summary>No answer: connection refused or reset, DNS, or timeout.</summary>
+    Unreachable,
+
+    /// <summary>An answer that says nothing certain about the key (5xx, an unexpected status).</summary>
+    Unknown,
+}

@@ -1,0 +1,176 @@
+using System;
+
+namespace PerplexityKeys.Core;
+
+// The core's typed exceptions. Each keeps its inner exception and carries facts (status,
+// retry-after, fingerprint), never a key. The cmdlet layer maps each type to one ErrorId.
+
+/// <summary>Base of every error the core raises on purpose.</summary>
+public class PplxException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public PplxException(string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>The fingerprint of the key the failed call used, when one was involved.</summary>
+    public string? Fingerprint { get; private set; }
+
+    internal PplxException WithFingerprintCore(string fingerprint)
+    {
+        Fingerprint = fingerprint;
+        return this;
+    }
+}
+
+/// <summary>Key text that cannot be a key (empty, white space, control characters).</summary>
+public sealed class PplxKeyFormatException : PplxException
+{
+    /// <summary>Creates the exception.</summary>
+    public PplxKeyFormatException(string message)
+        : base(message)
+    {
+    }
+}
+
+/// <summary>A setting the module cannot use: a base URI that is malformed, not https, and so on.</summary>
+public sealed class PplxConfigurationException : PplxException
+{
+    /// <summary>Creates the exception.</summary>
+    public PplxConfigurationException(string message, string setting, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        Setting = setting;
+    }
+
+    /// <summary>The setting at fault (e.g. <c>BaseUri</c>).</summary>
+    public string Setting { get; }
+}
+
+/// <summary>The API answered with a status other than 2xx.</summary>
+public class PplxApiException : PplxException
+{
+    /// <summary>Creates the exception.</summary>
+    public PplxApiException(string message, int statusCode, string? errorType, TimeSpan? retryAfter, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        StatusCode = statusCode;
+        ErrorType = errorType;
+        RetryAfter = retryAfter;
+    }
+
+    /// <summary>The HTTP status code.</summary>
+    public int StatusCode { get; }
+
+    /// <summary>The <c>error.type</c> of the JSON envelope, when the body was JSON.</summary>
+    public string? ErrorType { get; }
+
+    /// <summary>The server's Retry-After, when it sent one.</summary>
+    public TimeSpan? RetryAfter { get; }
+}
+
+/// <summary>401: the key was refused.</summary>
+public sealed class PplxUnauthorizedException : PplxApiException
+{
+    /// <summary>Creates the exception.</summary>
+    public PplxUnauthorizedException(string message, int statusCode, string? errorType)
+        : base(message, statusCode, errorType, null)
+    {
+    }
+}
+
+/// <summary>403: the key authenticated but may not do this.</summary>
+public sealed class PplxForbiddenException : PplxApiException
+{
+    /// <summary>Creates the exception.</summary>
+    public PplxForbiddenException(string message, int statusCode, string? errorType)
+        : base(message, statusCode, errorType, null)
+    {
+    }
+}
+
+/// <summary>429: the organisation's rate limit is spent (and retrying did not help).</summary>
+public sealed class PplxRateLimitedException : PplxApiException
+{
+    /// <summary>Creates the exception.</summary>
+    public PplxRateLimitedException(string message, int statusCode, string? errorType, TimeSpan? retryAfter)
+        : base(message, statusCode, errorType, retryAfter)
+    {
+    }
+}
+
+/// <summary>404: what the request named does not exist (for a revocation: an unknown or already revoked key).</summary>
+public sealed class PplxNotFoundException : PplxApiException
+{
+    /// <summary>Creates the exception.</summary>
+    public PplxNotFoundException(string message, int statusCode, string? errorType)
+        : base(message, statusCode, errorType, null)
+    {
+    }
+}
+
+/// <summary>Another 4xx: the API refused the request as malformed.</summary>
+public sealed class PplxBadRequestException : PplxApiException
+{
+    /// <summary>Creates the exception.</summary>
+    public PplxBadRequestException(string message, int statusCode, string? errorType)
+        : base(message, statusCode, errorType, null)
+    {
+    }
+}
+
+/// <summary>5xx: the API failed (and retrying did not help).</summary>
+public sealed class PplxServerException : PplxApiException
+{
+    /// <summary>Creates the exception.</summary>
+    public PplxServerException(string message, int statusCode, string? errorType, TimeSpan? retryAfter)
+        : base(message, statusCode, errorType, retryAfter)
+    {
+    }
+}
+
+/// <summary>No usable answer: connection refused or reset, timeout.</summary>
+public sealed class PplxConnectionException : PplxException
+{
+    /// <summary>Creates the exception.</summary>
+    public PplxConnectionException(string message, bool isTimeout, Exception? innerException)
+        : base(message, innerException)
+    {
+        IsTimeout = isTimeout;
+    }
+
+    /// <summary>True when a timeout, not a network error, ended the call.</summary>
+    public bool IsTimeout { get; }
+}
+
+/// <summary>An answer the client cannot use: not JSON, missing fields, too large, a redirect.</summary>
+public sealed class PplxProtocolException : PplxException
+{
+    /// <summary>Creates the exception.</summary>
+    public PplxProtocolException(string message, int? statusCode, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        StatusCode = statusCode;
+    }
+
+    /// <summary>The HTTP status of the unusable answer, when one came.</summary>
+    public int? StatusCode { get; }
+}
+
+/// <summary>
+/// A mint whose outcome is unknown: the request may have reached the server and created a key
+/// whose answer was lost. The key can be found in the Perplexity portal by <see cref="TokenName"/>.
+/// </summary>
+public sealed class PplxMintOutcomeUnknownException : PplxException
+{
+    /// <summary>Creates the exception.</summary>
+    public PplxMintOutcomeUnknownException(string message, string tokenName, Exception? innerException)
+        : base(message, innerException)
+    {
+        TokenName = tokenName;
+    }
+
+    /// <summary>The token name the key may have been minted under.</summary>
+    public string TokenName { get; }
+}

@@ -1,0 +1,337 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace PerplexityKeys.Emulator;
+
+/// <summary>The emulated Perplexity API: faults and latency first, then auth, rate limit, route.</summary>
+internal sealed class ApiEndpoints(EmulatorState state)
+{
+    internal const string HtmlUnauthorizedPage =
+        "<html>\r\n<head><title>401 Authorization Required</title></head>\r\n<body>\r\n<center><h1>401 Authorization Required</h1></center>\r\n<hr><center>openresty</center>\r\n</body>\r\n</html>\r\n";
+
+    public async Task HandleAsync(HttpContext ctx)
+    {
+        string path = ctx.Request.Path.Value ?? "/";
+        Fault? fault = state.TakeFault(path);
+        string? fingerprint = null;
+        try
+        {
+            CancellationToken aborted = ctx.RequestAborted;
+            if (state.Config.LatencyMs > 0)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(state.Config.LatencyMs), state.Time, aborted);
+            }
+
+            switch (fault?.Kind)
+            {
+                case FaultKind.Delay:
+                    await Task.Delay(TimeSpan.FromMilliseconds(fault.DelayMs), state.Time, aborted);
+                    break;
+                case FaultKind.Reset:
+                    ctx.Abort();
+                    return;
+                case FaultKind.Status:
+                    await WriteFaultAsync(ctx, fault);
+                    return;
+            }
+
+            if (fault?.Kind is FaultKind.Truncate or FaultKind.LoseResponse)
+            {
+                Stream original = ctx.Response.Body;
+                using var capture = new MemoryStream();
+                ctx.Response.Body = capture;
+                fingerprint = await HandleCoreAsync(ctx, path);
+                ctx.Response.Body = original;
+                if (fault.Kind == FaultKind.LoseResponse)
+                {
+                    ctx.Abort();
+                    return;
+                }
+
+                byte[] all = capture.ToArray();
+                ctx.Response.ContentLength = null;
+                await original.WriteAsync(all.AsMemory(0, all.Length / 2), aborted);
+                return;
+            }
+
+            fingerprint = await HandleCoreAsync(ctx, path);
+        }
+        catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away while we waited.
+        }
+        finally
+        {
+            state.Log(new RequestLogEntry(state.Time.GetUtcNow(), ctx.Request.Method, path, fingerprint, ctx.Response.StatusCode, fault?.Kind.ToString()));
+        }
+    }
+
+    internal static Task WriteErrorAsync(HttpContext ctx, int status, string type, string message)
+    {
+        ctx.Response.StatusCode = status;
+        return ctx.Response.WriteAsJsonAsync(new ErrorEnvelope(new ErrorBody(message, type, status)));
+    }
+
+    private static string DefaultType(int status) => status switch
+    {
+        400 => "invalid_request",
+        401 or 403 => "forbidden",
+        404 => "not_found",
+        413 => "payload_too_large",
+        429 => "request_rate_limit_exceeded",
+        502 => "bad_gateway",
+        503 => "service_unavailable",
+        504 => "gateway_timeout",
+        _ => "internal_error",
+    };
+
+    private static async Task WriteFaultAsync(HttpContext ctx, Fault fault)
+    {
+        if (fault.RetryAfterSeconds is { } retry)
+        {
+            ctx.Response.Headers.RetryAfter = retry.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (fault.Html)
+        {
+            ctx.Response.StatusCode = fault.Status;
+            ctx.Response.ContentType = "text/html";
+            await ctx.Response.WriteAsync(HtmlUnauthorizedPage.Replace("401 Authorization Required", $"{fault.Status} {ReasonPhrase(fault.Status)}", StringComparison.Ordinal));
+            return;
+        }
+
+        if (fault.Body is not null)
+        {
+            ctx.Response.StatusCode = fault.Status;
+            ctx.Response.ContentType = fault.ContentType ?? "application/json";
+            await ctx.Response.WriteAsync(fault.Body);
+            return;
+        }
+
+        await WriteErrorAsync(ctx, fault.Status, DefaultType(fault.Status), $"Injected fault: {ReasonPhrase(fault.Status)}.");
+    }
+
+    private static string ReasonPhrase(int status) =>
+        status == 401 ? "Authorization Required" : Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
+
+    private static async Task<JsonDocument?> ReadJsonAsync(HttpContext ctx)
+    {
+        using var reader = new StreamReader(ctx.Request.Body, Encoding.UTF8);
+        string text = await reader.ReadToEndAsync(ctx.RequestAborted);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(text);
+        }
+        catch (JsonException)
+        {
+            throw new BadBodyException();
+        }
+
+        if (doc.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            doc.Dispose();
+            throw new BadBodyException();
+        }
+
+        return doc;
+    }
+
+    private async Task<string?> HandleCoreAsync(HttpContext ctx, string path)
+    {
+        string? bearer = ctx.Request.Headers.Authorization.ToString() is { } auth && auth.StartsWith("Bearer ", StringComparison.Ordinal)
+            ? auth["Bearer ".Length..].Trim()
+            : null;
+        EmulatorKey? caller = bearer is null ? null : state.Authenticate(bearer);
+        if (caller is null || caller.Revoked)
+        {
+            await WriteUnauthorizedAsync(ctx);
+            return caller?.Fingerprint;
+        }
+
+        RateDecision rate = state.Charge(caller);
+        if (rate.Limit > 0)
+        {
+            ctx.Response.Headers["X-RateLimit-Limit"] = rate.Limit.ToString(CultureInfo.InvariantCulture);
+            ctx.Response.Headers["X-RateLimit-Remaining"] = rate.Remaining.ToString(CultureInfo.InvariantCulture);
+            ctx.Response.Headers["X-RateLimit-Reset"] = rate.ResetEpochSeconds.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (!rate.Allowed)
+        {
+            ctx.Response.Headers.RetryAfter = rate.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            await WriteErrorAsync(ctx, 429, "request_rate_limit_exceeded", "Rate limit exceeded. Please retry after the time given in Retry-After.");
+            return caller.Fingerprint;
+        }
+
+        try
+        {
+            string method = ctx.Request.Method;
+            Task handled = (method, path) switch
+            {
+                ("POST", "/generate_auth_token") => MintAsync(ctx),
+                ("POST", "/revoke_auth_token") => RevokeAsync(ctx, caller),
+                ("POST", "/chat/completions") => CompleteAsync(ctx),
+                ("GET", "/async/chat/completions") => ctx.Response.WriteAsJsonAsync(new { requests = Array.Empty<object>() }),
+                ("POST", "/v1/agent") or ("POST", "/v1/responses") => AgentAsync(ctx),
+                _ => WriteErrorAsync(ctx, 404, "not_found", $"No route for {method} {path}."),
+            };
+            await handled;
+        }
+        catch (BadBodyException)
+        {
+            await WriteErrorAsync(ctx, 400, "invalid_request", "The request body is not a JSON object.");
+        }
+
+        return caller.Fingerprint;
+    }
+
+    private Task WriteUnauthorizedAsync(HttpContext ctx)
+    {
+        if (state.Config.HtmlUnauthorized)
+        {
+            ctx.Response.StatusCode = 401;
+            ctx.Response.ContentType = "text/html";
+            return ctx.Response.WriteAsync(HtmlUnauthorizedPage);
+        }
+
+        return WriteErrorAsync(ctx, 401, "forbidden", "Invalid or revoked API key. Check your API key in the API settings.");
+    }
+
+    private async Task MintAsync(HttpContext ctx)
+    {
+        using JsonDocument? body = await ReadJsonAsync(ctx);
+        string? name = null;
+        if (body is not null && body.RootElement.TryGetProperty("token_name", out JsonElement n))
+        {
+            if (n.ValueKind != JsonValueKind.String)
+            {
+                await WriteErrorAsync(ctx, 400, "invalid_parameter", "token_name must be a string.");
+                return;
+            }
+
+            name = n.GetString();
+        }
+
+        EmulatorKey? key = state.Mint(name);
+        if (key is null)
+        {
+            await WriteErrorAsync(ctx, 400, "invalid_request", "The API group has reached its maximum number of keys.");
+            return;
+        }
+
+        var answer = new Dictionary<string, object>
+        {
+            ["auth_token"] = key.Secret,
+            ["created_at_epoch_seconds"] = key.CreatedAt.ToUnixTimeSeconds(),
+        };
+        if (name is not null)
+        {
+            answer["token_name"] = name;
+        }
+
+        await ctx.Response.WriteAsJsonAsync(answer);
+    }
+
+    private async Task RevokeAsync(HttpContext ctx, EmulatorKey caller)
+    {
+        using JsonDocument? body = await ReadJsonAsync(ctx);
+        if (body is null || !body.RootElement.TryGetProperty("auth_token", out JsonElement t) || t.ValueKind != JsonValueKind.String)
+        {
+            await WriteErrorAsync(ctx, 400, "invalid_request", "auth_token is required.");
+            return;
+        }
+
+        EmulatorKey? target = state.Find(t.GetString()!);
+        UndocumentedAnswer? answer = target is null ? state.Config.RevokeUnknown
+            : target.Revoked ? state.Config.RevokeRevoked
+            : null;
+        if (answer is { } a)
+        {
+            await (a switch
+            {
+                UndocumentedAnswer.Ok => Task.CompletedTask,
+                UndocumentedAnswer.BadRequest => WriteErrorAsync(ctx, 400, "invalid_request", "The token cannot be revoked."),
+                _ => WriteErrorAsync(ctx, 404, "not_found", "Token not found."),
+            });
+            return;
+        }
+
+        if (ReferenceEquals(target, caller) && !state.Config.AllowSelfRevoke)
+        {
+            await WriteErrorAsync(ctx, 400, "invalid_request", "A key cannot revoke itself.");
+            return;
+        }
+
+        state.Revoke(target!);
+        ctx.Response.StatusCode = 200;
+    }
+
+    private async Task CompleteAsync(HttpContext ctx)
+    {
+        using JsonDocument? body = await ReadJsonAsync(ctx);
+        if (body is null || !body.RootElement.TryGetProperty("model", out JsonElement m) || m.ValueKind != JsonValueKind.String)
+        {
+            await WriteErrorAsync(ctx, 400, "invalid_request", "model is required.");
+            return;
+        }
+
+        string model = m.GetString()!;
+        if (!state.Config.Models.Contains(model, StringComparer.Ordinal))
+        {
+            await WriteErrorAsync(ctx, 400, "invalid_model", $"Invalid model '{model}'. Permitted models can be found in the documentation.");
+            return;
+        }
+
+        if (!body.RootElement.TryGetProperty("messages", out JsonElement msgs) || msgs.ValueKind != JsonValueKind.Array || msgs.GetArrayLength() == 0)
+        {
+            await WriteErrorAsync(ctx, 400, "invalid_request", "messages must be a non-empty array.");
+            return;
+        }
+
+        long now = state.Time.GetUtcNow().ToUnixTimeSeconds();
+        await ctx.Response.WriteAsJsonAsync(new
+        {
+            id = Guid.NewGuid().ToString(),
+            model,
+            created = now,
+            @object = "chat.completion",
+            usage = new { prompt_tokens = 1, completion_tokens = 1, total_tokens = 2 },
+            choices = new[] { new { index = 0, finish_reason = "length", message = new { role = "assistant", content = "OK" } } },
+        });
+    }
+
+    private async Task AgentAsync(HttpContext ctx)
+    {
+        using JsonDocument? body = await ReadJsonAsync(ctx);
+        if (body is null)
+        {
+            await WriteErrorAsync(ctx, 400, "invalid_request", "A JSON body is required.");
+            return;
+        }
+
+        string model = body.RootElement.TryGetProperty("model", out JsonElement m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : "sonar";
+        await ctx.Response.WriteAsJsonAsync(new
+        {
+            id = "resp_" + Guid.NewGuid().ToString("N"),
+            @object = "response",
+            created_at = state.Time.GetUtcNow().ToUnixTimeSeconds(),
+            status = "completed",
+            model,
+            output = new[] { new { type = "message", role = "assistant", content = new[] { new { type = "output_text", text = "OK" } } } },
+            usage = new { input_tokens = 1, output_tokens = 1, total_tokens = 2 },
+        });
+    }
+
+    private sealed record ErrorBody(string message, string type, int code);
+
+    private sealed record ErrorEnvelope(ErrorBody error);
+
+    private sealed class BadBodyException : Exception;
+}

@@ -1,0 +1,80 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace PerplexityKeys.Emulator;
+
+/// <summary>The control surface under <c>/_emulator</c>: no auth, no faults, no rate limit.</summary>
+internal static class ControlEndpoints
+{
+    public const string Prefix = "/_emulator";
+
+    public static void Map(WebApplication app, EmulatorState state)
+    {
+        RouteGroupBuilder control = app.MapGroup(Prefix);
+        control.MapGet("/health", () => Results.Ok(new { ok = true }));
+        control.MapGet("/keys", () => Results.Ok(state.Keys()));
+
+        // The web console: make a key without any other key (the first key of an API group).
+        control.MapPost("/keys", async (HttpContext ctx) =>
+        {
+            string? name = null;
+            if (ctx.Request.ContentLength is > 0)
+            {
+                JsonNode? body = await JsonNode.ParseAsync(ctx.Request.Body, cancellationToken: ctx.RequestAborted);
+                name = body?["name"]?.GetValue<string>();
+            }
+
+            EmulatorKey? key = state.Mint(name);
+            return key is null
+                ? Results.Conflict(new { error = "maximum number of keys reached" })
+                : Results.Ok(new { auth_token = key.Secret, key.Fingerprint, created_at_epoch_seconds = key.CreatedAt.ToUnixTimeSeconds(), token_name = key.Name });
+        });
+
+        control.MapGet("/config", () => Results.Ok(state.Config));
+        control.MapPost("/config", async (HttpContext ctx) =>
+        {
+            // Patch: properties the body names replace the current ones; the rest stay.
+            JsonObject current = JsonSerializer.SerializeToNode(state.Config, JsonOptions)!.AsObject();
+            JsonObject? patch = (await JsonNode.ParseAsync(ctx.Request.Body, cancellationToken: ctx.RequestAborted))?.AsObject();
+            foreach ((string name, JsonNode? value) in patch ?? [])
+            {
+                string? match = current.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase));
+                if (match is null)
+                {
+                    return Results.BadRequest(new { error = $"unknown setting '{name}'" });
+                }
+
+                current[match] = value?.DeepClone();
+            }
+
+            EmulatorConfig? updated = current.Deserialize<EmulatorConfig>(JsonOptions);
+            state.SetConfig(updated!);
+            return Results.Ok(updated);
+        });
+
+        control.MapGet("/faults", () => Results.Ok(state.Faults()));
+        control.MapPost("/faults", async (HttpContext ctx) =>
+        {
+            JsonNode? body = await JsonNode.ParseAsync(ctx.Request.Body, cancellationToken: ctx.RequestAborted);
+            List<Fault> faults = body is JsonArray
+                ? body.Deserialize<List<Fault>>(JsonOptions) ?? []
+                : [body!.Deserialize<Fault>(JsonOptions)!];
+            state.AddFaults(faults);
+            return Results.Ok(state.Faults());
+        });
+        control.MapDelete("/faults", () =>
+        {
+            state.ClearFaults();
+            return Results.NoContent();
+        });
+
+        control.MapGet("/requests", () => Results.Ok(state.RequestLog()));
+        control.MapPost("/reset", () =>
+        {
+            state.Reset();
+            return Results.NoContent();
+        });
+    }
+
+    internal static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+}

@@ -1,0 +1,49 @@
+using System.Text.Json.Serialization;
+
+namespace PerplexityKeys.Emulator;
+
+/// <summary>How the emulator answers the cases the API documentation leaves open.</summary>
+public enum UndocumentedAnswer
+{
+    /// <summary>404 not_found (the default: the strictest plausible answer).</summary>
+    NotFound,
+
+    /// <summary>400 invalid_request.</summary>
+    BadRequest,
+
+    /// <summary>200, as if the revocation happened.</summary>
+    Ok,
+}
+
+/// <summary>Settings that tests and users change at run time through <c>POST /_emulator/config</c>.</summary>
+public sealed class EmulatorConfig
+{
+    /// <summary>Requests per minute for the whole organisation (every key shares it); 0 = unlimited.</summary>
+    public int OrgRequestsPerMinute { get; set; }
+
+    /// <summary>Requests per minute for each key on its own; 0 = unlimited.</summary>
+    public int KeyRequestsPerMinute { get; set; }
+
+    /// <summary>A delay added before every API answer, in milliseconds.</summary>
+    public int LatencyMs { get; set; }
+
+    /// <summary>Answer 401 with the gateway's HTML page instead of the JSON envelope.</summary>
+    public bool HtmlUnauthorized { get; set; }
+
+    /// <summary>The answer to revoking a key the emulator never minted.</summary>
+    [JsonConverter(typeof(JsonStringEnumConverter<UndocumentedAnswer>))]
+    public UndocumentedAnswer RevokeUnknown { get; set; } = UndocumentedAnswer.NotFound;
+
+    /// <summary>The answer to revoking a key that is already revoked.</summary>
+    [JsonConverter(typeof(JsonStringEnumConverter<UndocumentedAnswer>))]
+    public UndocumentedAnswer RevokeRevoked { get; set; } = UndocumentedAnswer.NotFound;
+
+    /// <summary>Whether a key may revoke itself (default: no, 400 invalid_request).</summary>
+    public bool AllowSelfRevoke { get; set; }
+
+    /// <summary>The most live keys the organisation may hold; 0 = unlimited.</summary>
+    public int MaxKeys { get; set; }
+
+    /// <summary>Models that /chat/completions accepts.</summary>
+    public List<string> Models { get; set; } = ["sonar", "sonar-pro", "sonar-reasoning", "sonar-reasoning-pro", "sonar-deep-research"];
+}

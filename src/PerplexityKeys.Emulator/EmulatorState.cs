@@ -1,0 +1,255 @@
+using System.Security.Cryptography;
+
+namespace PerplexityKeys.Emulator;
+
+/// <summary>One key the emulator has minted.</summary>
+public sealed class EmulatorKey
+{
+    internal EmulatorKey(string secret, string? name, DateTimeOffset createdAt)
+    {
+        Secret = secret;
+        Fingerprint = EmulatorState.FingerprintOf(secret);
+        Name = name;
+        CreatedAt = createdAt;
+    }
+
+    internal string Secret { get; }
+
+    /// <summary>The key's fingerprint, <c>pplx-…abcd</c>.</summary>
+    public string Fingerprint { get; }
+
+    /// <summary>The token_name it was minted under.</summary>
+    public string? Name { get; }
+
+    /// <summary>When it was minted.</summary>
+    public DateTimeOffset CreatedAt { get; }
+
+    /// <summary>When it was revoked, if it was.</summary>
+    public DateTimeOffset? RevokedAt { get; internal set; }
+
+    /// <summary>Whether it is revoked.</summary>
+    public bool Revoked => RevokedAt is not null;
+
+    /// <summary>API requests that carried it as bearer.</summary>
+    public long Requests { get; internal set; }
+}
+
+/// <summary>One API request as the emulator saw it.</summary>
+public sealed record RequestLogEntry(DateTimeOffset At, string Method, string Path, string? Fingerprint, int Status, string? Fault);
+
+/// <summary>The outcome of charging a request to the rate buckets.</summary>
+public readonly record struct RateDecision(bool Allowed, int Limit, int Remaining, long ResetEpochSeconds, int RetryAfterSeconds);
+
+/// <summary>Everything the emulator knows: keys, settings, queued faults, rate windows, a request log. Thread-safe.</summary>
+public sealed class EmulatorState
+{
+    private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    private const int MaxLogEntries = 20_000;
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, EmulatorKey> _keys = new(StringComparer.Ordinal);
+    private readonly List<Fault> _faults = [];
+    private readonly List<RequestLogEntry> _log = [];
+    private readonly Dictionary<string, (long Window, int Count)> _keyWindows = new(StringComparer.Ordinal);
+    private (long Window, int Count) _orgWindow;
+
+    /// <summary>Creates the state and seeds the admin key (the one made in the web console).</summary>
+    public EmulatorState(TimeProvider time, string? adminKey = null)
+    {
+        Time = time;
+        AdminKey = adminKey ?? NewSecret();
+        Reset();
+    }
+
+    /// <summary>The emulator's clock.</summary>
+    public TimeProvider Time { get; }
+
+    /// <summary>The seeded key, alive again after every <see cref="Reset"/>.</summary>
+    public string AdminKey { get; }
+
+    /// <summary>Live settings.</summary>
+    public EmulatorConfig Config { get; private set; } = new();
+
+    /// <summary>Fingerprint as the module shows it.</summary>
+    public static string FingerprintOf(string key) =>
+        key.StartsWith("pplx-", StringComparison.Ordinal) ? "pplx-…" + key[^4..] : "…" + key[^Math.Min(4, key.Length)..];
+
+    /// <summary>Forgets every key but the admin key, every fault, limit and log line.</summary>
+    public void Reset()
+    {
+        lock (_gate)
+        {
+            _keys.Clear();
+            _faults.Clear();
+            _log.Clear();
+            _keyWindows.Clear();
+            _orgWindow = default;
+            Config = new EmulatorConfig();
+            _keys[AdminKey] = new EmulatorKey(AdminKey, "admin (seeded)", Time.GetUtcNow());
+        }
+    }
+
+    /// <summary>Replaces the settings.</summary>
+    public void SetConfig(EmulatorConfig config)
+    {
+        lock (_gate)
+        {
+            Config = config;
+        }
+    }
+
+    /// <summary>Mints a key, or returns null when <see cref="EmulatorConfig.MaxKeys"/> is reached.</summary>
+    public EmulatorKey? Mint(string? name)
+    {
+        lock (_gate)
+        {
+            if (Config.MaxKeys > 0 && _keys.Values.Count(k => !k.Revoked) >= Config.MaxKeys)
+            {
+                return null;
+            }
+
+            var key = new EmulatorKey(NewSecret(), name, Time.GetUtcNow());
+            _keys[key.Secret] = key;
+            return key;
+        }
+    }
+
+    /// <summary>The key with this text (counting the request against it), or null.</summary>
+    public EmulatorKey? Authenticate(string secret)
+    {
+        lock (_gate)
+        {
+            if (_keys.TryGetValue(secret, out EmulatorKey? key))
+            {
+                key.Requests++;
+                return key;
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>The key with this text, or null; does not count a request.</summary>
+    public EmulatorKey? Find(string secret)
+    {
+        lock (_gate)
+        {
+            return _keys.GetValueOrDefault(secret);
+        }
+    }
+
+    /// <summary>Revokes a key: from now on it is refused everywhere.</summary>
+    public void Revoke(EmulatorKey key)
+    {
+        lock (_gate)
+        {
+            key.RevokedAt ??= Time.GetUtcNow();
+        }
+    }
+
+    /// <summary>All keys, oldest first.</summary>
+    public IReadOnlyList<EmulatorKey> Keys()
+    {
+        lock (_gate)
+        {
+            return _keys.Values.OrderBy(k => k.CreatedAt).ToList();
+        }
+    }
+
+    /// <summary>Queues faults.</summary>
+    public void AddFaults(IEnumerable<Fault> faults)
+    {
+        lock (_gate)
+        {
+            _faults.AddRange(faults.Where(f => f.Count > 0));
+        }
+    }
+
+    /// <summary>The queued faults.</summary>
+    public IReadOnlyList<Fault> Faults()
+    {
+        lock (_gate)
+        {
+            return _faults.ToList();
+        }
+    }
+
+    /// <summary>Drops every queued fault.</summary>
+    public void ClearFaults()
+    {
+        lock (_gate)
+        {
+            _faults.Clear();
+        }
+    }
+
+    /// <summary>Takes the first queued fault that matches <paramref name="path"/>, spending one of its uses.</summary>
+    public Fault? TakeFault(string path)
+    {
+        lock (_gate)
+        {
+            Fault? fault = _faults.FirstOrDefault(f => f.Matches(path));
+            if (fault is not null && --fault.Count <= 0)
+            {
+                _faults.Remove(fault);
+            }
+
+            return fault;
+        }
+    }
+
+    /// <summary>Charges a request to the organisation's bucket and the key's own, in fixed one-minute windows.</summary>
+    public RateDecision Charge(EmulatorKey key)
+    {
+        lock (_gate)
+        {
+            long now = Time.GetUtcNow().ToUnixTimeSeconds();
+            long window = now / 60;
+            long reset = (window + 1) * 60;
+            int retryAfter = (int)Math.Max(1, reset - now);
+            int orgLimit = Config.OrgRequestsPerMinute;
+            int keyLimit = Config.KeyRequestsPerMinute;
+
+            int orgCount = _orgWindow.Window == window ? _orgWindow.Count : 0;
+            int keyCount = _keyWindows.TryGetValue(key.Secret, out var kw) && kw.Window == window ? kw.Count : 0;
+            bool orgSpent = orgLimit > 0 && orgCount >= orgLimit;
+            bool keySpent = keyLimit > 0 && keyCount >= keyLimit;
+
+            int limit = orgLimit > 0 && (keyLimit == 0 || orgLimit - orgCount <= keyLimit - keyCount) ? orgLimit : keyLimit;
+            int used = limit == orgLimit && orgLimit > 0 ? orgCount : keyCount;
+            if (orgSpent || keySpent)
+            {
+                return new RateDecision(false, limit, 0, reset, retryAfter);
+            }
+
+            _orgWindow = (window, orgCount + 1);
+            _keyWindows[key.Secret] = (window, keyCount + 1);
+            return new RateDecision(true, limit, Math.Max(0, limit - used - 1), reset, retryAfter);
+        }
+    }
+
+    /// <summary>Records a request.</summary>
+    public void Log(RequestLogEntry entry)
+    {
+        lock (_gate)
+        {
+            if (_log.Count >= MaxLogEntries)
+            {
+                _log.RemoveRange(0, MaxLogEntries / 2);
+            }
+
+            _log.Add(entry);
+        }
+    }
+
+    /// <summary>The request log, oldest first.</summary>
+    public IReadOnlyList<RequestLogEntry> RequestLog()
+    {
+        lock (_gate)
+        {
+            return _log.ToList();
+        }
+    }
+
+    private static string NewSecret() => "pplx-" + RandomNumberGenerator.GetString(Alphabet, 48);
+}
