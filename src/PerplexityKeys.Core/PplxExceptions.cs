@@ -174,3 +174,23 @@ public sealed class PplxMintOutcomeUnknownException : PplxException
     /// <summary>The token name the key may have been minted under.</summary>
     public string TokenName { get; }
 }
+
+/// <summary>No key was given to authorize a call that needs one.</summary>
+public sealed class PplxApiKeyMissingException : PplxException
+{
+    /// <summary>Creates the exception.</summary>
+    public PplxApiKeyMissingException(string message)
+        : base(message)
+    {
+    }
+}
+
+/// <summary>A token name the module will not send (empty, too long, control characters).</summary>
+public sealed class PplxTokenNameException : PplxException
+{
+    /// <summary>Creates the exception.</summary>
+    public PplxTokenNameException(string message)
+        : base(message)
+    {
+    }
+}

@@ -115,8 +115,15 @@ public sealed class PplxClient : IDisposable
             return RevokeOutcome.RevokedByEarlierAttempt;
         }
 
-        PplxException error = ApiErrorMapper.ToException(response, operation + " of " + target.Fingerprint, authorizingKey.Fingerprint);
-        throw error;
+        if (response.StatusCode == 404)
+        {
+            throw new PplxNotFoundException(
+                $"The API does not know the key {target.Fingerprint}: it is already revoked, never existed, or belongs to another API group ({operation} answered 404).",
+                404,
+                ApiErrorMapper.ReadEnvelope(response).Type).WithFingerprintCore(target.Fingerprint);
+        }
+
+        throw ApiErrorMapper.ToException(response, operation + " of " + target.Fingerprint, authorizingKey.Fingerprint);
     }
 
     /// <summary>Probes a key and classifies the answer. Throws only on cancellation.</summary>

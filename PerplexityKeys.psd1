@@ -1,0 +1,28 @@
+@{
+    # The source manifest. build.ps1 copies it into out/PerplexityKeys/<version>/ and stamps
+    # ModuleVersion from Directory.Build.props (the one version source).
+    RootModule           = 'PerplexityKeys.dll'
+    ModuleVersion        = '0.0.0'
+    GUID                 = '6f5f3c1e-2b7a-4d4e-9a61-3c8e0b7d5a42'
+    Author               = 'PerplexityKeys contributors'
+    CompanyName          = 'PerplexityKeys'
+    Copyright            = '(c) PerplexityKeys contributors.'
+    Description          = 'Manage Perplexity API keys: mint, test, revoke, and rotate them with zero downtime through SecretManagement vaults.'
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    FormatsToProcess     = @('PerplexityKeys.format.ps1xml')
+    CmdletsToExport      = @(
+        'New-PplxToken'
+        'Test-PplxToken'
+        'Revoke-PplxToken'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('Perplexity', 'API', 'Keys', 'Rotation', 'SecretManagement')
+            ProjectUri = ''
+        }
+    }
+}

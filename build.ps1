@@ -1,0 +1,135 @@
+#!/usr/bin/env pwsh
+<#
+.SYNOPSIS
+    Builds, lays out, tests and demonstrates the PerplexityKeys module.
+.DESCRIPTION
+    Tasks (each prints its synopsis with -Task Help):
+      Clean  Remove every build output (out/, bin/, obj/).
+      Build  Compile the solution and lay the module out as installed: out/PerplexityKeys/<version>/.
+      Test   Build, then run the xunit and Pester suites; print "N passed, N failed"; exit non-zero on any failure.
+      Demo   Build, start the loopback emulator, and run the main job against it.
+      Help   List the tasks.
+    Run it with the repository's pinned pwsh: `dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test`.
+.PARAMETER Task
+    The task to run. Default: Test (which builds first).
+.PARAMETER Configuration
+    Release (default) or Debug.
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('Clean', 'Build', 'Test', 'Demo', 'Help')]
+    [string] $Task = 'Test',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release'
+)
+
+Set-StrictMode -Version Latest
+$ErrorActionPreference = 'Stop'
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+$env:DOTNET_NOLOGO = '1'
+
+$Root = $PSScriptRoot
+$Out = Join-Path $Root 'out'
+$Synopsis = [ordered]@{
+    Clean = 'Remove every build output (out/, bin/, obj/).'
+    Build = 'Compile the solution and lay the module out as installed: out/PerplexityKeys/<version>/.'
+    Test  = 'Build, then run the xunit and Pester suites; print "N passed, N failed"; exit non-zero on any failure.'
+    Demo  = 'Build, start the loopback emulator, and run the main job against it.'
+    Help  = 'List the tasks.'
+}
+
+function Get-ModuleVersion {
+    $props = [xml](Get-Content -Raw (Join-Path $Root 'Directory.Build.props'))
+    [string]($props.Project.PropertyGroup | ForEach-Object { $_.VersionPrefix } | Where-Object { $_ } | Select-Object -First 1)
+}
+
+function Invoke-Dotnet {
+    & dotnet @args
+    if ($LASTEXITCODE -ne 0) { throw "dotnet $($args -join ' ') failed with exit code $LASTEXITCODE." }
+}
+
+function Invoke-Clean {
+    foreach ($dir in @($Out) + @(Get-ChildItem -Path (Join-Path $Root 'src'), (Join-Path $Root 'tests') -Directory -Recurse -Include bin, obj | ForEach-Object FullName)) {
+        if (Test-Path $dir) { Remove-Item -Recurse -Force $dir }
+    }
+}
+
+function Invoke-Build {
+    $version = Get-ModuleVersion
+    Invoke-Dotnet build (Join-Path $Root 'PplxPS.sln') -c $Configuration -nologo -v quiet
+
+    # Lay the module out as Install-Module would: out/PerplexityKeys/<version>/.
+    $moduleRoot = Join-Path $Out 'PerplexityKeys'
+    $moduleDir = Join-Path $moduleRoot $version
+    if (Test-Path $moduleRoot) { Remove-Item -Recurse -Force $moduleRoot }
+    $null = New-Item -ItemType Directory -Force $moduleDir
+    $bin = Join-Path $Root "src/PerplexityKeys/bin/$Configuration/netstandard2.0"
+    Get-ChildItem $bin -File | Where-Object { $_.Extension -in '.dll', '.ps1xml' } | Copy-Item -Destination $moduleDir
+    $manifest = (Get-Content -Raw (Join-Path $Root 'PerplexityKeys.psd1')) -replace "ModuleVersion(\s*)= '0\.0\.0'", "ModuleVersion`$1= '$version'"
+    Set-Content -Path (Join-Path $moduleDir 'PerplexityKeys.psd1') -Value $manifest -NoNewline
+
+    # The emulator runs from its own build output.
+    $emulatorDir = Join-Path $Out 'emulator'
+    if (Test-Path $emulatorDir) { Remove-Item -Recurse -Force $emulatorDir }
+    Copy-Item -Recurse (Join-Path $Root "src/PerplexityKeys.Emulator/bin/$Configuration/net10.0") $emulatorDir
+    Write-Host "Module laid out in $moduleDir"
+}
+
+function Get-TrxCounts([string] $Path) {
+    $trx = [xml](Get-Content -Raw $Path)
+    $c = $trx.TestRun.ResultSummary.Counters
+    [pscustomobject]@{ Passed = [int]$c.passed; Failed = [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted; Skipped = [int]$c.notExecuted }
+}
+
+function Invoke-Test {
+    Invoke-Build
+    Invoke-Dotnet build (Join-Path $Root 'tests/tools/TestDependencies.csproj') -c $Configuration -nologo -v quiet
+    $results = Join-Path $Out 'test-results'
+    if (Test-Path $results) { Remove-Item -Recurse -Force $results }
+    $null = New-Item -ItemType Directory -Force $results
+
+    $passed = 0; $failed = 0; $skipped = 0
+
+    Write-Host "`n== xunit ==" -ForegroundColor Cyan
+    & dotnet test (Join-Path $Root 'tests/PerplexityKeys.Core.Tests') -c $Configuration --no-build --nologo `
+        --logger 'trx;LogFileName=core.trx' --logger 'console;verbosity=minimal' --results-directory $results
+    $trxFile = Join-Path $results 'core.trx'
+    if (Test-Path $trxFile) {
+        $c = Get-TrxCounts $trxFile
+        $passed += $c.Passed; $failed += $c.Failed; $skipped += $c.Skipped
+    } else {
+        Write-Host 'xunit produced no results.' -ForegroundColor Red
+        $failed += 1
+    }
+
+    Write-Host "`n== Pester ==" -ForegroundColor Cyan
+    $pesterResult = Join-Path $results 'pester.json'
+    & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/pester/Invoke-PesterSuite.ps1') -ResultPath $pesterResult
+    if (Test-Path $pesterResult) {
+        $p = Get-Content -Raw $pesterResult | ConvertFrom-Json
+        $passed += $p.Passed; $failed += $p.Failed; $skipped += $p.Skipped
+    } else {
+        Write-Host 'Pester produced no results.' -ForegroundColor Red
+        $failed += 1
+    }
+
+    Write-Host ''
+    Write-Output "$passed passed, $failed failed, $skipped skipped"
+    if ($failed -gt 0) { exit 1 }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    & (Join-Path $Root 'tools/Demo.ps1') -ModulePath (Join-Path $Out 'PerplexityKeys') -EmulatorPath (Join-Path $Out 'emulator/PerplexityKeys.Emulator.dll')
+    if (-not $?) { exit 1 }
+}
+
+switch ($Task) {
+    'Help' { $Synopsis.GetEnumerator() | ForEach-Object { '{0,-6} {1}' -f $_.Key, $_.Value } }
+    'Clean' { Invoke-Clean }
+    'Build' { Invoke-Build }
+    'Test' { Invoke-Test }
+    'Demo' { Invoke-Demo }
+}

@@ -1,0 +1,99 @@
+using System;
+using System.Management.Automation;
+using System.Security;
+using PerplexityKeys.Core;
+using PerplexityKeys.Core.Api;
+using PerplexityKeys.Core.Model;
+
+namespace PerplexityKeys.Commands;
+
+/// <summary>
+/// <para type="synopsis">Revokes Perplexity API keys.</para>
+/// <para type="description">Calls POST /revoke_auth_token for each key, authorized by -ApiKey (else $env:PERPLEXITY_API_KEY). A revoked key is refused everywhere at once and cannot be restored. Asks for confirmation unless -Force or -Confirm:$false.</para>
+/// </summary>
+[Cmdlet(VerbsSecurity.Revoke, "PplxToken", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = TokenSet)]
+[OutputType(typeof(PplxToken))]
+public sealed class RevokePplxTokenCommand : PplxCmdlet
+{
+    private const string TokenSet = "Token";
+    private const string KeySet = "Key";
+
+    private ApiKey? _authorizingKey;
+
+    /// <summary>
+    /// <para type="description">Keys to revoke, as PplxToken objects; each remembers its base URI.</para>
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = TokenSet)]
+    public PplxToken[]? InputObject { get; set; }
+
+    /// <summary>
+    /// <para type="description">Keys to revoke, as SecureStrings.</para>
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = KeySet)]
+    public SecureString[]? Key { get; set; }
+
+    /// <summary>
+    /// <para type="description">The key that authorizes the revocation. Default: $env:PERPLEXITY_API_KEY.</para>
+    /// </summary>
+    [Parameter]
+    public SecureString? ApiKey { get; set; }
+
+    /// <summary>
+    /// <para type="description">Revoke without asking for confirmation (-WhatIf still only reports).</para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>
+    /// <para type="description">Write each revoked key as a PplxToken.</para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    /// <inheritdoc />
+    protected override void BeginProcessing()
+    {
+        try
+        {
+            _authorizingKey = ResolveAuthorizingKey(ApiKey);
+        }
+        catch (PplxException e)
+        {
+            Fail(e, null);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        ApiKey authorizingKey = _authorizingKey!;
+        foreach ((ApiKey key, PplxToken? token) in InputKeys(InputObject, Key))
+        {
+            object target = (object?)token ?? key.Fingerprint;
+            try
+            {
+                Uri baseUri = ResolveBaseUri(token?.BaseUri);
+                string label = token?.Name is { } name ? $"{key.Fingerprint} ('{name}') at {baseUri}" : $"{key.Fingerprint} at {baseUri}";
+                if (!ShouldProcessOrForce(Force, label, "Revoke Perplexity API key"))
+                {
+                    continue;
+                }
+
+                PplxClient client = ClientFor(baseUri);
+                WriteVerbose($"Revoking {key.Fingerprint} at {baseUri}, authorized by {authorizingKey.Fingerprint}.");
+                RevokeOutcome outcome = Run((observer, ct) => client.RevokeTokenAsync(authorizingKey, key, observer, ct));
+                WriteVerbose(outcome == RevokeOutcome.Revoked
+                    ? $"Revoked {key.Fingerprint}."
+                    : $"Revoked {key.Fingerprint} (an earlier attempt whose answer was lost did it).");
+                if (PassThru)
+                {
+                    WriteObject(token ?? new PplxToken(key, null, null, baseUri));
+                }
+            }
+            catch (PplxException e)
+            {
+                WriteItemError(e, target);
+            }
+        }
+    }
+}

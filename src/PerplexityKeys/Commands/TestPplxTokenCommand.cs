@@ -1,0 +1,75 @@
+using System;
+using System.Management.Automation;
+using System.Security;
+using PerplexityKeys.Core;
+using PerplexityKeys.Core.Api;
+using PerplexityKeys.Core.Model;
+
+namespace PerplexityKeys.Commands;
+
+/// <summary>
+/// <para type="synopsis">Tests whether Perplexity API keys work.</para>
+/// <para type="description">Probes each key and writes a result whose Status is Valid, Invalid (unknown or revoked), Forbidden, RateLimited, ModelUnavailable, Unreachable or Unknown. The default Free probe (GET /async/chat/completions) costs nothing and barely touches the rate limit; -Probe Completion sends the documented 1-token sonar request, which costs one paid request but also proves model access.</para>
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Test, "PplxToken", DefaultParameterSetName = TokenSet)]
+[OutputType(typeof(PplxTokenTestResult), typeof(bool))]
+public sealed class TestPplxTokenCommand : PplxCmdlet
+{
+    private const string TokenSet = "Token";
+    private const string KeySet = "Key";
+
+    /// <summary>
+    /// <para type="description">Keys as PplxToken objects (from New-PplxToken); each remembers its base URI.</para>
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = TokenSet)]
+    public PplxToken[]? InputObject { get; set; }
+
+    /// <summary>
+    /// <para type="description">Keys as SecureStrings.</para>
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = KeySet)]
+    public SecureString[]? Key { get; set; }
+
+    /// <summary>
+    /// <para type="description">Free (default) or Completion.</para>
+    /// </summary>
+    [Parameter]
+    public ProbeKind Probe { get; set; } = ProbeKind.Free;
+
+    /// <summary>
+    /// <para type="description">Write only $true (Valid) or $false per key, as Test-Connection -Quiet does.</para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Quiet { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        foreach ((ApiKey key, PplxToken? token) in InputKeys(InputObject, Key))
+        {
+            Uri baseUri;
+            try
+            {
+                baseUri = ResolveBaseUri(token?.BaseUri);
+            }
+            catch (PplxException e)
+            {
+                WriteItemError(e, (object?)token ?? key.Fingerprint);
+                continue;
+            }
+
+            PplxClient client = ClientFor(baseUri);
+            WriteVerbose($"Probing {key.Fingerprint} at {baseUri} ({Probe}).");
+            ProbeResult result = Run((observer, ct) => client.ProbeAsync(key, Probe, observer, ct));
+            WriteVerbose($"{key.Fingerprint}: {result.Status} ({result.Message})");
+            if (Quiet)
+            {
+                WriteObject(result.Status == TokenStatus.Valid);
+            }
+            else
+            {
+                WriteObject(new PplxTokenTestResult(result, token?.Name, baseUri));
+            }
+        }
+    }
+}

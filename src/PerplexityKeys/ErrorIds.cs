@@ -1,0 +1,50 @@
+namespace PerplexityKeys;
+
+/// <summary>The stable ErrorIds the module's cmdlets write (FullyQualifiedErrorId = id + "," + cmdlet class).</summary>
+public static class ErrorIds
+{
+    /// <summary>No -ApiKey and no $env:PERPLEXITY_API_KEY.</summary>
+    public const string ApiKeyNotFound = "ApiKeyNotFound";
+
+    /// <summary>The authorizing key was refused (401).</summary>
+    public const string ApiKeyUnauthorized = "ApiKeyUnauthorized";
+
+    /// <summary>The authorizing key may not do this (403).</summary>
+    public const string ApiKeyForbidden = "ApiKeyForbidden";
+
+    /// <summary>Key text that cannot be a key (empty, white space, control characters).</summary>
+    public const string KeyMalformed = "KeyMalformed";
+
+    /// <summary>The base URI is malformed, or http to a host that is not loopback.</summary>
+    public const string BaseUriInvalid = "BaseUriInvalid";
+
+    /// <summary>The token name is empty, too long or holds control characters.</summary>
+    public const string TokenNameInvalid = "TokenNameInvalid";
+
+    /// <summary>The API does not know the key (unknown or already revoked).</summary>
+    public const string TokenNotFound = "TokenNotFound";
+
+    /// <summary>A mint may have created a key whose answer was lost.</summary>
+    public const string TokenMintOutcomeUnknown = "TokenMintOutcomeUnknown";
+
+    /// <summary>429 after the retries the policy allows.</summary>
+    public const string ApiRateLimited = "ApiRateLimited";
+
+    /// <summary>The API refused the request as malformed (4xx).</summary>
+    public const string ApiRequestRejected = "ApiRequestRejected";
+
+    /// <summary>5xx after the retries the policy allows.</summary>
+    public const string ApiServerError = "ApiServerError";
+
+    /// <summary>No connection to the API.</summary>
+    public const string ApiUnreachable = "ApiUnreachable";
+
+    /// <summary>The API did not answer in time.</summary>
+    public const string ApiTimeout = "ApiTimeout";
+
+    /// <summary>An answer that could not be used (not JSON, fields missing, too large, a redirect).</summary>
+    public const string ApiResponseInvalid = "ApiResponseInvalid";
+
+    /// <summary>Any other failure.</summary>
+    public const string Unexpected = "PplxUnexpectedError";
+}
