@@ -93,6 +93,11 @@ internal sealed class ApiEndpoints(EmulatorState state)
             ctx.Response.Headers.RetryAfter = retry.ToString(CultureInfo.InvariantCulture);
         }
 
+        if (fault.Location is not null)
+        {
+            ctx.Response.Headers.Location = fault.Location;
+        }
+
         if (fault.Html)
         {
             ctx.Response.StatusCode = fault.Status;

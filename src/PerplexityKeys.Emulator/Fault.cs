@@ -46,6 +46,9 @@ public sealed class Fault
     /// <summary>For <see cref="FaultKind.Status"/>: a Retry-After header, in seconds.</summary>
     public int? RetryAfterSeconds { get; set; }
 
+    /// <summary>For <see cref="FaultKind.Status"/>: a Location header (to answer with a redirect).</summary>
+    public string? Location { get; set; }
+
     /// <summary>For <see cref="FaultKind.Delay"/>: the delay in milliseconds.</summary>
     public int DelayMs { get; set; }
 
