@@ -85,7 +85,6 @@ function Get-TrxCounts([string] $Path) {
 
 function Invoke-Test {
     Invoke-Build
-    Invoke-Dotnet build (Join-Path $Root 'tests/tools/TestDependencies.csproj') -c $Configuration -nologo -v quiet
     $results = Join-Path $Out 'test-results'
     if (Test-Path $results) { Remove-Item -Recurse -Force $results }
     $null = New-Item -ItemType Directory -Force $results

@@ -15,6 +15,7 @@ internal sealed class ApiEndpoints(EmulatorState state)
         string path = ctx.Request.Path.Value ?? "/";
         Fault? fault = state.TakeFault(path);
         string? fingerprint = null;
+        using IDisposable inFlight = state.BeginRequest(path);
         try
         {
             CancellationToken aborted = ctx.RequestAborted;

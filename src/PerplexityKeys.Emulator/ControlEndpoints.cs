@@ -69,6 +69,7 @@ internal static class ControlEndpoints
         });
 
         control.MapGet("/requests", () => Results.Ok(state.RequestLog()));
+        control.MapGet("/inflight", () => Results.Ok(state.InFlight()));
         control.MapPost("/reset", () =>
         {
             state.Reset();

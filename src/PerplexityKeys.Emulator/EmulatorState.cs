@@ -51,6 +51,7 @@ public sealed class EmulatorState
     private readonly List<Fault> _faults = [];
     private readonly List<RequestLogEntry> _log = [];
     private readonly Dictionary<string, (long Window, int Count)> _keyWindows = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _inFlight = new(StringComparer.Ordinal);
     private (long Window, int Count) _orgWindow;
 
     /// <summary>Creates the state and seeds the admin key (the one made in the web console).</summary>
@@ -242,6 +243,26 @@ public sealed class EmulatorState
         }
     }
 
+    /// <summary>Marks an API request to <paramref name="path"/> as being handled; dispose to unmark.</summary>
+    public IDisposable BeginRequest(string path)
+    {
+        lock (_gate)
+        {
+            _inFlight[path] = _inFlight.GetValueOrDefault(path) + 1;
+        }
+
+        return new InFlightMark(this, path);
+    }
+
+    /// <summary>API requests being handled now (received, not yet answered), by path.</summary>
+    public IReadOnlyDictionary<string, int> InFlight()
+    {
+        lock (_gate)
+        {
+            return new Dictionary<string, int>(_inFlight.Where(p => p.Value > 0));
+        }
+    }
+
     /// <summary>The request log, oldest first.</summary>
     public IReadOnlyList<RequestLogEntry> RequestLog()
     {
@@ -249,6 +270,19 @@ public sealed class EmulatorState
         {
             return _log.ToList();
         }
+    }
+
+    private void EndRequest(string path)
+    {
+        lock (_gate)
+        {
+            _inFlight[path]--;
+        }
+    }
+
+    private sealed class InFlightMark(EmulatorState state, string path) : IDisposable
+    {
+        public void Dispose() => state.EndRequest(path);
     }
 
     private static string NewSecret() => "pplx-" + RandomNumberGenerator.GetString(Alphabet, 48);

@@ -1,0 +1,45 @@
+BeforeAll {
+    $module = Import-Module $env:PPLX_TEST_MODULE -Force -PassThru
+}
+
+Describe 'The laid-out module' {
+    It 'is laid out as an installed module, under its stamped version' {
+        $manifest = Test-ModuleManifest (Join-Path $env:PPLX_TEST_MODULE "$($module.Version)/PerplexityKeys.psd1")
+        $manifest.Version | Should -Be $module.Version
+        $manifest.Version | Should -Not -Be ([version]'0.0.0')
+        $manifest.CompatiblePSEditions | Should -Be @('Desktop', 'Core')
+    }
+
+    It 'exports exactly its cmdlets, listed explicitly' {
+        (Get-Command -Module PerplexityKeys).Name | Sort-Object | Should -Be @('New-PplxToken', 'Revoke-PplxToken', 'Test-PplxToken')
+        $module.ExportedCmdlets.Keys | Sort-Object | Should -Be @('New-PplxToken', 'Revoke-PplxToken', 'Test-PplxToken')
+    }
+
+    It 'declares an output type on every cmdlet' {
+        foreach ($command in Get-Command -Module PerplexityKeys) {
+            $command.OutputType | Should -Not -BeNullOrEmpty -Because "$($command.Name) writes output"
+        }
+    }
+
+    It 'keeps the parameter names users and later features build on' {
+        (Get-Command New-PplxToken).Parameters.Keys | Should -Contain 'TokenName'
+        foreach ($name in 'New-PplxToken', 'Revoke-PplxToken') {
+            (Get-Command $name).Parameters.Keys | Should -Contain 'ApiKey'
+            (Get-Command $name).Parameters.Keys | Should -Contain 'BaseUri'
+        }
+        (Get-Command Test-PplxToken).Parameters.Keys | Should -Contain 'BaseUri'
+        (Get-Command Revoke-PplxToken).Parameters['ApiKey'].ParameterType | Should -Be ([securestring])
+    }
+
+    It 'makes Revoke-PplxToken high impact with -Force and -PassThru' {
+        $revoke = Get-Command Revoke-PplxToken
+        $revoke.ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false).ConfirmImpact | Should -Be 'High'
+        $revoke.Parameters.Keys | Should -Contain 'Force'
+        $revoke.Parameters.Keys | Should -Contain 'WhatIf'
+        $revoke.Parameters.Keys | Should -Contain 'PassThru'
+    }
+
+    It 'does not ship PowerShell''s own System.Management.Automation' {
+        Get-ChildItem (Split-Path $module.Path) -Filter 'System.Management.Automation.dll' | Should -BeNullOrEmpty
+    }
+}

@@ -1,0 +1,70 @@
+BeforeAll {
+    Import-Module $env:PPLX_TEST_MODULE -Force
+    Import-Module $env:PPLX_TEST_SUPPORT -Force
+    $emu = Start-PplxEmulator
+    $env:PERPLEXITY_BASE_URL = $emu.BaseUri
+    $env:PERPLEXITY_API_KEY = $emu.AdminKey | Get-PlainText
+}
+
+AfterAll {
+    Stop-PplxEmulator $emu
+}
+
+Describe 'No key text in any output' {
+    It 'never shows a key in output, streams, transcript, errors or formatting' {
+        $transcript = Join-Path ([IO.Path]::GetTempPath()) "pplx-leak-$([guid]::NewGuid()).txt"
+        $null = Start-Transcript -Path $transcript
+        try {
+            $captured = & {
+                $ErrorActionPreference = 'Continue'
+                $t = New-PplxToken -TokenName leak-check -Verbose -Debug
+                $t
+                $t | Format-List * | Out-String
+                $t | Format-Table * | Out-String
+                $t.ToString()
+                $t | ConvertTo-Json -Depth 4
+                $t | Test-PplxToken -Verbose -Debug | Format-List *
+                $t | Test-PplxToken -Probe Completion -Verbose -Debug | ConvertTo-Json
+                $t | Revoke-PplxToken -Force -PassThru -Verbose -Debug
+                $t | Revoke-PplxToken -Force -Verbose -Debug                       # TokenNotFound
+                $t | Test-PplxToken -Verbose                                       # Invalid
+                New-PplxToken -ApiKey $t.Key -TokenName x -Verbose                 # ApiKeyUnauthorized
+                $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'LoseResponse'; path = '/generate_auth_token' }
+                New-PplxToken -TokenName lost -Verbose                             # TokenMintOutcomeUnknown
+                $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Status'; status = 400; body = '{"error":{"message":"bad ' + ($t.Key | Get-PlainText) + '","type":"invalid_request","code":400}}'; path = '/revoke_auth_token' }
+                $t2 = New-PplxToken -TokenName echoed
+                $t2 | Revoke-PplxToken -Force                                      # the API echoes a key
+                $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Status'; status = 503; count = 1; path = '/async/chat/completions' }
+                $t2 | Test-PplxToken -Verbose -Debug
+                $t2
+            } *>&1 2>&1 | Out-String -Width 400
+            $captured | Out-Host
+        }
+        finally {
+            $null = Stop-Transcript
+        }
+
+        $errorsText = $Error | ForEach-Object {
+            $_ | Format-List * -Force | Out-String -Width 400
+            $_.Exception | Format-List * -Force | Out-String -Width 400
+            $e = $_.Exception; while ($e) { $e.Message; $e.ToString(); $e = $e.InnerException }
+            $_.TargetObject | Out-String; $_.TargetObject | Format-List * | Out-String
+        }
+        $everything = (Get-Content -Raw $transcript) + $captured + ($errorsText -join "`n")
+        Remove-Item $transcript
+
+        $keys = @(Invoke-PplxEmulator $emu GET keys).Count
+        $keys | Should -BeGreaterOrEqual 4 -Because 'the run minted keys whose text must not appear'
+        $everything | Should -Match 'pplx-…' -Because 'fingerprints stand in for keys'
+        $everything | Should -Match 'TokenNotFound|already revoked'
+        $everything | Should -Not -Match 'pplx-[A-Za-z0-9]{20,}' -Because 'no key-shaped text may appear anywhere'
+        $everything.Contains($env:PERPLEXITY_API_KEY) | Should -BeFalse
+    }
+
+    It 'shows how to read a key on purpose' {
+        $t = New-PplxToken
+        $plain = $t.Key | ConvertFrom-SecureString -AsPlainText
+        $plain | Should -Match '^pplx-[A-Za-z0-9]{48}$'
+        ($plain.Substring($plain.Length - 4)) | Should -Be $t.Fingerprint.Substring($t.Fingerprint.Length - 4)
+    }
+}

@@ -1,0 +1,232 @@
+BeforeAll {
+    Import-Module $env:PPLX_TEST_MODULE -Force
+    Import-Module $env:PPLX_TEST_SUPPORT -Force
+    $emu = Start-PplxEmulator
+    $adminText = $emu.AdminKey | Get-PlainText
+}
+
+AfterAll {
+    Stop-PplxEmulator $emu
+}
+
+Describe 'Token cmdlets against the emulator' {
+    BeforeEach {
+        Reset-PplxEmulator $emu
+        $env:PERPLEXITY_BASE_URL = $emu.BaseUri
+        $env:PERPLEXITY_API_KEY = $adminText    }
+
+    Describe 'New-PplxToken' {
+        It 'mints a key and writes a PplxToken that shows only a fingerprint' {
+            $t = New-PplxToken -TokenName 'svc-a'
+            $t | Should -BeOfType ([PerplexityKeys.PplxToken])
+            $t.Name | Should -Be 'svc-a'
+            $t.Fingerprint | Should -Match '^pplx-…[A-Za-z0-9]{4}$'
+            $t.Key | Should -BeOfType ([securestring])
+            $t.BaseUri | Should -Be $emu.BaseUri
+            $t.ToString() | Should -Be $t.Fingerprint
+            (Get-PplxEmulatorKey $emu $t.Fingerprint).name | Should -Be 'svc-a'
+        }
+
+        It 'mints one key per name from the pipeline' {
+            $tokens = 'a', 'b', 'c' | New-PplxToken
+            $tokens.Name | Should -Be @('a', 'b', 'c')
+            ($tokens.Fingerprint | Select-Object -Unique).Count | Should -Be 3
+        }
+
+        It 'names an unnamed key so a lost answer can be traced' {
+            (New-PplxToken).Name | Should -Match '^PerplexityKeys-\d{8}T\d{6}Z-[0-9a-f]{6}$'
+        }
+
+        It 'takes the authorizing key from -ApiKey before the environment' {
+            $env:PERPLEXITY_API_KEY = $null
+            $t = New-PplxToken -ApiKey $emu.AdminKey -TokenName 'explicit'
+            $t.Name | Should -Be 'explicit'
+        }
+
+        It 'stops with ApiKeyNotFound when no key authorizes the call' {
+            $env:PERPLEXITY_API_KEY = $null
+            { New-PplxToken -TokenName x } | Should -Throw -ErrorId 'ApiKeyNotFound,PerplexityKeys.Commands.NewPplxTokenCommand'
+            (Invoke-PplxEmulator $emu GET keys).Count | Should -Be 1
+        }
+
+        It 'refuses <Uri> with BaseUriInvalid and sends nothing' -TestCases @(
+            @{ Uri = 'http://api.perplexity.ai' }
+            @{ Uri = 'ftp://x.example' }
+            @{ Uri = 'not a uri' }
+        ) {
+            { New-PplxToken -TokenName x -BaseUri $Uri } | Should -Throw -ErrorId 'BaseUriInvalid,PerplexityKeys.Commands.NewPplxTokenCommand'
+        }
+
+        It 'refuses the token name <Label> with TokenNameInvalid and mints nothing' -TestCases @(
+            @{ Label = 'empty'; Name = '' }
+            @{ Label = 'white space'; Name = '   ' }
+            @{ Label = '10k characters'; Name = 'n' * 10000 }
+            @{ Label = 'with a newline'; Name = "a`nb" }
+        ) {
+            New-PplxToken -TokenName $Name -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -Be 'TokenNameInvalid,PerplexityKeys.Commands.NewPplxTokenCommand'
+            $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+            (Invoke-PplxEmulator $emu GET keys).Count | Should -Be 1
+        }
+
+        It 'accepts a non-ASCII name' {
+            (New-PplxToken -TokenName 'clé — 東京').Name | Should -Be 'clé — 東京'
+        }
+
+        It 'reports ApiKeyUnauthorized when the authorizing key is revoked' {
+            $authorizer = New-PplxToken -TokenName authorizer
+            $authorizer | Revoke-PplxToken -Force
+            $null = New-PplxToken -ApiKey $authorizer.Key -TokenName x -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -Be 'ApiKeyUnauthorized,PerplexityKeys.Commands.NewPplxTokenCommand'
+            $err[0].CategoryInfo.Category | Should -Be 'AuthenticationError'
+        }
+
+        It 'says a key may exist, by name, when the answer is lost' {
+            $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'LoseResponse'; path = '/generate_auth_token' }
+            $null = New-PplxToken -TokenName 'maybe-orphan' -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -Be 'TokenMintOutcomeUnknown,PerplexityKeys.Commands.NewPplxTokenCommand'
+            $err[0].Exception.Message | Should -Match "'maybe-orphan'"
+            $err[0].TargetObject | Should -Be 'maybe-orphan'
+        }
+
+        It 'mints nothing under -WhatIf' {
+            New-PplxToken -TokenName x -WhatIf | Should -BeNullOrEmpty
+            (Invoke-PplxEmulator $emu GET keys).Count | Should -Be 1
+        }
+
+        It 'narrates retries with -Verbose' {
+            $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Status'; status = 429; retryAfterSeconds = 1; path = '/generate_auth_token' }
+            $verbose = New-PplxToken -TokenName retried -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+            ($verbose.Message -join "`n") | Should -Match 'answered 429.*retry 1 in 1 s'
+        }
+    }
+
+    Describe 'Test-PplxToken' {
+        It 'probes piped tokens for free by default and writes typed results' {
+            $r = New-PplxToken -TokenName t | Test-PplxToken
+            $r | Should -BeOfType ([PerplexityKeys.PplxTokenTestResult])
+            $r.Status | Should -Be 'Valid'
+            $r.Probe | Should -Be 'Free'
+            $r.StatusCode | Should -Be 200
+            $r.Name | Should -Be 't'
+            $r.Latency | Should -BeOfType ([timespan])
+            (Invoke-PplxEmulator $emu GET requests | Where-Object path -EQ '/chat/completions') | Should -BeNullOrEmpty
+        }
+
+        It 'uses the completion probe on request' {
+            (New-PplxToken | Test-PplxToken -Probe Completion).Status | Should -Be 'Valid'
+            @(Invoke-PplxEmulator $emu GET requests | Where-Object path -EQ '/chat/completions').Count | Should -Be 1
+        }
+
+        It 'takes SecureStrings from the pipeline' {
+            $emu.AdminKey | Test-PplxToken -Quiet | Should -BeTrue
+        }
+
+        It 'classifies <Status> answers' -TestCases @(
+            @{ Fault = @{ kind = 'Status'; status = 403; path = '/async/chat/completions' }; Status = 'Forbidden' }
+            @{ Fault = @{ kind = 'Status'; status = 401; html = $true; path = '/async/chat/completions' }; Status = 'Invalid' }
+            @{ Fault = @{ kind = 'Status'; status = 429; retryAfterSeconds = 3600; path = '/async/chat/completions' }; Status = 'RateLimited' }
+            @{ Fault = @{ kind = 'Status'; status = 500; path = '/async/chat/completions' }; Status = 'Unknown' }
+        ) {
+            $t = New-PplxToken
+            $null = Invoke-PplxEmulator $emu POST faults $Fault
+            ($t | Test-PplxToken).Status | Should -Be $Status
+        }
+
+        It 'is Unreachable when nothing listens' {
+            $t = New-PplxToken
+            $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0); $listener.Start()
+            $port = $listener.LocalEndpoint.Port; $listener.Stop()
+            ($t | Test-PplxToken -BaseUri "http://127.0.0.1:$port/").Status | Should -Be 'Unreachable'
+        }
+
+        It 'writes $false with -Quiet for a revoked key, and goes on past a malformed one' {
+            $t = New-PplxToken
+            $t | Revoke-PplxToken -Force
+            $bad = ConvertTo-SecureString "pplx-abc`ndef" -AsPlainText -Force
+            $out = $bad, $t.Key | Test-PplxToken -Quiet -ErrorVariable err -ErrorAction SilentlyContinue
+            $out | Should -Be @($false)
+            $err[0].FullyQualifiedErrorId | Should -Be 'KeyMalformed,PerplexityKeys.Commands.TestPplxTokenCommand'
+        }
+
+        It 'warns about an oddly shaped key but still probes it' {
+            $odd = ConvertTo-SecureString 'pplx-1234567890abcdef' -AsPlainText -Force
+            $r = $odd | Test-PplxToken -WarningVariable warn -WarningAction SilentlyContinue
+            $r.Status | Should -Be 'Invalid'
+            $warn | Should -Match 'does not look like a Perplexity key'
+        }
+    }
+
+    Describe 'Revoke-PplxToken' {
+        It 'revokes piped tokens with -Force and passes them through' {
+            $t = New-PplxToken -TokenName doomed
+            $out = $t | Revoke-PplxToken -Force -PassThru
+            $out.Fingerprint | Should -Be $t.Fingerprint
+            (Get-PplxEmulatorKey $emu $t.Fingerprint).revoked | Should -BeTrue
+            $t | Test-PplxToken -Quiet | Should -BeFalse
+        }
+
+        It 'revokes nothing under -WhatIf, even with -Force' {
+            $t = New-PplxToken
+            $t | Revoke-PplxToken -WhatIf -Force
+            (Get-PplxEmulatorKey $emu $t.Fingerprint).revoked | Should -BeFalse
+        }
+
+        It 'revokes with -Confirm:$false' {
+            $t = New-PplxToken
+            $t | Revoke-PplxToken -Confirm:$false
+            (Get-PplxEmulatorKey $emu $t.Fingerprint).revoked | Should -BeTrue
+        }
+
+        It 'writes TokenNotFound for an already revoked key and goes on with the next' {
+            $gone = New-PplxToken; $gone | Revoke-PplxToken -Force
+            $live = New-PplxToken
+            $out = $gone, $live | Revoke-PplxToken -Force -PassThru -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -Be 'TokenNotFound,PerplexityKeys.Commands.RevokePplxTokenCommand'
+            $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+            $err[0].TargetObject.Fingerprint | Should -Be $gone.Fingerprint
+            $out.Fingerprint | Should -Be $live.Fingerprint
+        }
+
+        It 'takes SecureStrings and an explicit -ApiKey' {
+            $t = New-PplxToken
+            $env:PERPLEXITY_API_KEY = $null
+            $t.Key | Revoke-PplxToken -ApiKey $emu.AdminKey -Force
+            (Get-PplxEmulatorKey $emu $t.Fingerprint).revoked | Should -BeTrue
+        }
+    }
+
+    Describe 'Ctrl+C' {
+        It 'cancels an HTTP call in flight instead of waiting for its timeout' {
+            $t = New-PplxToken
+            $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Delay'; delayMs = 600000; path = '/async/chat/completions' }
+            $ps = [powershell]::Create()
+            $null = $ps.AddCommand('Import-Module').AddArgument($env:PPLX_TEST_MODULE).AddStatement()
+            $null = $ps.AddCommand('Test-PplxToken').AddParameter('InputObject', $t)
+            $async = $ps.BeginInvoke()
+            # Wait until the request is being handled by the emulator, then stop the pipeline.
+            while (-not (Invoke-PplxEmulator $emu GET inflight).'/async/chat/completions') {
+                if ($async.AsyncWaitHandle.WaitOne(20)) { break }
+            }
+            $ps.InvocationStateInfo.State | Should -Be 'Running'
+            $stopwatch = [System.Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $stopwatch.Stop()
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            $stopwatch.Elapsed.TotalSeconds | Should -BeLessThan 10 -Because 'the 30 s attempt timeout must not be what ends the call'
+            $ps.Dispose()
+        }
+    }
+
+    Describe 'Unattended use' {
+        It 'exits 0 from pwsh -c on success and non-zero on failure' {
+            $pwsh = Get-PwshCommand
+            $script = "Import-Module '$env:PPLX_TEST_MODULE'; New-PplxToken -TokenName unattended | Test-PplxToken -Quiet"
+            $out = & $pwsh.FilePath @($pwsh.Arguments) -NoProfile -NonInteractive -Command $script
+            $LASTEXITCODE | Should -Be 0
+            $out | Should -Be 'True'
+            & $pwsh.FilePath @($pwsh.Arguments) -NoProfile -NonInteractive -Command "Import-Module '$env:PPLX_TEST_MODULE'; New-PplxToken -TokenName x -BaseUri http://example.com" 2>$null
+            $LASTEXITCODE | Should -Not -Be 0
+        }
+    }
+}

@@ -1,0 +1,78 @@
+# Helpers for the Pester suites: the emulator as a child process, its control surface, and
+# reading a SecureString on purpose (tests only). Never shipped with the module.
+
+$script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+
+function Start-PplxEmulator {
+    <# Starts the emulator on a free loopback port; it exits when this process closes its stdin. #>
+    [CmdletBinding()]
+    param([string[]] $ArgumentList = @())
+    $dll = Join-Path $script:RepoRoot 'out/emulator/PerplexityKeys.Emulator.dll'
+    if (-not (Test-Path $dll)) { throw "The emulator is not built: run ./build.ps1 Build first ($dll)." }
+    $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    foreach ($a in @($dll, '--port', '0', '--exit-on-stdin-close') + $ArgumentList) { $psi.ArgumentList.Add($a) }
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardInput = $true
+    $psi.RedirectStandardError = $true
+    $psi.UseShellExecute = $false
+    $process = [System.Diagnostics.Process]::Start($psi)
+    $line = $process.StandardOutput.ReadLine()
+    if ($line -notlike 'PPLX-EMULATOR *') { throw "The emulator did not start: $line" }
+    $info = $line.Substring('PPLX-EMULATOR '.Length) | ConvertFrom-Json
+    [pscustomobject]@{
+        Process  = $process
+        BaseUri  = [string]$info.baseUri
+        AdminKey = ConvertTo-SecureString -String $info.adminKey -AsPlainText -Force
+        Control  = [string]$info.baseUri + '_emulator/'
+    }
+}
+
+function Stop-PplxEmulator {
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] $Emulator)
+    $Emulator.Process.StandardInput.Close()
+    if (-not $Emulator.Process.WaitForExit(10000)) { $Emulator.Process.Kill() }
+}
+
+function Invoke-PplxEmulator {
+    <# Calls the control surface: Invoke-PplxEmulator $e POST faults @{ kind = 'Status'; status = 503 } #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, Position = 0)] $Emulator,
+        [Parameter(Mandatory, Position = 1)][ValidateSet('GET', 'POST', 'DELETE')] [string] $Method,
+        [Parameter(Mandatory, Position = 2)] [string] $Path,
+        [Parameter(Position = 3)] $Body
+    )
+    $params = @{ Method = $Method; Uri = $Emulator.Control + $Path }
+    if ($null -ne $Body) { $params.Body = ConvertTo-Json -InputObject $Body -Depth 5; $params.ContentType = 'application/json' }
+    $result = Invoke-RestMethod @params
+    $result   # emitting the variable enumerates a JSON array into its items
+}
+
+function Reset-PplxEmulator {
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] $Emulator)
+    $null = Invoke-PplxEmulator $Emulator POST reset
+}
+
+function Get-PplxEmulatorKey {
+    <# The emulator's view of a key, by fingerprint. #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] $Emulator, [Parameter(Mandatory)] [string] $Fingerprint)
+    Invoke-PplxEmulator $Emulator GET keys | Where-Object fingerprint -EQ $Fingerprint
+}
+
+function Get-PwshCommand {
+    <# How to start another pwsh like this one: the pinned dotnet tool runs pwsh.dll through dotnet. #>
+    $dll = Join-Path $PSHOME 'pwsh.dll'
+    if (Test-Path $dll) { [pscustomobject]@{ FilePath = 'dotnet'; Arguments = @($dll) } }
+    else { [pscustomobject]@{ FilePath = (Join-Path $PSHOME 'pwsh'); Arguments = @() } }
+}
+
+function Get-PlainText {
+    <# Tests only: the text of a SecureString, to search outputs for leaks. #>
+    param([Parameter(Mandatory, ValueFromPipeline)] [securestring] $Secure)
+    process { [System.Net.NetworkCredential]::new('', $Secure).Password }
+}
+
+Export-ModuleMember -Function Start-PplxEmulator, Stop-PplxEmulator, Invoke-PplxEmulator, Reset-PplxEmulator, Get-PplxEmulatorKey, Get-PwshCommand, Get-PlainText
