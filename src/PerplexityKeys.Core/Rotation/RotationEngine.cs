@@ -1,0 +1,577 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using PerplexityKeys.Core.Api;
+using PerplexityKeys.Core.Model;
+using PerplexityKeys.Core.Vault;
+
+namespace PerplexityKeys.Core.Rotation;
+
+/// <summary>
+/// Rotates the key in one secret with zero downtime (see shared/rotation.md). The state is read
+/// from the vault on every run, so a run that died anywhere is finished by running it again.
+/// </summary>
+public sealed class RotationEngine
+{
+    /// <summary>Suffix of the pending sibling.</summary>
+    public const string PendingSuffix = "-pplx-pending";
+
+    /// <summary>Suffix of the previous sibling.</summary>
+    public const string PreviousSuffix = "-pplx-previous";
+
+    /// <summary>Suffix of the journal sibling.</summary>
+    public const string JournalSuffix = "-pplx-journal";
+
+    private readonly PplxClient _client;
+    private readonly ISecretVault _vault;
+    private readonly TimeProvider _time;
+    private readonly Action<string> _narrate;
+
+    /// <summary>Creates an engine for one vault.</summary>
+    public RotationEngine(PplxClient client, ISecretVault vault, TimeProvider time, Action<string>? narrate = null)
+    {
+        _client = client;
+        _vault = vault;
+        _time = time;
+        _narrate = narrate ?? (_ => { });
+    }
+
+    /// <summary>How long a run waits for another run of the same secret on this machine.</summary>
+    public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The name the module derives from S for a sibling: letters, digits and dashes only (Azure Key Vault's rule).</summary>
+    public static string SiblingName(string secretName, string suffix)
+    {
+        var name = new StringBuilder(secretName.Length + suffix.Length);
+        foreach (char c in secretName)
+        {
+            name.Append((c is >= 'a' and <= 'z') || (c is >= 'A' and <= 'Z') || (c is >= '0' and <= '9') || c == '-' ? c : '-');
+        }
+
+        return name.Append(suffix).ToString();
+    }
+
+    /// <summary>Runs the rotation as far as <see cref="RotationRequest.Stage"/> asks.</summary>
+    /// <exception cref="PplxRotationException">The rotation stopped; its Result says where it stands.</exception>
+    public async Task<RotationResult> RunAsync(RotationRequest request, CancellationToken cancellationToken)
+    {
+        var run = new Run(this, request, cancellationToken);
+        using RotationLock? held = await run.StepAsync("Lock", () => RotationLock.AcquireAsync(_vault.Name, request.SecretName, LockTimeout, _time, cancellationToken)).ConfigureAwait(false);
+        if (held is null)
+        {
+            throw run.Fail(RotationFailure.LockTimeout, $"Another rotation of '{request.SecretName}' in vault '{_vault.Name}' on this machine held the lock for {LockTimeout.TotalSeconds:0} s. Try again when it has finished.");
+        }
+
+        return await run.ExecuteAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>One run: the request, the names, what the vault holds, and the steps taken.</summary>
+    private sealed class Run
+    {
+        private readonly RotationEngine _engine;
+        private readonly RotationRequest _request;
+        private readonly CancellationToken _ct;
+        private readonly string _s;
+        private readonly string _p;
+        private readonly string _q;
+        private readonly string _j;
+
+        private ApiKey _current = null!;
+        private ApiKey? _pending;
+        private ApiKey? _previous;
+        private RotationJournal? _journal;
+        private RotationState _state;
+
+        public Run(RotationEngine engine, RotationRequest request, CancellationToken ct)
+        {
+            _engine = engine;
+            _request = request;
+            _ct = ct;
+            _s = request.SecretName;
+            _p = SiblingName(_s, PendingSuffix);
+            _q = SiblingName(_s, PreviousSuffix);
+            _j = SiblingName(_s, JournalSuffix);
+            Result = new RotationResult { Vault = engine._vault.Name, SecretName = _s };
+        }
+
+        public RotationResult Result { get; }
+
+        private ISecretVault Vault => _engine._vault;
+
+        private PplxClient Client => _engine._client;
+
+        private DateTimeOffset Now => _engine._time.GetUtcNow();
+
+        public async Task<RotationResult> ExecuteAsync()
+        {
+            await StepAsync("ReadState", ReadStateAsync).ConfigureAwait(false);
+            Result.Resumed = _state is not (RotationState.Start or RotationState.Done);
+            if (_request.Abort)
+            {
+                await AbortAsync().ConfigureAwait(false);
+                return Finish();
+            }
+
+            if (_request.Stage == RotationStage.Finish && _state == RotationState.Start)
+            {
+                _engine._narrate($"No rotation of '{_s}' is under way; nothing to finish.");
+                return Finish();
+            }
+
+            while (true)
+            {
+                _ct.ThrowIfCancellationRequested();
+                switch (_state)
+                {
+                    case RotationState.Minting:
+                        ReportOrphan(_journal!.TokenName, "an earlier run died while minting");
+                        await StepAsync("ForgetLostMint", () => Vault.RemoveAsync(_j, _ct)).ConfigureAwait(false);
+                        _journal = null;
+                        Move(RotationState.Start);
+                        break;
+                    case RotationState.Start:
+                        await MintAsync().ConfigureAwait(false);
+                        break;
+                    case RotationState.Minted:
+                        await PromoteAsync().ConfigureAwait(false);
+                        break;
+                    case RotationState.Promoted:
+                        await StepAsync("RemovePending", () => Vault.RemoveAsync(_p, _ct)).ConfigureAwait(false);
+                        _pending = null;
+                        Move(RotationState.Propagating);
+                        break;
+                    case RotationState.Propagating:
+                        await HandOffAsync().ConfigureAwait(false);
+                        if (_request.Stage == RotationStage.Prepare)
+                        {
+                            _engine._narrate($"Prepared: {_current.Fingerprint} is current, {_previous!.Fingerprint} is kept as '{_q}'. Run with -Stage Finish to revoke it.");
+                            return Finish();
+                        }
+
+                        await RevokeOldAsync().ConfigureAwait(false);
+                        break;
+                    case RotationState.Revoked:
+                        await StepAsync("RemovePrevious", () => Vault.RemoveAsync(_q, _ct)).ConfigureAwait(false);
+                        await StepAsync("RemoveJournal", () => Vault.RemoveAsync(_j, _ct)).ConfigureAwait(false);
+                        _previous = null;
+                        _journal = null;
+                        Move(RotationState.Done);
+                        break;
+                    default:
+                        return Finish();
+                }
+            }
+        }
+
+        public async Task<T> StepAsync<T>(string name, Func<Task<T>> body, Func<T, string>? outcome = null)
+        {
+            DateTimeOffset started = Now;
+            long start = _engine._time.GetTimestamp();
+            _engine._narrate($"{name}: {_s} in vault '{Vault.Name}'.");
+            try
+            {
+                T value = await body().ConfigureAwait(false);
+                Result.Steps.Add(new RotationStep(name, started, _engine._time.GetElapsedTime(start), outcome?.Invoke(value) ?? "Done"));
+                return value;
+            }
+            catch (Exception e)
+            {
+                Result.Steps.Add(new RotationStep(name, started, _engine._time.GetElapsedTime(start), "Failed: " + e.GetType().Name));
+                throw;
+            }
+        }
+
+        public PplxRotationException Fail(RotationFailure reason, string message, Exception? inner = null)
+        {
+            Result.State = _state;
+            return new PplxRotationException(reason, message, Result, inner);
+        }
+
+        private Task<bool> StepAsync(string name, Func<Task> body) => StepAsync(name, async () =>
+        {
+            await body().ConfigureAwait(false);
+            return true;
+        });
+
+        private RotationResult Finish()
+        {
+            Result.State = _state;
+            Result.OldFingerprint ??= _previous?.Fingerprint ?? _journal?.OldFingerprint;
+            Result.NewFingerprint ??= _journal?.NewFingerprint;
+            return Result;
+        }
+
+        private void Move(RotationState to)
+        {
+            _engine._narrate($"{_s}: {_state} -> {to}.");
+            _state = RotationTransitions.Move(_state, to);
+        }
+
+        private void ReportOrphan(string tokenName, string why)
+        {
+            if (!Result.PossibleOrphans.Contains(tokenName))
+            {
+                Result.PossibleOrphans.Add(tokenName);
+            }
+
+            _engine._narrate($"A key may exist under the token name '{tokenName}' ({why}); find it in the Perplexity portal and revoke it if unused.");
+        }
+
+        private async Task ReadStateAsync()
+        {
+            _current = await Vault.GetKeyAsync(_s, _ct).ConfigureAwait(false) ?? throw new PplxSecretNotFoundException(Vault.Name, _s);
+            _pending = await ReadSiblingKeyAsync(_p).ConfigureAwait(false);
+            _previous = await ReadSiblingKeyAsync(_q).ConfigureAwait(false);
+            string? journalText = await Vault.GetTextAsync(_j, _ct).ConfigureAwait(false);
+            _journal = RotationJournal.TryParse(journalText);
+            if (journalText is not null && _journal is null)
+            {
+                throw TakenBy(_j);
+            }
+
+            if (_pending is not null && _journal?.NewFingerprint != _pending.Fingerprint)
+            {
+                throw TakenBy(_p);
+            }
+
+            if (_previous is not null && _journal?.OldFingerprint != _previous.Fingerprint)
+            {
+                throw TakenBy(_q);
+            }
+
+            Result.RunId = _journal?.RunId;
+            Result.OldFingerprint = _journal?.OldFingerprint ?? _current.Fingerprint;
+            Result.NewFingerprint = _journal?.NewFingerprint;
+            _state = Derive();
+            if (_state == RotationState.Start && _journal is not null)
+            {
+                // A journal with nothing left to guard (a rollback or abort that died cleaning up).
+                await Vault.RemoveAsync(_j, _ct).ConfigureAwait(false);
+                if (_previous is not null)
+                {
+                    await Vault.RemoveAsync(_q, _ct).ConfigureAwait(false);
+                }
+
+                _journal = null;
+                _previous = null;
+                Result.OldFingerprint = _current.Fingerprint;
+                Result.NewFingerprint = null;
+            }
+
+            _engine._narrate($"{_s} in '{Vault.Name}': {_state} (current {_current.Fingerprint}).");
+        }
+
+        private RotationState Derive()
+        {
+            if (_journal is null)
+            {
+                return RotationState.Start;
+            }
+
+            if (_pending is not null)
+            {
+                return _pending.Equals(_current) ? RotationState.Promoted : RotationState.Minted;
+            }
+
+            if (_previous is not null)
+            {
+                return _previous.Equals(_current) ? RotationState.Start
+                    : _journal.OldRevoked ? RotationState.Revoked
+                    : RotationState.Propagating;
+            }
+
+            if (_journal.NewFingerprint is null)
+            {
+                return RotationState.Minting;
+            }
+
+            // Only the journal is left: either the run finished all but its last step, or it was undone.
+            return _journal.NewFingerprint == _current.Fingerprint && _journal.OldRevoked ? RotationState.Revoked : RotationState.Start;
+        }
+
+        private async Task<ApiKey?> ReadSiblingKeyAsync(string name)
+        {
+            try
+            {
+                return await Vault.GetKeyAsync(name, _ct).ConfigureAwait(false);
+            }
+            catch (PplxSecretTypeException)
+            {
+                throw TakenBy(name);
+            }
+        }
+
+        private PplxRotationException TakenBy(string name) => Fail(
+            RotationFailure.SiblingNameTaken,
+            $"The vault '{Vault.Name}' holds a secret named '{name}' that this module did not write; it uses that name for rotating '{_s}'. Rename or remove it, then run again. Nothing was changed.");
+
+        private async Task MintAsync()
+        {
+            string runId = Guid.NewGuid().ToString("N").Substring(0, 8);
+            string stamp = Now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+            string prefix = _s.Length > 200 ? _s.Substring(0, 200) : _s;
+            var journal = new RotationJournal
+            {
+                RunId = runId,
+                TokenName = $"{prefix}/{stamp}/{runId}",
+                OldFingerprint = _current.Fingerprint,
+                StartedAt = Now,
+            };
+            Result.RunId = runId;
+            Result.OldFingerprint = _current.Fingerprint;
+
+            // The journal goes first: if this run dies during the mint, the next one can name the key.
+            await StepAsync("WriteJournal", () => Vault.SetTextAsync(_j, journal.ToJson(), _ct)).ConfigureAwait(false);
+            _journal = journal;
+            ApiKey authorizer = _request.AuthorizingKey ?? _current;
+            MintedToken minted;
+            try
+            {
+                minted = await StepAsync("Mint", () => Client.GenerateTokenAsync(authorizer, journal.TokenName, null, _ct), m => m.Key.Fingerprint).ConfigureAwait(false);
+            }
+            catch (PplxMintOutcomeUnknownException e)
+            {
+                ReportOrphan(journal.TokenName, "the mint's answer was lost");
+                _state = RotationState.Minting;
+                throw Fail(RotationFailure.MintOutcomeUnknown, $"{e.Message} Running the command again reports it and starts a new rotation.", e);
+            }
+            catch (PplxException e) when (e is not PplxRotationException)
+            {
+                await Vault.RemoveAsync(_j, _ct).ConfigureAwait(false);
+                _journal = null;
+                throw Fail(RotationFailure.Interrupted, $"The mint for '{_s}' failed; nothing was changed. {e.Message}", e);
+            }
+
+            ApiKey fresh = minted.Key;
+            Result.NewFingerprint = fresh.Fingerprint;
+            try
+            {
+                await StepAsync("StorePending", () => Vault.SetKeyAsync(_p, fresh, _ct)).ConfigureAwait(false);
+            }
+            catch (PplxVaultException e)
+            {
+                await DiscardAsync(fresh, authorizer, journal.TokenName).ConfigureAwait(false);
+                await TryAsync(() => Vault.RemoveAsync(_j, _ct)).ConfigureAwait(false);
+                _state = RotationState.RolledBack;
+                throw Fail(RotationFailure.RolledBack, $"The new key {fresh.Fingerprint} could not be stored as '{_p}' ({e.Message}); it was revoked and '{_s}' is unchanged.", e);
+            }
+
+            ApiKey? readBack = await StepAsync("VerifyPending", () => Vault.GetKeyAsync(_p, _ct)).ConfigureAwait(false);
+            if (!fresh.Equals(readBack))
+            {
+                // No compare-and-swap in SecretManagement: another run (another machine) wrote after us.
+                await DiscardAsync(fresh, authorizer, journal.TokenName).ConfigureAwait(false);
+                _state = RotationState.Start;
+                throw Fail(RotationFailure.Conflict, $"'{_p}' does not hold the key this run stored ({fresh.Fingerprint}): another rotation of '{_s}' is under way. This run's key was revoked; run again to carry the other rotation on.");
+            }
+
+            journal.NewFingerprint = fresh.Fingerprint;
+            await StepAsync("WriteJournal", () => Vault.SetTextAsync(_j, journal.ToJson(), _ct)).ConfigureAwait(false);
+            await Vault.TrySetMetadataAsync(_p, Metadata(fresh, minted.CreatedAt, journal), _ct).ConfigureAwait(false);
+            _pending = fresh;
+            Move(RotationState.Minted);
+        }
+
+        private async Task PromoteAsync()
+        {
+            ApiKey fresh = _pending!;
+            ApiKey old = _current;
+            ProbeResult probe = await StepAsync("ProbeNew", () => Client.ProbeAsync(fresh, _request.Probe, null, _ct), p => p.Status.ToString()).ConfigureAwait(false);
+            if (probe.Status is TokenStatus.Invalid or TokenStatus.Forbidden or TokenStatus.ModelUnavailable)
+            {
+                await DiscardAsync(fresh, _request.AuthorizingKey ?? old, _journal!.TokenName).ConfigureAwait(false);
+                await StepAsync("RemovePending", () => Vault.RemoveAsync(_p, _ct)).ConfigureAwait(false);
+                await StepAsync("RemoveJournal", () => Vault.RemoveAsync(_j, _ct)).ConfigureAwait(false);
+                Move(RotationState.RolledBack);
+                throw Fail(RotationFailure.RolledBack, $"The new key {fresh.Fingerprint} failed its probe ({probe.Status}: {probe.Message}); it was revoked and '{_s}' still holds {old.Fingerprint}.");
+            }
+
+            if (probe.Status != TokenStatus.Valid)
+            {
+                throw Fail(RotationFailure.Interrupted, $"The new key {fresh.Fingerprint} could not be proven ({probe.Status}: {probe.Message}). Nothing was lost: run the same command again to resume.");
+            }
+
+            if (_previous is null)
+            {
+                await StepAsync("StorePrevious", () => Vault.SetKeyAsync(_q, old, _ct)).ConfigureAwait(false);
+                ApiKey? kept = await StepAsync("VerifyPrevious", () => Vault.GetKeyAsync(_q, _ct)).ConfigureAwait(false);
+                if (!old.Equals(kept))
+                {
+                    throw Fail(RotationFailure.Interrupted, $"'{_q}' did not read back as {old.Fingerprint}; '{_s}' is unchanged. Run again to resume.");
+                }
+
+                _previous = old;
+            }
+
+            Exception? failure = null;
+            try
+            {
+                await StepAsync("Promote", () => Vault.SetKeyAsync(_s, fresh, _ct)).ConfigureAwait(false);
+                ApiKey? now = await StepAsync("VerifyCurrent", () => Vault.GetKeyAsync(_s, _ct)).ConfigureAwait(false);
+                if (!fresh.Equals(now))
+                {
+                    failure = new PplxVaultOperationException($"'{_s}' read back as {now?.Fingerprint ?? "nothing"}, not {fresh.Fingerprint}.", Vault.Name, _s);
+                }
+            }
+            catch (PplxVaultException e)
+            {
+                failure = e;
+            }
+
+            if (failure is not null)
+            {
+                await RollBackAsync(fresh, old, failure).ConfigureAwait(false);
+            }
+
+            _current = fresh;
+            _journal!.PromotedAt = Now;
+            await StepAsync("WriteJournal", () => Vault.SetTextAsync(_j, _journal.ToJson(), _ct)).ConfigureAwait(false);
+            await Vault.TrySetMetadataAsync(_s, Metadata(fresh, Now, _journal), _ct).ConfigureAwait(false);
+            Move(RotationState.Promoted);
+        }
+
+        private async Task RollBackAsync(ApiKey fresh, ApiKey old, Exception cause)
+        {
+            try
+            {
+                await StepAsync("RestoreCurrent", () => Vault.SetKeyAsync(_s, old, _ct)).ConfigureAwait(false);
+                ApiKey? restored = await StepAsync("VerifyRestored", () => Vault.GetKeyAsync(_s, _ct)).ConfigureAwait(false);
+                if (!old.Equals(restored))
+                {
+                    throw new PplxVaultOperationException($"'{_s}' read back as {restored?.Fingerprint ?? "nothing"} after restoring {old.Fingerprint}.", Vault.Name, _s);
+                }
+            }
+            catch (PplxVaultException e)
+            {
+                throw Fail(
+                    RotationFailure.RollbackFailed,
+                    $"Writing {fresh.Fingerprint} to '{_s}' failed ({cause.Message}), and so did restoring {old.Fingerprint} ({e.Message}). '{_p}' ({fresh.Fingerprint}) and '{_q}' ({old.Fingerprint}) are left in place: fix the vault and run the same command again.",
+                    e);
+            }
+
+            await DiscardAsync(fresh, _request.AuthorizingKey ?? old, _journal!.TokenName).ConfigureAwait(false);
+            await TryAsync(() => Vault.RemoveAsync(_p, _ct)).ConfigureAwait(false);
+            await TryAsync(() => Vault.RemoveAsync(_q, _ct)).ConfigureAwait(false);
+            await TryAsync(() => Vault.RemoveAsync(_j, _ct)).ConfigureAwait(false);
+            _current = old;
+            _state = _state == RotationState.Minted ? RotationTransitions.Move(_state, RotationState.RolledBack) : RotationState.RolledBack;
+            throw Fail(RotationFailure.RolledBack, $"The new key {fresh.Fingerprint} could not be made current ({cause.Message}); '{_s}' holds {old.Fingerprint} again and the new key was revoked.", cause);
+        }
+
+        private async Task HandOffAsync()
+        {
+            if (_request.OnNewToken is not null && !_journal!.HandedOff)
+            {
+                await StepAsync("HandOff", () => _request.OnNewToken(_current, new MintedTokenInfo(_journal.TokenName, _journal.RunId), _ct)).ConfigureAwait(false);
+                _journal.HandedOff = true;
+                await StepAsync("WriteJournal", () => Vault.SetTextAsync(_j, _journal.ToJson(), _ct)).ConfigureAwait(false);
+            }
+        }
+
+        private async Task RevokeOldAsync()
+        {
+            ApiKey fresh = _current;
+            ApiKey old = _previous!;
+            TimeSpan wait = (_journal!.PromotedAt ?? Now) + _request.PropagationDelay - Now;
+            if (wait > TimeSpan.Zero)
+            {
+                await StepAsync("Propagate", () => _engine._time.Delay(wait, _ct)).ConfigureAwait(false);
+            }
+
+            ProbeResult probe = await StepAsync("ProbeNewAgain", () => Client.ProbeAsync(fresh, _request.Probe, null, _ct), p => p.Status.ToString()).ConfigureAwait(false);
+            if (probe.Status != TokenStatus.Valid)
+            {
+                throw Fail(RotationFailure.Interrupted, $"The current key {fresh.Fingerprint} did not pass its probe before the old key's revocation ({probe.Status}: {probe.Message}); {old.Fingerprint} was NOT revoked and is kept as '{_q}'. Run again to resume.");
+            }
+
+            // Never revoke a key that is still the vault's current value.
+            ApiKey? current = await StepAsync("VerifyCurrent", () => Vault.GetKeyAsync(_s, _ct)).ConfigureAwait(false);
+            if (current is null || current.Equals(old))
+            {
+                throw Fail(RotationFailure.Interrupted, $"'{_s}' holds {current?.Fingerprint ?? "nothing"} now; the old key {old.Fingerprint} is not revoked. Check the vault, then run again.");
+            }
+
+            ApiKey authorizer = _request.AuthorizingKey ?? fresh;
+            try
+            {
+                await StepAsync("RevokeOld", () => Client.RevokeTokenAsync(authorizer, old, null, _ct), o => o.ToString()).ConfigureAwait(false);
+            }
+            catch (PplxNotFoundException)
+            {
+                _engine._narrate($"{old.Fingerprint} was already revoked.");
+            }
+            catch (PplxException e) when (e is not PplxRotationException)
+            {
+                throw Fail(RotationFailure.Interrupted, $"Revoking the old key {old.Fingerprint} failed: {e.Message} The new key is current; run again to finish.", e);
+            }
+
+            _journal.OldRevoked = true;
+            await StepAsync("WriteJournal", () => Vault.SetTextAsync(_j, _journal.ToJson(), _ct)).ConfigureAwait(false);
+            Move(RotationState.Revoked);
+        }
+
+        private async Task AbortAsync()
+        {
+            switch (_state)
+            {
+                case RotationState.Start:
+                    _engine._narrate($"No rotation of '{_s}' is under way; nothing to abort.");
+                    return;
+                case RotationState.Minting:
+                    ReportOrphan(_journal!.TokenName, "an earlier run died while minting");
+                    await StepAsync("RemoveJournal", () => Vault.RemoveAsync(_j, _ct)).ConfigureAwait(false);
+                    Move(RotationState.Aborted);
+                    return;
+                case RotationState.Minted:
+                    await DiscardAsync(_pending!, _request.AuthorizingKey ?? _current, _journal!.TokenName).ConfigureAwait(false);
+                    await StepAsync("RemovePrevious", () => Vault.RemoveAsync(_q, _ct)).ConfigureAwait(false);
+                    await StepAsync("RemovePending", () => Vault.RemoveAsync(_p, _ct)).ConfigureAwait(false);
+                    await StepAsync("RemoveJournal", () => Vault.RemoveAsync(_j, _ct)).ConfigureAwait(false);
+                    Move(RotationState.Aborted);
+                    return;
+                default:
+                    throw Fail(RotationFailure.AbortTooLate, $"The new key is already current in '{_s}' ({_state}); aborting would revoke a key in use. Run with -Stage Finish to complete the rotation instead.");
+            }
+        }
+
+        /// <summary>Revokes a key this run minted and will not keep; a key that cannot be revoked is reported by name.</summary>
+        private async Task DiscardAsync(ApiKey key, ApiKey authorizer, string tokenName)
+        {
+            try
+            {
+                await StepAsync("RevokeNew", () => Client.RevokeTokenAsync(authorizer, key, null, _ct), o => o.ToString()).ConfigureAwait(false);
+            }
+            catch (PplxNotFoundException)
+            {
+                // Already revoked: done.
+            }
+            catch (PplxException)
+            {
+                ReportOrphan(tokenName, $"{key.Fingerprint} could not be revoked");
+            }
+        }
+
+        private static async Task TryAsync(Func<Task> cleanup)
+        {
+            try
+            {
+                await cleanup().ConfigureAwait(false);
+            }
+            catch (PplxVaultException)
+            {
+                // A leftover sibling is recognised and cleared by the next run.
+            }
+        }
+
+        private static Dictionary<string, string> Metadata(ApiKey key, DateTimeOffset created, RotationJournal journal) => new()
+        {
+            ["PplxFingerprint"] = key.Fingerprint,
+            ["PplxTokenName"] = journal.TokenName,
+            ["PplxCreatedAt"] = created.UtcDateTime.ToString("o", CultureInfo.InvariantCulture),
+            ["PplxRotatedFrom"] = journal.OldFingerprint,
+        };
+    }
+}

@@ -1,0 +1,89 @@
+using System;
+
+namespace PerplexityKeys.Core.Vault;
+
+/// <summary>A vault failed or refused; carries the vault and secret names, never a value.</summary>
+public class PplxVaultException : PplxException
+{
+    /// <summary>Creates the exception.</summary>
+    public PplxVaultException(string message, string vault, string? secretName, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        Vault = vault;
+        SecretName = secretName;
+    }
+
+    /// <summary>The vault.</summary>
+    public string Vault { get; }
+
+    /// <summary>The secret, when one was involved.</summary>
+    public string? SecretName { get; }
+}
+
+/// <summary>No vault of that name is registered.</summary>
+public sealed class PplxVaultNotFoundException : PplxVaultException
+{
+    /// <summary>Creates the exception.</summary>
+    public PplxVaultNotFoundException(string vault, Exception? innerException = null)
+        : base($"No SecretManagement vault named '{vault}' is registered (Get-SecretVault lists them).", vault, null, innerException)
+    {
+    }
+}
+
+/// <summary>The vault is locked and needs a password.</summary>
+public sealed class PplxVaultLockedException : PplxVaultException
+{
+    /// <summary>Creates the exception.</summary>
+    public PplxVaultLockedException(string vault, Exception? innerException = null)
+        : base(
+            $"The vault '{vault}' is locked. Pass -VaultPassword (a SecureString) so the module can call Unlock-SecretVault; in a scheduled task, read the password from a file only the task's account can read, or configure SecretStore with -Authentication None for that account.",
+            vault,
+            null,
+            innerException)
+    {
+    }
+}
+
+/// <summary>The secret does not exist.</summary>
+public sealed class PplxSecretNotFoundException : PplxVaultException
+{
+    /// <summary>Creates the exception.</summary>
+    public PplxSecretNotFoundException(string vault, string secretName)
+        : base($"The vault '{vault}' holds no secret named '{secretName}'.", vault, secretName)
+    {
+    }
+}
+
+/// <summary>The secret exists but holds a type that cannot be a key (hashtable, byte[]).</summary>
+public sealed class PplxSecretTypeException : PplxVaultException
+{
+    /// <summary>Creates the exception.</summary>
+    public PplxSecretTypeException(string vault, string secretName, string actualType)
+        : base($"The secret '{secretName}' in vault '{vault}' is a {actualType}; a key must be stored as a string, SecureString or PSCredential (password = key). Nothing was changed.", vault, secretName)
+    {
+        ActualType = actualType;
+    }
+
+    /// <summary>What the secret holds.</summary>
+    public string ActualType { get; }
+}
+
+/// <summary>A vault operation failed (write refused, vault error).</summary>
+public sealed class PplxVaultOperationException : PplxVaultException
+{
+    /// <summary>Creates the exception.</summary>
+    public PplxVaultOperationException(string message, string vault, string? secretName, Exception? innerException = null)
+        : base(message, vault, secretName, innerException)
+    {
+    }
+}
+
+/// <summary>A secret exists where the module would write a new one, and it was not asked to overwrite.</summary>
+public sealed class PplxSecretExistsException : PplxVaultException
+{
+    /// <summary>Creates the exception.</summary>
+    public PplxSecretExistsException(string vault, string secretName)
+        : base($"The vault '{vault}' already holds a secret named '{secretName}'; pass -Force to overwrite it.", vault, secretName)
+    {
+    }
+}
