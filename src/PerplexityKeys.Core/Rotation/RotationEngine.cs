@@ -232,9 +232,16 @@ public sealed class RotationEngine
                 throw TakenBy(_j);
             }
 
-            if (_pending is not null && _journal?.NewFingerprint != _pending.Fingerprint)
+            if (_pending is not null && (_journal is null || (_journal.NewFingerprint ?? _pending.Fingerprint) != _pending.Fingerprint))
             {
                 throw TakenBy(_p);
+            }
+
+            if (_pending is not null && _journal!.NewFingerprint is null)
+            {
+                // The run died after storing the pending key and before journalling it.
+                _journal.NewFingerprint = _pending.Fingerprint;
+                await Vault.SetTextAsync(_j, _journal.ToJson(), _ct).ConfigureAwait(false);
             }
 
             if (_previous is not null && _journal?.OldFingerprint != _previous.Fingerprint)
@@ -288,8 +295,19 @@ public sealed class RotationEngine
                 return RotationState.Minting;
             }
 
-            // Only the journal is left: either the run finished all but its last step, or it was undone.
-            return _journal.NewFingerprint == _current.Fingerprint && _journal.OldRevoked ? RotationState.Revoked : RotationState.Start;
+            // Only the journal is left: the run finished all but its last step, or it was undone
+            // (or died before storing its pending key: then the key may live on under the token name).
+            if (_journal.NewFingerprint == _current.Fingerprint && _journal.OldRevoked)
+            {
+                return RotationState.Revoked;
+            }
+
+            if (_journal.NewFingerprint != _current.Fingerprint)
+            {
+                ReportOrphan(_journal.TokenName, $"{_journal.NewFingerprint} was minted but never kept");
+            }
+
+            return RotationState.Start;
         }
 
         private async Task<ApiKey?> ReadSiblingKeyAsync(string name)

@@ -1,0 +1,432 @@
+using PerplexityKeys.Core.Model;
+using PerplexityKeys.Core.Rotation;
+using PerplexityKeys.Core.Tests.Support;
+using PerplexityKeys.Core.Vault;
+using PerplexityKeys.Emulator;
+using Xunit;
+
+namespace PerplexityKeys.Core.Tests.Rotation;
+
+public sealed class RotationEngineTests
+{
+    private const string Secret = "svc";
+    private static readonly string Pending = RotationEngine.SiblingName(Secret, RotationEngine.PendingSuffix);
+    private static readonly string Previous = RotationEngine.SiblingName(Secret, RotationEngine.PreviousSuffix);
+    private static readonly string Journal = RotationEngine.SiblingName(Secret, RotationEngine.JournalSuffix);
+
+    public static TheoryData<int> EveryVaultOperation()
+    {
+        var data = new TheoryData<int>();
+        for (int i = 1; i <= 26; i++)
+        {
+            data.Add(i);
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public async Task Rotate_All_LeavesOneWorkingCurrentKey_RevokesTheOld_AndRemovesEverySibling()
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
+
+        RotationResult result = await Engine(rig, vault).RunAsync(new RotationRequest { SecretName = Secret }, CancellationToken.None);
+
+        Assert.Equal(RotationState.Done, result.State);
+        ApiKey current = vault.Peek(Secret)!;
+        Assert.NotEqual(old, current);
+        Assert.Equal(old.Fingerprint, result.OldFingerprint);
+        Assert.Equal(current.Fingerprint, result.NewFingerprint);
+        Assert.False(rig.KeyByFingerprint(current.Fingerprint)!.Revoked);
+        Assert.True(rig.KeyByFingerprint(old.Fingerprint)!.Revoked);
+        Assert.Equal([Secret], vault.Names);
+        Assert.Empty(result.PossibleOrphans);
+        Assert.Contains(result.Steps, s => s.Name == "RevokeOld");
+        Assert.Equal(current.Fingerprint, vault.Metadata[Secret]["PplxFingerprint"]);
+        Assert.Equal(old.Fingerprint, vault.Metadata[Secret]["PplxRotatedFrom"]);
+        Assert.StartsWith(Secret + "/", rig.KeyByFingerprint(current.Fingerprint)!.Name, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rotate_UsesTheOldKeyToMint_AndTheNewKeyToRevokeTheOld()
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
+
+        await Engine(rig, vault).RunAsync(new RotationRequest { SecretName = Secret }, CancellationToken.None);
+
+        ApiKey current = vault.Peek(Secret)!;
+        Assert.Equal(old.Fingerprint, Assert.Single(Mints(rig)).Fingerprint);
+        Assert.Equal(current.Fingerprint, Assert.Single(rig.Requests("/revoke_auth_token")).Fingerprint);
+    }
+
+    [Fact]
+    public async Task Rotate_WithAMasterKey_AuthorizesEveryCallWithIt()
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        (InMemoryVault vault, _) = await SeedAsync(rig);
+
+        await Engine(rig, vault).RunAsync(new RotationRequest { SecretName = Secret, AuthorizingKey = rig.Admin }, CancellationToken.None);
+
+        Assert.Equal(2, rig.Requests("/generate_auth_token").Count);
+        Assert.All(rig.Requests("/generate_auth_token").Concat(rig.Requests("/revoke_auth_token")), r => Assert.Equal(rig.Admin.Fingerprint, r.Fingerprint));
+    }
+
+    [Fact]
+    public async Task Prepare_StopsWithTheNewKeyCurrent_AndTheOldKeptWorking_ThenFinishRevokesIt()
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
+        RotationEngine engine = Engine(rig, vault);
+
+        RotationResult prepared = await engine.RunAsync(new RotationRequest { SecretName = Secret, Stage = RotationStage.Prepare }, CancellationToken.None);
+
+        Assert.Equal(RotationState.Propagating, prepared.State);
+        Assert.NotEqual(old, vault.Peek(Secret));
+        Assert.Equal(old, vault.Peek(Previous));
+        Assert.False(rig.KeyByFingerprint(old.Fingerprint)!.Revoked);
+
+        RotationResult finished = await engine.RunAsync(new RotationRequest { SecretName = Secret, Stage = RotationStage.Finish }, CancellationToken.None);
+
+        Assert.Equal(RotationState.Done, finished.State);
+        Assert.True(finished.Resumed);
+        Assert.True(rig.KeyByFingerprint(old.Fingerprint)!.Revoked);
+        Assert.Equal([Secret], vault.Names);
+        Assert.Single(Mints(rig));
+    }
+
+    [Fact]
+    public async Task Finish_WithNothingPrepared_ChangesNothing()
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
+
+        RotationResult result = await Engine(rig, vault).RunAsync(new RotationRequest { SecretName = Secret, Stage = RotationStage.Finish }, CancellationToken.None);
+
+        Assert.Equal(RotationState.Start, result.State);
+        Assert.Equal(old, vault.Peek(Secret));
+        Assert.Empty(Mints(rig));
+    }
+
+    [Fact]
+    public async Task Rotate_WaitsThePropagationDelayOnInjectedTime_AndHandsOffFirst()
+    {
+        var time = new ManualTimeProvider();
+        await using var rig = await EmulatorRig.StartAsync(time);
+        (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
+        var handedOff = new List<string>();
+        var request = new RotationRequest
+        {
+            SecretName = Secret,
+            PropagationDelay = TimeSpan.FromMinutes(5),
+            OnNewToken = (key, info, _) =>
+            {
+                handedOff.Add(key.Fingerprint + " " + info.TokenName);
+                return Task.CompletedTask;
+            },
+        };
+
+        Task<RotationResult> run = new RotationEngine(rig.Client, vault, time).RunAsync(request, CancellationToken.None);
+        await time.AdvanceToNextTimerAsync(d => d == TimeSpan.FromMinutes(5));
+        RotationResult result = await run;
+
+        Assert.Equal(RotationState.Done, result.State);
+        Assert.StartsWith(vault.Peek(Secret)!.Fingerprint + " svc/", Assert.Single(handedOff), StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromMinutes(5), result.Steps.Single(s => s.Name == "Propagate").Duration);
+        Assert.True(rig.KeyByFingerprint(old.Fingerprint)!.Revoked);
+    }
+
+    [Fact]
+    public async Task Rotate_WhenTheNewKeyFailsItsProbe_RollsBack_RevokingIt_AndLeavingTheOldCurrent()
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
+        rig.Fault(new Fault { Status = 401, Path = "/async/chat/completions" });
+
+        var error = await Assert.ThrowsAsync<PplxRotationException>(() => Engine(rig, vault).RunAsync(new RotationRequest { SecretName = Secret }, CancellationToken.None));
+
+        Assert.Equal(RotationFailure.RolledBack, error.Reason);
+        Assert.Equal(RotationState.RolledBack, error.Result.State);
+        Assert.Equal(old, vault.Peek(Secret));
+        Assert.Equal([Secret], vault.Names);
+        Assert.True(rig.KeyByFingerprint(error.Result.NewFingerprint!)!.Revoked);
+        Assert.False(rig.KeyByFingerprint(old.Fingerprint)!.Revoked);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Rotate_WhenTheCurrentSecretCannotBeWrittenOrReadsBackStale_RollsBack(bool failWrite)
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
+        (failWrite ? vault.FailNextSet : vault.StaleOnce).Add(Secret);
+
+        var error = await Assert.ThrowsAsync<PplxRotationException>(() => Engine(rig, vault).RunAsync(new RotationRequest { SecretName = Secret }, CancellationToken.None));
+
+        Assert.Equal(RotationFailure.RolledBack, error.Reason);
+        Assert.Equal(old, vault.Peek(Secret));
+        Assert.Equal([Secret], vault.Names);
+        Assert.True(rig.KeyByFingerprint(error.Result.NewFingerprint!)!.Revoked);
+        Assert.False(rig.KeyByFingerprint(old.Fingerprint)!.Revoked);
+    }
+
+    [Fact]
+    public async Task Rotate_WhenPendingCannotBeStored_RevokesTheNewKey_AndChangesNothing()
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
+        vault.FailNextSet.Add(Pending);
+
+        var error = await Assert.ThrowsAsync<PplxRotationException>(() => Engine(rig, vault).RunAsync(new RotationRequest { SecretName = Secret }, CancellationToken.None));
+
+        Assert.Equal(RotationFailure.RolledBack, error.Reason);
+        Assert.Equal(old, vault.Peek(Secret));
+        Assert.Equal([Secret], vault.Names);
+        Assert.True(rig.KeyByFingerprint(error.Result.NewFingerprint!)!.Revoked);
+    }
+
+    [Fact]
+    public async Task Rotate_WhenTheMintAnswerIsLost_ReportsTheTokenName_AndTheRerunStartsAfreshReportingItAgain()
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
+        rig.Fault(new Fault { Kind = FaultKind.LoseResponse, Path = "/generate_auth_token" });
+        RotationEngine engine = Engine(rig, vault);
+
+        var error = await Assert.ThrowsAsync<PplxRotationException>(() => engine.RunAsync(new RotationRequest { SecretName = Secret }, CancellationToken.None));
+        string lost = Assert.Single(error.Result.PossibleOrphans);
+        Assert.Equal(RotationFailure.MintOutcomeUnknown, error.Reason);
+        Assert.Equal(old, vault.Peek(Secret));
+
+        RotationResult rerun = await engine.RunAsync(new RotationRequest { SecretName = Secret }, CancellationToken.None);
+
+        Assert.Equal(RotationState.Done, rerun.State);
+        Assert.Equal([lost], rerun.PossibleOrphans);
+        Assert.Equal(2, Mints(rig).Count);
+        AssertSettled(rig, vault, old, rerun);
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryVaultOperation))]
+    public async Task Rotate_InterruptedAtAnyVaultOperation_IsFinishedByRunningItAgain(int crashAt)
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
+        RotationEngine engine = Engine(rig, vault);
+        vault.CrashAt = vault.Operations + crashAt;
+
+        try
+        {
+            await engine.RunAsync(new RotationRequest { SecretName = Secret }, CancellationToken.None);
+        }
+        catch (SimulatedCrashException)
+        {
+        }
+
+        Assert.False(rig.KeyByFingerprint(vault.Peek(Secret)!.Fingerprint)!.Revoked);
+        vault.CrashAt = 0;
+        RotationResult rerun = await engine.RunAsync(new RotationRequest { SecretName = Secret }, CancellationToken.None);
+
+        Assert.Equal(RotationState.Done, rerun.State);
+        AssertSettled(rig, vault, old, rerun);
+    }
+
+    [Theory]
+    [InlineData("pending")]
+    [InlineData("previous")]
+    [InlineData("journal")]
+    public async Task Rotate_RefusesToTouchASiblingNameTheUserOwns(string which)
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
+        string name = which switch { "pending" => Pending, "previous" => Previous, _ => Journal };
+        vault.Put(name, which == "journal" ? "my own notes" : "pplx-" + new string('u', 48));
+
+        var error = await Assert.ThrowsAsync<PplxRotationException>(() => Engine(rig, vault).RunAsync(new RotationRequest { SecretName = Secret }, CancellationToken.None));
+
+        Assert.Equal(RotationFailure.SiblingNameTaken, error.Reason);
+        Assert.Contains(name, error.Message, StringComparison.Ordinal);
+        Assert.Equal(old, vault.Peek(Secret));
+        Assert.Equal(2, vault.Names.Count);
+        Assert.Empty(Mints(rig));
+    }
+
+    [Fact]
+    public async Task Rotate_OfAMissingSecret_ThrowsSecretNotFound()
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        var vault = new InMemoryVault();
+
+        await Assert.ThrowsAsync<PplxSecretNotFoundException>(() => Engine(rig, vault).RunAsync(new RotationRequest { SecretName = "nope" }, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Rotate_OfAHashtableSecret_ThrowsSecretType_AndChangesNothing()
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        var vault = new InMemoryVault();
+        vault.Put(Secret, new System.Collections.Hashtable { ["k"] = "v" });
+
+        await Assert.ThrowsAsync<PplxSecretTypeException>(() => Engine(rig, vault).RunAsync(new RotationRequest { SecretName = Secret }, CancellationToken.None));
+
+        Assert.Equal([Secret], vault.Names);
+    }
+
+    [Fact]
+    public async Task Abort_WhilePending_RevokesThePendingKey_AndLeavesTheCurrentUntouched()
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
+        RotationEngine engine = Engine(rig, vault);
+        rig.Fault(new Fault { Status = 503, Path = "/async/chat/completions", Count = 10 });
+        var stopped = await Assert.ThrowsAsync<PplxRotationException>(() => engine.RunAsync(new RotationRequest { SecretName = Secret }, CancellationToken.None));
+        Assert.Equal(RotationFailure.Interrupted, stopped.Reason);
+        ApiKey pending = vault.Peek(Pending)!;
+        rig.Host.State.ClearFaults();
+
+        RotationResult aborted = await engine.RunAsync(new RotationRequest { SecretName = Secret, Abort = true }, CancellationToken.None);
+
+        Assert.Equal(RotationState.Aborted, aborted.State);
+        Assert.Equal(old, vault.Peek(Secret));
+        Assert.Equal([Secret], vault.Names);
+        Assert.True(rig.KeyByFingerprint(pending.Fingerprint)!.Revoked);
+        Assert.False(rig.KeyByFingerprint(old.Fingerprint)!.Revoked);
+    }
+
+    [Fact]
+    public async Task Abort_AfterTheNewKeyIsCurrent_IsRefused()
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        (InMemoryVault vault, _) = await SeedAsync(rig);
+        RotationEngine engine = Engine(rig, vault);
+        await engine.RunAsync(new RotationRequest { SecretName = Secret, Stage = RotationStage.Prepare }, CancellationToken.None);
+        ApiKey current = vault.Peek(Secret)!;
+
+        var error = await Assert.ThrowsAsync<PplxRotationException>(() => engine.RunAsync(new RotationRequest { SecretName = Secret, Abort = true }, CancellationToken.None));
+
+        Assert.Equal(RotationFailure.AbortTooLate, error.Reason);
+        Assert.Equal(current, vault.Peek(Secret));
+        Assert.False(rig.KeyByFingerprint(current.Fingerprint)!.Revoked);
+    }
+
+    [Fact]
+    public async Task Finish_WhenTheOldKeyWasAlreadyRevoked_CountsItAsDone()
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
+        RotationEngine engine = Engine(rig, vault);
+        await engine.RunAsync(new RotationRequest { SecretName = Secret, Stage = RotationStage.Prepare }, CancellationToken.None);
+        await rig.Client.RevokeTokenAsync(rig.Admin, old, null, CancellationToken.None);
+
+        RotationResult result = await engine.RunAsync(new RotationRequest { SecretName = Secret, Stage = RotationStage.Finish }, CancellationToken.None);
+
+        Assert.Equal(RotationState.Done, result.State);
+        Assert.Equal([Secret], vault.Names);
+    }
+
+    [Fact]
+    public async Task Finish_WithARevokedMasterKey_StopsWithoutMistakingItForAnAlreadyRevokedOldKey()
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
+        RotationEngine engine = Engine(rig, vault);
+        ApiKey master = await rig.NewKeyAsync("master");
+        await engine.RunAsync(new RotationRequest { SecretName = Secret, Stage = RotationStage.Prepare, AuthorizingKey = master }, CancellationToken.None);
+        await rig.Client.RevokeTokenAsync(rig.Admin, master, null, CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<PplxRotationException>(() => engine.RunAsync(new RotationRequest { SecretName = Secret, Stage = RotationStage.Finish, AuthorizingKey = master }, CancellationToken.None));
+
+        Assert.Equal(RotationFailure.Interrupted, error.Reason);
+        Assert.IsType<PplxUnauthorizedException>(error.InnerException);
+        Assert.Equal(old, vault.Peek(Previous));
+        Assert.False(rig.KeyByFingerprint(old.Fingerprint)!.Revoked);
+    }
+
+    [Fact]
+    public async Task Rotate_WhileAnotherRunHoldsTheLock_FailsCleanly_WithoutMinting()
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
+        using RotationLock? held = await RotationLock.AcquireAsync(vault.Name, Secret, TimeSpan.Zero, TimeProvider.System, CancellationToken.None);
+        Assert.NotNull(held);
+        var engine = new RotationEngine(rig.Client, vault, TimeProvider.System) { LockTimeout = TimeSpan.Zero };
+
+        var error = await Assert.ThrowsAsync<PplxRotationException>(() => engine.RunAsync(new RotationRequest { SecretName = Secret }, CancellationToken.None));
+
+        Assert.Equal(RotationFailure.LockTimeout, error.Reason);
+        Assert.Empty(Mints(rig));
+        Assert.Equal(old, vault.Peek(Secret));
+    }
+
+    [Fact]
+    public async Task Rotate_WhenTheVaultIsLocked_ThrowsVaultLocked_AndMintsNothing()
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        (InMemoryVault vault, _) = await SeedAsync(rig);
+        vault.Locked = true;
+
+        var error = await Assert.ThrowsAsync<PplxVaultLockedException>(() => Engine(rig, vault).RunAsync(new RotationRequest { SecretName = Secret }, CancellationToken.None));
+
+        Assert.Contains("-VaultPassword", error.Message, StringComparison.Ordinal);
+        Assert.Empty(Mints(rig));
+    }
+
+    [Theory]
+    [InlineData("svc", "svc-pplx-pending")]
+    [InlineData("prod/api.key_1", "prod-api-key-1-pplx-pending")]
+    [InlineData("clé", "cl--pplx-pending")]
+    public void SiblingName_UsesOnlyLettersDigitsAndDashes(string secret, string expected) =>
+        Assert.Equal(expected, RotationEngine.SiblingName(secret, RotationEngine.PendingSuffix));
+
+    [Theory]
+    [InlineData(RotationState.Start, RotationState.Minted, true)]
+    [InlineData(RotationState.Minted, RotationState.Promoted, true)]
+    [InlineData(RotationState.Promoted, RotationState.Propagating, true)]
+    [InlineData(RotationState.Propagating, RotationState.Revoked, true)]
+    [InlineData(RotationState.Revoked, RotationState.Done, true)]
+    [InlineData(RotationState.Minted, RotationState.RolledBack, true)]
+    [InlineData(RotationState.Start, RotationState.Revoked, false)]
+    [InlineData(RotationState.Minted, RotationState.Revoked, false)]
+    [InlineData(RotationState.Promoted, RotationState.Aborted, false)]
+    [InlineData(RotationState.Done, RotationState.Start, false)]
+    public void Transitions_AllowOnlyTheTable(RotationState from, RotationState to, bool allowed)
+    {
+        Assert.Equal(allowed, RotationTransitions.IsAllowed(from, to));
+        if (!allowed)
+        {
+            Assert.Throws<InvalidOperationException>(() => RotationTransitions.Move(from, to));
+        }
+    }
+
+    /// <summary>Mints by anything but the admin key that seeded the test.</summary>
+    private static List<RequestLogEntry> Mints(EmulatorRig rig) =>
+        rig.Requests("/generate_auth_token").Where(r => r.Fingerprint != rig.Admin.Fingerprint).ToList();
+
+    private static RotationEngine Engine(EmulatorRig rig, InMemoryVault vault) => new(rig.Client, vault, rig.Time);
+
+    private static async Task<(InMemoryVault Vault, ApiKey Old)> SeedAsync(EmulatorRig rig)
+    {
+        var vault = new InMemoryVault();
+        ApiKey old = await rig.NewKeyAsync("svc-original");
+        await vault.SetKeyAsync(Secret, old, CancellationToken.None);
+        return (vault, old);
+    }
+
+    /// <summary>The guarantees after a finished rotation: one working current key, the old one revoked,
+    /// no siblings, and every other key minted for this secret revoked or reported by name.</summary>
+    private static void AssertSettled(EmulatorRig rig, InMemoryVault vault, ApiKey old, RotationResult result)
+    {
+        ApiKey current = vault.Peek(Secret)!;
+        Assert.NotEqual(old, current);
+        Assert.False(rig.KeyByFingerprint(current.Fingerprint)!.Revoked);
+        Assert.True(rig.KeyByFingerprint(old.Fingerprint)!.Revoked);
+        Assert.Equal([Secret], vault.Names);
+        foreach (EmulatorKey minted in rig.Host.State.Keys().Where(k => k.Name?.StartsWith(Secret + "/", StringComparison.Ordinal) == true))
+        {
+            bool accounted = minted.Fingerprint == current.Fingerprint || minted.Revoked || result.PossibleOrphans.Contains(minted.Name!);
+            Assert.True(accounted, $"{minted.Fingerprint} ({minted.Name}) is live, not current and not reported.");
+        }
+    }
+}
