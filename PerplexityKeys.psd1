@@ -15,6 +15,7 @@
         'New-PplxToken'
         'Test-PplxToken'
         'Revoke-PplxToken'
+        'Invoke-PplxRotation'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

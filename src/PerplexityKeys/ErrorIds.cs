@@ -45,6 +45,29 @@ public static class ErrorIds
     /// <summary>An answer that could not be used (not JSON, fields missing, too large, a redirect).</summary>
     public const string ApiResponseInvalid = "ApiResponseInvalid";
 
+    /// <summary>No SecretManagement vault of that name.</summary>
+    public const string VaultNotFound = "VaultNotFound";
+
+    /// <summary>The vault is locked; pass -VaultPassword.</summary>
+    public const string VaultLocked = "VaultLocked";
+
+    /// <summary>No secret of that name in the vault.</summary>
+    public const string SecretNotFound = "SecretNotFound";
+
+    /// <summary>The secret holds a hashtable or byte[], not a key.</summary>
+    public const string SecretTypeInvalid = "SecretTypeInvalid";
+
+    /// <summary>The secret exists and -Force was not given.</summary>
+    public const string SecretExists = "SecretExists";
+
+    /// <summary>A vault operation failed.</summary>
+    public const string VaultOperationFailed = "VaultOperationFailed";
+
+    /// <summary>Rotation errors are "Rotation" + the reason: RotationRolledBack, RotationConflict,
+    /// RotationSiblingNameTaken, RotationLockTimeout, RotationAbortTooLate, RotationInterrupted,
+    /// RotationRollbackFailed, RotationMintOutcomeUnknown.</summary>
+    public const string RotationPrefix = "Rotation";
+
     /// <summary>Any other failure.</summary>
     public const string Unexpected = "PplxUnexpectedError";
 }

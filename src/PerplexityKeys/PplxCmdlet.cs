@@ -9,6 +9,8 @@ using System.Threading.Tasks;
 using PerplexityKeys.Core;
 using PerplexityKeys.Core.Api;
 using PerplexityKeys.Core.Model;
+using PerplexityKeys.Core.Rotation;
+using PerplexityKeys.Core.Vault;
 
 namespace PerplexityKeys;
 
@@ -64,6 +66,21 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
             PplxConnectionException => (ErrorIds.ApiUnreachable, ErrorCategory.ConnectionError),
             PplxProtocolException => (ErrorIds.ApiResponseInvalid, ErrorCategory.InvalidResult),
             PplxMintOutcomeUnknownException => (ErrorIds.TokenMintOutcomeUnknown, ErrorCategory.InvalidResult),
+            PplxVaultNotFoundException => (ErrorIds.VaultNotFound, ErrorCategory.ObjectNotFound),
+            PplxVaultLockedException => (ErrorIds.VaultLocked, ErrorCategory.PermissionDenied),
+            PplxSecretNotFoundException => (ErrorIds.SecretNotFound, ErrorCategory.ObjectNotFound),
+            PplxSecretTypeException => (ErrorIds.SecretTypeInvalid, ErrorCategory.InvalidType),
+            PplxSecretExistsException => (ErrorIds.SecretExists, ErrorCategory.ResourceExists),
+            PplxVaultException => (ErrorIds.VaultOperationFailed, ErrorCategory.WriteError),
+            PplxRotationException r => ("Rotation" + r.Reason, r.Reason switch
+            {
+                RotationFailure.SiblingNameTaken => ErrorCategory.ResourceExists,
+                RotationFailure.LockTimeout => ErrorCategory.ResourceBusy,
+                RotationFailure.Conflict => ErrorCategory.ResourceBusy,
+                RotationFailure.AbortTooLate => ErrorCategory.InvalidOperation,
+                RotationFailure.MintOutcomeUnknown => ErrorCategory.InvalidResult,
+                _ => ErrorCategory.OperationStopped,
+            }),
             _ => (ErrorIds.Unexpected, ErrorCategory.NotSpecified),
         };
         var record = new ErrorRecord(error, id, category, target);
@@ -98,15 +115,23 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
         return string.IsNullOrWhiteSpace(fromEnvironment) ? BaseUriPolicy.Default : BaseUriPolicy.Validate(fromEnvironment);
     }
 
-    /// <summary>The key that authorizes a mint or revoke: -ApiKey, else $env:PERPLEXITY_API_KEY.</summary>
-    protected ApiKey ResolveAuthorizingKey(SecureString? apiKey)
+    /// <summary>The key that authorizes a mint or revoke: -ApiKey, else the secret -ApiKeySecretName names, else $env:PERPLEXITY_API_KEY.</summary>
+    protected ApiKey ResolveAuthorizingKey(SecureString? apiKey, string? apiKeySecretName = null, string? apiKeyVault = null) =>
+        TryResolveAuthorizingKey(apiKey, apiKeySecretName, apiKeyVault)
+        ?? throw new PplxApiKeyMissingException($"No key authorizes this call: pass -ApiKey (a SecureString) or -ApiKeySecretName, or set $env:{ApiKeyVariable}.");
+
+    /// <summary>As <see cref="ResolveAuthorizingKey"/>, but null when none is given.</summary>
+    protected ApiKey? TryResolveAuthorizingKey(SecureString? apiKey, string? apiKeySecretName, string? apiKeyVault)
     {
-        ApiKey key = apiKey is not null
-            ? ApiKey.FromSecureString(apiKey)
-            : Environment.GetEnvironmentVariable(ApiKeyVariable) is { Length: > 0 } text
-                ? ApiKey.Create(text)
-                : throw new PplxApiKeyMissingException($"No key authorizes this call: pass -ApiKey (a SecureString), or set $env:{ApiKeyVariable}.");
-        WarnOnOddShape(key);
+        ApiKey? key = apiKey is not null ? ApiKey.FromSecureString(apiKey)
+            : apiKeySecretName is not null ? VaultFor(apiKeyVault).ReadKey(apiKeySecretName) ?? throw new PplxSecretNotFoundException(apiKeyVault ?? "(any vault)", apiKeySecretName)
+            : Environment.GetEnvironmentVariable(ApiKeyVariable) is { Length: > 0 } text ? ApiKey.Create(text)
+            : null;
+        if (key is not null)
+        {
+            WarnOnOddShape(key);
+        }
+
         return key;
     }
 
@@ -124,23 +149,16 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
         Clients.GetOrAdd(baseUri, uri => new PplxClient(new PplxClientOptions { BaseUri = uri, UserAgent = UserAgent() }));
 
     /// <summary>
-    /// Runs HTTP work off the pipeline thread while this thread writes its messages (retries go to
-    /// -Verbose); returns the result here. Ctrl+C cancels the work and stops the pipeline.
+    /// Runs async work (HTTP, rotations) off the pipeline thread while this thread serves it:
+    /// verbose messages and vault calls the work posts run here. Ctrl+C cancels the work.
     /// </summary>
-    protected T Run<T>(Func<IPplxCallObserver, CancellationToken, Task<T>> work)
+    internal T Run<T>(Func<PipelineDispatcher, CancellationToken, Task<T>> work)
     {
-        using var messages = new BlockingCollection<string>();
-        var observer = new QueueObserver(messages);
-        Task<T> task = Task.Run(() => work(observer, StopToken), StopToken);
-        task.ContinueWith(_ => messages.CompleteAdding(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        foreach (string message in messages.GetConsumingEnumerable())
-        {
-            WriteVerbose(message);
-        }
-
+        using var dispatcher = new PipelineDispatcher(WriteVerbose);
+        Task<T> task = Task.Run(() => work(dispatcher, StopToken), StopToken);
         try
         {
-            return task.GetAwaiter().GetResult();
+            return dispatcher.Drain(task);
         }
         catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
         {
@@ -148,12 +166,45 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
         }
     }
 
+    /// <summary>A SecretManagement vault for the core, its calls made on this cmdlet's pipeline thread.</summary>
+    internal SecretManagementVault VaultFor(string? vault, PipelineDispatcher? dispatcher = null) => new(this, vault, dispatcher);
+
+    /// <summary>Unlocks a vault with -VaultPassword when one was given (never prompts).</summary>
+    internal void UnlockIfAsked(string? vault, SecureString? password)
+    {
+        if (password is not null && vault is not null)
+        {
+            VaultFor(vault).Unlock(password);
+        }
+    }
+
     /// <summary>
     /// The keys of one ProcessRecord call, from either input set, each with the token it came in
     /// (when it came as a PplxToken). A key that cannot be a key is reported as an item error and skipped.
     /// </summary>
-    protected System.Collections.Generic.IEnumerable<(ApiKey Key, PplxToken? Token)> InputKeys(PplxToken[]? tokens, SecureString[]? keys)
+    protected System.Collections.Generic.IEnumerable<(ApiKey Key, PplxToken? Token)> InputKeys(
+        PplxToken[]? tokens, SecureString[]? keys, string? secretName = null, string? vault = null, SecureString? vaultPassword = null)
     {
+        if (secretName is not null)
+        {
+            ApiKey? stored = null;
+            try
+            {
+                UnlockIfAsked(vault, vaultPassword);
+                stored = VaultFor(vault).ReadKey(secretName) ?? throw new PplxSecretNotFoundException(vault ?? "(any vault)", secretName);
+                WarnOnOddShape(stored);
+            }
+            catch (PplxException e)
+            {
+                WriteItemError(e, secretName);
+            }
+
+            if (stored is not null)
+            {
+                yield return (stored, new PplxToken(stored, secretName, null, null));
+            }
+        }
+
         foreach (PplxToken token in tokens ?? [])
         {
             ApiKey? key = ToApiKey(token.Key, token);
@@ -223,20 +274,5 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
         string module = typeof(PplxCmdlet).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0] ?? "0.0.0";
         object? psVersion = (GetVariableValue("PSVersionTable") as IDictionary)?["PSVersion"];
         return $"PerplexityKeys/{module} PowerShell/{psVersion ?? "unknown"}";
-    }
-
-    private sealed class QueueObserver(BlockingCollection<string> messages) : IPplxCallObserver
-    {
-        public void OnRetry(PplxRetryNotice notice)
-        {
-            try
-            {
-                messages.Add($"{notice.Operation}: {notice.Reason}; retry {notice.Attempt + 1} in {notice.Delay.TotalSeconds:0.##} s.");
-            }
-            catch (InvalidOperationException)
-            {
-                // The pump has closed: the work is over.
-            }
-        }
     }
 }

@@ -483,7 +483,15 @@ public sealed class RotationEngine
         {
             if (_request.OnNewToken is not null && !_journal!.HandedOff)
             {
-                await StepAsync("HandOff", () => _request.OnNewToken(_current, new MintedTokenInfo(_journal.TokenName, _journal.RunId), _ct)).ConfigureAwait(false);
+                try
+                {
+                    await StepAsync("HandOff", () => _request.OnNewToken(_current, new MintedTokenInfo(_journal.TokenName, _journal.RunId), _ct)).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    throw Fail(RotationFailure.Interrupted, $"The hand-off of {_current.Fingerprint} (-OnNewToken) failed: {ApiErrorMapper.Redact(e.Message)} The new key is current and the old one still works; run again to retry the hand-off and finish.", e);
+                }
+
                 _journal.HandedOff = true;
                 await StepAsync("WriteJournal", () => Vault.SetTextAsync(_j, _journal.ToJson(), _ct)).ConfigureAwait(false);
             }

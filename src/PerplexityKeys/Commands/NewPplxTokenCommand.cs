@@ -4,6 +4,7 @@ using System.Security;
 using PerplexityKeys.Core;
 using PerplexityKeys.Core.Api;
 using PerplexityKeys.Core.Model;
+using PerplexityKeys.Core.Vault;
 
 namespace PerplexityKeys.Commands;
 
@@ -30,13 +31,58 @@ public sealed class NewPplxTokenCommand : PplxCmdlet
     [Parameter]
     public SecureString? ApiKey { get; set; }
 
+    /// <summary>
+    /// <para type="description">The secret that authorizes the mint (a master key kept in a vault).</para>
+    /// </summary>
+    [Parameter]
+    public string? ApiKeySecretName { get; set; }
+
+    /// <summary>
+    /// <para type="description">The vault of -ApiKeySecretName. Default: SecretManagement's search.</para>
+    /// </summary>
+    [Parameter]
+    public string? ApiKeyVault { get; set; }
+
+    /// <summary>
+    /// <para type="description">Store the new key in this SecretManagement vault (with -SecretName).</para>
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Vault { get; set; }
+
+    /// <summary>
+    /// <para type="description">The secret to store the new key in, as a SecureString, with metadata (fingerprint, token name, created time) where the vault keeps metadata.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? SecretName { get; set; }
+
+    /// <summary>
+    /// <para type="description">Overwrite an existing secret named -SecretName.</para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>
+    /// <para type="description">Unlocks the vaults used (Unlock-SecretVault) before use; nothing ever prompts.</para>
+    /// </summary>
+    [Parameter]
+    public SecureString? VaultPassword { get; set; }
+
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
         try
         {
+            if ((Vault is null) != (SecretName is null))
+            {
+                throw new PplxConfigurationException("-Vault and -SecretName go together: name both to store the new key, or neither.", "SecretName");
+            }
+
             _baseUri = ResolveBaseUri(null);
-            _authorizingKey = ResolveAuthorizingKey(ApiKey);
+            UnlockIfAsked(ApiKeyVault, VaultPassword);
+            UnlockIfAsked(Vault, VaultPassword);
+            _authorizingKey = ResolveAuthorizingKey(ApiKey, ApiKeySecretName, ApiKeyVault);
         }
         catch (PplxException e)
         {
@@ -58,8 +104,23 @@ public sealed class NewPplxTokenCommand : PplxCmdlet
             return;
         }
 
-        if (!ShouldProcess($"a new key named '{name}' at {_baseUri}", "Mint Perplexity API key"))
+        string storeText = SecretName is null ? string.Empty : $" and store it as '{SecretName}' in vault '{Vault}'";
+        if (!ShouldProcess($"a new key named '{name}' at {_baseUri}{storeText}", "Mint Perplexity API key"))
         {
+            return;
+        }
+
+        SecretManagementVault? vault = Vault is null ? null : VaultFor(Vault);
+        try
+        {
+            if (vault is not null && !Force && vault.Exists(SecretName!))
+            {
+                throw new PplxSecretExistsException(Vault!, SecretName!);
+            }
+        }
+        catch (PplxException e)
+        {
+            WriteItemError(e, SecretName);
             return;
         }
 
@@ -70,11 +131,44 @@ public sealed class NewPplxTokenCommand : PplxCmdlet
         {
             MintedToken minted = Run((observer, ct) => client.GenerateTokenAsync(authorizingKey, name, observer, ct));
             WriteVerbose($"Minted {minted.Key.Fingerprint} named '{minted.TokenName ?? name}'.");
+            if (vault is not null)
+            {
+                Store(vault, minted, authorizingKey, client);
+            }
+
             WriteObject(new PplxToken(minted.Key, minted.TokenName ?? name, minted.CreatedAt, _baseUri));
         }
         catch (PplxException e)
         {
             WriteItemError(e, name);
         }
+    }
+
+    /// <summary>Keeps the new key in the vault; a key that cannot be kept is revoked, never left live and unknown.</summary>
+    private void Store(SecretManagementVault vault, MintedToken minted, ApiKey authorizingKey, PplxClient client)
+    {
+        try
+        {
+            vault.WriteKey(SecretName!, minted.Key);
+        }
+        catch (PplxException)
+        {
+            WriteVerbose($"Storing {minted.Key.Fingerprint} failed; revoking it.");
+            Run((observer, ct) => client.RevokeTokenAsync(authorizingKey, minted.Key, observer, ct));
+            throw;
+        }
+
+        var metadata = new System.Collections.Generic.Dictionary<string, string>
+        {
+            ["PplxFingerprint"] = minted.Key.Fingerprint,
+            ["PplxTokenName"] = minted.TokenName ?? string.Empty,
+            ["PplxCreatedAt"] = minted.CreatedAt.UtcDateTime.ToString("o", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        if (!vault.TrySetMetadata(SecretName!, metadata))
+        {
+            WriteVerbose($"The vault '{Vault}' keeps no metadata; stored the key without it.");
+        }
+
+        WriteVerbose($"Stored {minted.Key.Fingerprint} as '{SecretName}' in vault '{Vault}'.");
     }
 }

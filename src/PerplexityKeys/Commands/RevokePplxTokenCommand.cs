@@ -17,6 +17,7 @@ public sealed class RevokePplxTokenCommand : PplxCmdlet
 {
     private const string TokenSet = "Token";
     private const string KeySet = "Key";
+    private const string VaultSet = "Vault";
 
     private ApiKey? _authorizingKey;
 
@@ -33,10 +34,49 @@ public sealed class RevokePplxTokenCommand : PplxCmdlet
     public SecureString[]? Key { get; set; }
 
     /// <summary>
+    /// <para type="description">A secret holding a key (string, SecureString or PSCredential). Binds Name from Get-SecretInfo output.</para>
+    /// </summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = VaultSet)]
+    [Alias("Name")]
+    [ValidateNotNullOrEmpty]
+    public string? SecretName { get; set; }
+
+    /// <summary>
+    /// <para type="description">The vault of -SecretName. Binds VaultName from Get-SecretInfo output. Default: SecretManagement's search.</para>
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = VaultSet)]
+    [Alias("VaultName")]
+    public string? Vault { get; set; }
+
+    /// <summary>
+    /// <para type="description">Unlocks the vaults used (Unlock-SecretVault) before use; nothing ever prompts.</para>
+    /// </summary>
+    [Parameter]
+    public SecureString? VaultPassword { get; set; }
+
+    /// <summary>
     /// <para type="description">The key that authorizes the revocation. Default: $env:PERPLEXITY_API_KEY.</para>
     /// </summary>
     [Parameter]
     public SecureString? ApiKey { get; set; }
+
+    /// <summary>
+    /// <para type="description">The secret that authorizes the revocation (a master key kept in a vault).</para>
+    /// </summary>
+    [Parameter]
+    public string? ApiKeySecretName { get; set; }
+
+    /// <summary>
+    /// <para type="description">The vault of -ApiKeySecretName. Default: SecretManagement's search.</para>
+    /// </summary>
+    [Parameter]
+    public string? ApiKeyVault { get; set; }
+
+    /// <summary>
+    /// <para type="description">With -SecretName: also remove the secret from its vault once the key is revoked. Without it, the vault is not touched.</para>
+    /// </summary>
+    [Parameter(ParameterSetName = VaultSet)]
+    public SwitchParameter RemoveSecret { get; set; }
 
     /// <summary>
     /// <para type="description">Revoke without asking for confirmation (-WhatIf still only reports).</para>
@@ -55,7 +95,8 @@ public sealed class RevokePplxTokenCommand : PplxCmdlet
     {
         try
         {
-            _authorizingKey = ResolveAuthorizingKey(ApiKey);
+            UnlockIfAsked(ApiKeyVault, VaultPassword);
+            _authorizingKey = ResolveAuthorizingKey(ApiKey, ApiKeySecretName, ApiKeyVault);
         }
         catch (PplxException e)
         {
@@ -67,9 +108,9 @@ public sealed class RevokePplxTokenCommand : PplxCmdlet
     protected override void ProcessRecord()
     {
         ApiKey authorizingKey = _authorizingKey!;
-        foreach ((ApiKey key, PplxToken? token) in InputKeys(InputObject, Key))
+        foreach ((ApiKey key, PplxToken? token) in InputKeys(InputObject, Key, SecretName, Vault, VaultPassword))
         {
-            object target = (object?)token ?? key.Fingerprint;
+            object target = (object?)token ?? (object?)SecretName ?? key.Fingerprint;
             try
             {
                 Uri baseUri = ResolveBaseUri(token?.BaseUri);
@@ -85,6 +126,12 @@ public sealed class RevokePplxTokenCommand : PplxCmdlet
                 WriteVerbose(outcome == RevokeOutcome.Revoked
                     ? $"Revoked {key.Fingerprint}."
                     : $"Revoked {key.Fingerprint} (an earlier attempt whose answer was lost did it).");
+                if (RemoveSecret && SecretName is not null)
+                {
+                    VaultFor(Vault).Remove(SecretName);
+                    WriteVerbose($"Removed '{SecretName}' from vault '{Vault}'.");
+                }
+
                 if (PassThru)
                 {
                     WriteObject(token ?? new PplxToken(key, null, null, baseUri));

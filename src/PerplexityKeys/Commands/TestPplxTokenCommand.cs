@@ -17,6 +17,7 @@ public sealed class TestPplxTokenCommand : PplxCmdlet
 {
     private const string TokenSet = "Token";
     private const string KeySet = "Key";
+    private const string VaultSet = "Vault";
 
     /// <summary>
     /// <para type="description">Keys as PplxToken objects (from New-PplxToken); each remembers its base URI.</para>
@@ -29,6 +30,27 @@ public sealed class TestPplxTokenCommand : PplxCmdlet
     /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = KeySet)]
     public SecureString[]? Key { get; set; }
+
+    /// <summary>
+    /// <para type="description">A secret holding a key (string, SecureString or PSCredential). Binds Name from Get-SecretInfo output.</para>
+    /// </summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = VaultSet)]
+    [Alias("Name")]
+    [ValidateNotNullOrEmpty]
+    public string? SecretName { get; set; }
+
+    /// <summary>
+    /// <para type="description">The vault of -SecretName. Binds VaultName from Get-SecretInfo output. Default: SecretManagement's search.</para>
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = VaultSet)]
+    [Alias("VaultName")]
+    public string? Vault { get; set; }
+
+    /// <summary>
+    /// <para type="description">Unlocks the vaults used (Unlock-SecretVault) before use; nothing ever prompts.</para>
+    /// </summary>
+    [Parameter]
+    public SecureString? VaultPassword { get; set; }
 
     /// <summary>
     /// <para type="description">Free (default) or Completion.</para>
@@ -45,7 +67,7 @@ public sealed class TestPplxTokenCommand : PplxCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        foreach ((ApiKey key, PplxToken? token) in InputKeys(InputObject, Key))
+        foreach ((ApiKey key, PplxToken? token) in InputKeys(InputObject, Key, SecretName, Vault, VaultPassword))
         {
             Uri baseUri;
             try

@@ -1,0 +1,212 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Security;
+using System.Threading.Tasks;
+using PerplexityKeys.Core;
+using PerplexityKeys.Core.Api;
+using PerplexityKeys.Core.Model;
+using PerplexityKeys.Core.Rotation;
+
+namespace PerplexityKeys.Commands;
+
+/// <summary>
+/// <para type="synopsis">Rotates the Perplexity API key kept in a SecretManagement secret, with zero downtime.</para>
+/// <para type="description">Mints a new key and keeps it as the pending sibling before anything else, probes it, makes it current (read back and compared), hands it to consumers (-OnNewToken, -PropagationDelay), probes it again, then revokes the old key and cleans up. The state lives in the vault, so a run that died anywhere is finished by running the same command again, never minting twice. -Stage Prepare stops once the new key is current; -Stage Finish revokes the old one later. -Abort cancels a rotation whose new key is not yet current.</para>
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "PplxRotation", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = RotateSet)]
+[OutputType(typeof(PplxRotationResult))]
+public sealed class InvokePplxRotationCommand : PplxCmdlet
+{
+    private const string RotateSet = "Rotate";
+    private const string AbortSet = "Abort";
+
+    private ApiKey? _master;
+
+    /// <summary>
+    /// <para type="description">The SecretManagement vault that holds the secret.</para>
+    /// </summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("VaultName")]
+    [ValidateNotNullOrEmpty]
+    public string Vault { get; set; } = string.Empty;
+
+    /// <summary>
+    /// <para type="description">The secret whose key is rotated. Binds Name from Get-SecretInfo output.</para>
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name")]
+    [ValidateNotNullOrEmpty]
+    public string SecretName { get; set; } = string.Empty;
+
+    /// <summary>
+    /// <para type="description">All (default), Prepare (stop with the new key current and the old kept as previous), or Finish (revoke the previous key).</para>
+    /// </summary>
+    [Parameter(ParameterSetName = RotateSet)]
+    public RotationStage Stage { get; set; } = RotationStage.All;
+
+    /// <summary>
+    /// <para type="description">Cancel a rotation whose new key is not current yet: revoke the pending key, remove the module's siblings, leave the current key untouched.</para>
+    /// </summary>
+    [Parameter(Mandatory = true, ParameterSetName = AbortSet)]
+    public SwitchParameter Abort { get; set; }
+
+    /// <summary>
+    /// <para type="description">How long consumers get to pick up the new key before the old one is revoked, counted from when the new key became current. Default: none.</para>
+    /// </summary>
+    [Parameter(ParameterSetName = RotateSet)]
+    public TimeSpan PropagationDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// <para type="description">A script block that receives the new key as a PplxToken ($_ and $args[0]) once it is current, e.g. to restart a service. Runs once per rotation.</para>
+    /// </summary>
+    [Parameter(ParameterSetName = RotateSet)]
+    public ScriptBlock? OnNewToken { get; set; }
+
+    /// <summary>
+    /// <para type="description">The probe that proves the new key: Free (default) or Completion.</para>
+    /// </summary>
+    [Parameter(ParameterSetName = RotateSet)]
+    public ProbeKind Probe { get; set; } = ProbeKind.Free;
+
+    /// <summary>
+    /// <para type="description">A master key that mints and revokes. Default: the key being rotated mints, and the new key revokes the old one.</para>
+    /// </summary>
+    [Parameter]
+    public SecureString? ApiKey { get; set; }
+
+    /// <summary>
+    /// <para type="description">The secret holding a master key.</para>
+    /// </summary>
+    [Parameter]
+    public string? ApiKeySecretName { get; set; }
+
+    /// <summary>
+    /// <para type="description">The vault of -ApiKeySecretName. Default: SecretManagement's search (default vault first).</para>
+    /// </summary>
+    [Parameter]
+    public string? ApiKeyVault { get; set; }
+
+    /// <summary>
+    /// <para type="description">Unlocks the vault (Unlock-SecretVault) before use; nothing ever prompts.</para>
+    /// </summary>
+    [Parameter]
+    public SecureString? VaultPassword { get; set; }
+
+    /// <summary>
+    /// <para type="description">How long to wait for another rotation of the same secret on this machine. Default: 60 seconds.</para>
+    /// </summary>
+    [Parameter]
+    public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// <para type="description">Rotate without asking for confirmation (-WhatIf still only reports).</para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <inheritdoc />
+    protected override void BeginProcessing()
+    {
+        // The master key is read once, and only when one was asked for: never $env:PERPLEXITY_API_KEY,
+        // which may be the very key being rotated.
+        try
+        {
+            if (ApiKey is not null || ApiKeySecretName is not null)
+            {
+                UnlockIfAsked(ApiKeyVault, VaultPassword);
+                _master = ResolveAuthorizingKey(ApiKey, ApiKeySecretName, ApiKeyVault);
+            }
+        }
+        catch (PplxException e)
+        {
+            Fail(e, ApiKeySecretName);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        string target = $"'{SecretName}' in vault '{Vault}'";
+        if (!ShouldProcessOrForce(Force, target, Plan()))
+        {
+            return;
+        }
+
+        PplxClient client;
+        try
+        {
+            client = ClientFor(ResolveBaseUri(null));
+            UnlockIfAsked(Vault, VaultPassword);
+        }
+        catch (PplxException e)
+        {
+            WriteItemError(e, target);
+            return;
+        }
+
+        var request = new RotationRequest
+        {
+            SecretName = SecretName,
+            Stage = Stage,
+            Abort = Abort,
+            PropagationDelay = PropagationDelay,
+            AuthorizingKey = _master,
+            Probe = Probe,
+        };
+        Uri baseUri = client.BaseUri;
+        try
+        {
+            RotationResult result = Run((dispatcher, ct) =>
+            {
+                var engine = new RotationEngine(client, VaultFor(Vault, dispatcher), TimeProvider.System, dispatcher.Verbose) { LockTimeout = LockTimeout };
+                RotationRequest withHandOff = OnNewToken is null ? request : new RotationRequest
+                {
+                    SecretName = request.SecretName,
+                    Stage = request.Stage,
+                    PropagationDelay = request.PropagationDelay,
+                    AuthorizingKey = request.AuthorizingKey,
+                    Probe = request.Probe,
+                    OnNewToken = (key, info, _) => dispatcher.InvokeAsync(() => HandOff(key, info, baseUri)),
+                };
+                return engine.RunAsync(withHandOff, ct);
+            });
+            WriteObject(new PplxRotationResult(result));
+        }
+        catch (PplxRotationException e)
+        {
+            var result = new PplxRotationResult(e.Result);
+            WriteObject(result);
+            WriteItemError(e, result);
+        }
+        catch (PplxException e)
+        {
+            WriteItemError(e, target);
+        }
+    }
+
+    private bool HandOff(ApiKey key, MintedTokenInfo info, Uri baseUri)
+    {
+        var token = new PplxToken(key, info.TokenName, null, baseUri);
+        OnNewToken!.InvokeWithContext(null, new List<PSVariable> { new("_", token) }, token);
+        return true;
+    }
+
+    private string Plan() => Abort
+        ? $"Abort the rotation: revoke the pending key, remove '{SiblingList()}', leave '{SecretName}' as it is"
+        : Stage switch
+        {
+            RotationStage.Prepare => $"Prepare a rotation: mint a key ({AuthorizerText()}), keep it as '{Sibling(RotationEngine.PendingSuffix)}', probe it, keep the old key as '{Sibling(RotationEngine.PreviousSuffix)}', make the new key current{HandOffText()}",
+            RotationStage.Finish => $"Finish the rotation: wait {PropagationDelay}, probe the current key, revoke the previous key, remove '{SiblingList()}'",
+            _ => $"Rotate: mint a key ({AuthorizerText()}), keep it as pending, probe it, keep the old key as previous, make the new key current{HandOffText()}, wait {PropagationDelay}, probe it again, revoke the old key, remove '{SiblingList()}'",
+        };
+
+    private string AuthorizerText() => _master is null ? "authorized by the current key" : $"authorized by {_master.Fingerprint}";
+
+    private string HandOffText() => OnNewToken is null ? string.Empty : ", run -OnNewToken";
+
+    private string Sibling(string suffix) => RotationEngine.SiblingName(SecretName, suffix);
+
+    private string SiblingList() =>
+        $"{Sibling(RotationEngine.PendingSuffix)}', '{Sibling(RotationEngine.PreviousSuffix)}', '{Sibling(RotationEngine.JournalSuffix)}";
+}

@@ -1,0 +1,57 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using PerplexityKeys.Core.Rotation;
+
+namespace PerplexityKeys;
+
+/// <summary>What Invoke-PplxRotation did to one secret.</summary>
+public sealed class PplxRotationResult
+{
+    internal PplxRotationResult(RotationResult result)
+    {
+        Vault = result.Vault;
+        SecretName = result.SecretName;
+        RunId = result.RunId;
+        OldFingerprint = result.OldFingerprint;
+        NewFingerprint = result.NewFingerprint;
+        State = result.State;
+        Resumed = result.Resumed;
+        Steps = result.Steps.ToArray();
+        PossibleOrphans = result.PossibleOrphans.ToArray();
+        Duration = TimeSpan.FromTicks(result.Steps.Sum(s => s.Duration.Ticks));
+    }
+
+    /// <summary>The vault.</summary>
+    public string Vault { get; }
+
+    /// <summary>The secret rotated.</summary>
+    public string SecretName { get; }
+
+    /// <summary>The rotation's run id (part of the new key's token name).</summary>
+    public string? RunId { get; }
+
+    /// <summary>The fingerprint of the key the secret held at the start.</summary>
+    public string? OldFingerprint { get; }
+
+    /// <summary>The fingerprint of the new key.</summary>
+    public string? NewFingerprint { get; }
+
+    /// <summary>Done, Propagating (prepared), RolledBack, Aborted, or where a stopped run left it.</summary>
+    public RotationState State { get; }
+
+    /// <summary>True when this run carried on a rotation an earlier run had begun.</summary>
+    public bool Resumed { get; }
+
+    /// <summary>Each step with its start, duration and outcome.</summary>
+    public IReadOnlyList<RotationStep> Steps { get; }
+
+    /// <summary>Token names of keys that may exist unkept: find them in the Perplexity portal.</summary>
+    public IReadOnlyList<string> PossibleOrphans { get; }
+
+    /// <summary>The time the steps took.</summary>
+    public TimeSpan Duration { get; }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Vault}/{SecretName}: {State}";
+}
