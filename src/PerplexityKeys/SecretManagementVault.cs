@@ -169,6 +169,12 @@ internal sealed class SecretManagementVault : ISecretVault
             ps.AddParameter(pair.Key, pair.Value);
         }
 
+        if (command is not ("Get-Secret" or "Get-SecretInfo"))
+        {
+            // Unattended: a vault write never prompts (Remove-Secret asks by default).
+            ps.AddParameter("Confirm", false);
+        }
+
         return Execute(ps, secretName);
     }
 

@@ -69,10 +69,37 @@ function Get-PwshCommand {
     else { [pscustomobject]@{ FilePath = (Join-Path $PSHOME 'pwsh'); Arguments = @() } }
 }
 
+function Use-PplxTestRegistry {
+    <# Points the SecretManagement double at a fresh, private vault registry for this process. #>
+    $dir = Join-Path ([IO.Path]::GetTempPath()) "pplx-vaults-$([guid]::NewGuid().ToString('N'))"
+    $null = New-Item -ItemType Directory -Force $dir
+    $env:PPLX_SM_REGISTRY = Join-Path $dir 'vaultinfo.json'
+    $dir
+}
+
+function New-PplxTestVault {
+    <# Registers a test extension vault (File: with metadata; Flaky: without, failing on demand) backed by a temp file. #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)][ValidateSet('File', 'Flaky')] [string] $Kind, [Parameter(Mandatory)] [string] $Name, [switch] $DefaultVault)
+    if (-not $env:PPLX_SM_REGISTRY) { $null = Use-PplxTestRegistry }
+    $path = Join-Path (Split-Path $env:PPLX_SM_REGISTRY) "$Name.json"
+    $module = Join-Path $script:RepoRoot "tests/support/vaults/${Kind}Vault"
+    Microsoft.PowerShell.SecretManagement\Register-SecretVault -ModuleName $module -Name $Name -VaultParameters @{ Path = $path } -DefaultVault:$DefaultVault -AllowClobber
+    [pscustomobject]@{ Name = $Name; Path = $path; Kind = $Kind }
+}
+
+function Set-PplxTestVaultFault {
+    <# Queues FlakyVault faults: -FailNextSet name, -StaleNextGet name, -HangOnSet name, -Locked. #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] $Vault, [string[]] $FailNextSet = @(), [string[]] $StaleNextGet = @(), [string[]] $HangOnSet = @(), [switch] $Locked)
+    @{ FailNextSet = $FailNextSet; StaleNextGet = $StaleNextGet; HangOnSet = $HangOnSet; Locked = $Locked.IsPresent } |
+        ConvertTo-Json | Set-Content "$($Vault.Path).faults.json"
+}
+
 function Get-PlainText {
     <# Tests only: the text of a SecureString, to search outputs for leaks. #>
     param([Parameter(Mandatory, ValueFromPipeline)] [securestring] $Secure)
     process { [System.Net.NetworkCredential]::new('', $Secure).Password }
 }
 
-Export-ModuleMember -Function Start-PplxEmulator, Stop-PplxEmulator, Invoke-PplxEmulator, Reset-PplxEmulator, Get-PplxEmulatorKey, Get-PwshCommand, Get-PlainText
+Export-ModuleMember -Function Start-PplxEmulator, Stop-PplxEmulator, Invoke-PplxEmulator, Reset-PplxEmulator, Get-PplxEmulatorKey, Get-PwshCommand, Get-PlainText, Use-PplxTestRegistry, New-PplxTestVault, Set-PplxTestVaultFault

@@ -1,0 +1,61 @@
+# File-backed storage shared by the test extension vaults (dot-sourced; tests only).
+# One JSON file per vault; writes are atomic (temp file + rename) so other processes never see half a file.
+
+function Read-VaultStore([string] $Path) {
+    if (-not (Test-Path $Path)) { return @{} }
+    $raw = Get-Content -Raw $Path
+    if (-not $raw) { return @{} }
+    $data = $raw | ConvertFrom-Json -AsHashtable
+    $store = [System.Collections.Hashtable]::new([System.StringComparer]::OrdinalIgnoreCase)
+    foreach ($k in $data.Keys) { $store[$k] = $data[$k] }
+    $store
+}
+
+function Write-VaultStore([string] $Path, [hashtable] $Store) {
+    $tmp = "$Path.$PID.$([guid]::NewGuid().ToString('N')).tmp"
+    $Store | ConvertTo-Json -Depth 8 | Set-Content -Path $tmp
+    Move-Item -Force $tmp $Path
+}
+
+function ConvertTo-VaultEntry([string] $Name, $Secret) {
+    $Secret = $Secret.psobject.BaseObject
+    $plain = { param($s) [System.Net.NetworkCredential]::new('', $s).Password }
+    switch ($Secret) {
+        { $_ -is [string] } { return @{ Name = $Name; Type = 'String'; Value = $Secret } }
+        { $_ -is [securestring] } { return @{ Name = $Name; Type = 'SecureString'; Value = (& $plain $Secret) } }
+        { $_ -is [pscredential] } { return @{ Name = $Name; Type = 'PSCredential'; UserName = $Secret.UserName; Value = (& $plain $Secret.Password) } }
+        { $_ -is [byte[]] } { return @{ Name = $Name; Type = 'ByteArray'; Value = [Convert]::ToBase64String($Secret) } }
+        { $_ -is [hashtable] } {
+            $h = @{}
+            foreach ($e in $Secret.GetEnumerator()) { $h[$e.Key] = if ($e.Value -is [securestring]) { & $plain $e.Value } else { [string]$e.Value } }
+            return @{ Name = $Name; Type = 'Hashtable'; Value = $h }
+        }
+    }
+    throw [System.InvalidOperationException]::new('Invalid type. Types supported: byte[], string, SecureString, PSCredential, Hashtable')
+}
+
+function ConvertFrom-VaultEntry($Entry) {
+    switch ($Entry.Type) {
+        'String' { return [string]$Entry.Value }
+        'SecureString' { return ConvertTo-SecureString -String $Entry.Value -AsPlainText -Force }
+        'PSCredential' { return [pscredential]::new($Entry.UserName, (ConvertTo-SecureString -String $Entry.Value -AsPlainText -Force)) }
+        'ByteArray' { return , [Convert]::FromBase64String($Entry.Value) }
+        'Hashtable' { $h = @{}; foreach ($k in $Entry.Value.Keys) { $h[$k] = $Entry.Value[$k] }; return $h }
+    }
+}
+
+function Get-VaultStoreInfo([hashtable] $Store, [string] $Filter, [string] $VaultName, [bool] $WithMetadata) {
+    if (-not $Filter) { $Filter = '*' }
+    foreach ($entry in $Store.Values) {
+        if ($entry.Name -like $Filter) {
+            $type = [Microsoft.PowerShell.SecretManagement.SecretType]$entry.Type
+            if ($WithMetadata) {
+                $md = @{}; if ($entry.Metadata) { foreach ($k in $entry.Metadata.Keys) { $md[$k] = $entry.Metadata[$k] } }
+                [Microsoft.PowerShell.SecretManagement.SecretInformation]::new($entry.Name, $type, $VaultName, [hashtable]$md)
+            }
+            else {
+                [Microsoft.PowerShell.SecretManagement.SecretInformation]::new($entry.Name, $type, $VaultName)
+            }
+        }
+    }
+}

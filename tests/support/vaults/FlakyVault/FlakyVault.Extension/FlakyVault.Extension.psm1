@@ -1,0 +1,84 @@
+# A SecretManagement extension vault WITHOUT metadata support (no Metadata parameter on
+# Set-Secret, no Set-SecretInfo) whose operations fail on demand. Faults live in
+# "<VaultParameters.Path>.faults.json" so any process can queue them:
+#   FailNextSet  : names whose next Set-Secret fails
+#   StaleNextGet : names whose next Get-Secret returns the value before the last Set
+#   HangOnSet    : names whose next Set-Secret writes "<Path>.hanging" and then never returns
+#   Locked       : $true = every operation throws PasswordRequiredException (Unlock-SecretVault 'letmein' clears it)
+# Tests only: it stores secrets in clear text.
+. (Join-Path $PSScriptRoot '../../Common/VaultStore.ps1')
+
+function Get-Faults([string] $Path) {
+    $file = "$Path.faults.json"
+    if (Test-Path $file) { Get-Content -Raw $file | ConvertFrom-Json -AsHashtable } else { @{} }
+}
+
+function Set-Faults([string] $Path, [hashtable] $Faults) {
+    $tmp = "$Path.faults.$PID.tmp"
+    $Faults | ConvertTo-Json -Depth 4 | Set-Content $tmp
+    Move-Item -Force $tmp "$Path.faults.json"
+}
+
+function Use-Fault([string] $Path, [string] $Kind, [string] $Name) {
+    # True when a fault of this kind is queued for the name; spends it.
+    $faults = Get-Faults $Path
+    if ($faults.Locked) { throw [Microsoft.PowerShell.SecretManagement.PasswordRequiredException]::new('A valid password is required to access the FlakyVault vault.') }
+    $names = @($faults[$Kind])
+    $hit = $names | Where-Object { $_ -eq $Name } | Select-Object -First 1
+    if (-not $hit) { return $false }
+    $faults[$Kind] = @($names | Where-Object { $_ -ne $Name })
+    Set-Faults $Path $faults
+    $true
+}
+
+function Get-Secret {
+    param([string] $Name, [string] $VaultName, [hashtable] $AdditionalParameters)
+    $path = $AdditionalParameters.Path
+    $stale = Use-Fault $path 'StaleNextGet' $Name
+    $entry = (Read-VaultStore $path)[$Name]
+    if ($stale -and $entry) { $entry = $entry.Previous }
+    if ($entry) { $value = ConvertFrom-VaultEntry $entry; , $value }
+}
+
+function Set-Secret {
+    param([string] $Name, [object] $Secret, [string] $VaultName, [hashtable] $AdditionalParameters)
+    $path = $AdditionalParameters.Path
+    if (Use-Fault $path 'FailNextSet' $Name) { throw "FlakyVault refused to write '$Name' (injected fault)." }
+    if (Use-Fault $path 'HangOnSet' $Name) {
+        Set-Content "$path.hanging" $Name
+        while ($true) { Start-Sleep -Seconds 1 }
+    }
+    $store = Read-VaultStore $path
+    $entry = ConvertTo-VaultEntry $Name $Secret
+    if ($store.ContainsKey($Name)) { $old = $store[$Name]; $old.Remove('Previous'); $entry.Previous = $old }
+    $store[$Name] = $entry
+    Write-VaultStore $path $store
+}
+
+function Remove-Secret {
+    param([string] $Name, [string] $VaultName, [hashtable] $AdditionalParameters)
+    $null = Use-Fault $AdditionalParameters.Path 'none' $Name
+    $store = Read-VaultStore $AdditionalParameters.Path
+    if (-not $store.ContainsKey($Name)) { Write-Error "FlakyVault: no secret named $Name"; return }
+    $store.Remove($Name)
+    Write-VaultStore $AdditionalParameters.Path $store
+}
+
+function Get-SecretInfo {
+    param([string] $Filter, [string] $VaultName, [hashtable] $AdditionalParameters)
+    $null = Use-Fault $AdditionalParameters.Path 'none' ''
+    Get-VaultStoreInfo (Read-VaultStore $AdditionalParameters.Path) $Filter $VaultName $false
+}
+
+function Test-SecretVault {
+    param([string] $VaultName, [hashtable] $AdditionalParameters)
+    -not (Get-Faults $AdditionalParameters.Path).Locked
+}
+
+function Unlock-SecretVault {
+    param([securestring] $Password, [string] $VaultName, [hashtable] $AdditionalParameters)
+    if ([System.Net.NetworkCredential]::new('', $Password).Password -ne 'letmein') { throw [System.Security.Authentication.AuthenticationException]::new('FlakyVault unlock failed: wrong password.') }
+    $faults = Get-Faults $AdditionalParameters.Path
+    $faults.Locked = $false
+    Set-Faults $AdditionalParameters.Path $faults
+}
