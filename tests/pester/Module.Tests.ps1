@@ -11,8 +11,8 @@ Describe 'The laid-out module' {
     }
 
     It 'exports exactly its cmdlets, listed explicitly' {
-        (Get-Command -Module PerplexityKeys).Name | Sort-Object | Should -Be @('New-PplxToken', 'Revoke-PplxToken', 'Test-PplxToken')
-        $module.ExportedCmdlets.Keys | Sort-Object | Should -Be @('New-PplxToken', 'Revoke-PplxToken', 'Test-PplxToken')
+        (Get-Command -Module PerplexityKeys).Name | Sort-Object | Should -Be @('Invoke-PplxRotation', 'New-PplxToken', 'Revoke-PplxToken', 'Test-PplxToken')
+        $module.ExportedCmdlets.Keys | Sort-Object | Should -Be @('Invoke-PplxRotation', 'New-PplxToken', 'Revoke-PplxToken', 'Test-PplxToken')
     }
 
     It 'declares an output type on every cmdlet' {
@@ -37,6 +37,20 @@ Describe 'The laid-out module' {
         $revoke.Parameters.Keys | Should -Contain 'Force'
         $revoke.Parameters.Keys | Should -Contain 'WhatIf'
         $revoke.Parameters.Keys | Should -Contain 'PassThru'
+    }
+
+    It 'keeps the rotation parameter names' {
+        $rotate = Get-Command Invoke-PplxRotation
+        foreach ($p in 'Vault', 'SecretName', 'BaseUri', 'ApiKey', 'Stage', 'Abort', 'PropagationDelay', 'OnNewToken', 'WhatIf', 'Force') {
+            $rotate.Parameters.Keys | Should -Contain $p
+        }
+        $rotate.Parameters['Vault'].Aliases | Should -Contain 'VaultName'
+        $rotate.Parameters['SecretName'].Aliases | Should -Contain 'Name'
+        $rotate.ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false).ConfirmImpact | Should -Be 'High'
+    }
+
+    It 'does not ship the test double of SecretManagement' {
+        Get-ChildItem (Split-Path $module.Path) -Recurse -Filter 'Microsoft.PowerShell.SecretManagement*' | Should -BeNullOrEmpty
     }
 
     It 'does not ship PowerShell''s own System.Management.Automation' {

@@ -115,7 +115,7 @@ function ConvertTo-Output($Value, [bool] $AsPlainText) {
         }
         return $copy
     }
-    $Value
+    , $Value   # one object, even for a byte[]
 }
 
 function Get-Secret {
@@ -171,7 +171,10 @@ function Set-Secret {
         [switch] $NoClobber
     )
     process {
-        $value = if ($PSCmdlet.ParameterSetName -eq 'SecureStringParameterSet') { $SecureStringSecret } elseif ($SecretInfo) { Get-Secret -Name $SecretInfo.Name -Vault $SecretInfo.VaultName } else { $Secret }
+        # Assign in the branches: an if-expression would enumerate a byte[].
+        if ($PSCmdlet.ParameterSetName -eq 'SecureStringParameterSet') { $value = $SecureStringSecret }
+        elseif ($SecretInfo) { $value = Get-Secret -Name $SecretInfo.Name -Vault $SecretInfo.VaultName }
+        else { $value = $Secret }
         if ($SecretInfo) { $Name = $SecretInfo.Name }
         if ($null -ne $value) { $value = $value.psobject.BaseObject }
         if (-not $Vault) {

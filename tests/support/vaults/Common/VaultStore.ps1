@@ -20,16 +20,15 @@ function Write-VaultStore([string] $Path, [hashtable] $Store) {
 function ConvertTo-VaultEntry([string] $Name, $Secret) {
     $Secret = $Secret.psobject.BaseObject
     $plain = { param($s) [System.Net.NetworkCredential]::new('', $s).Password }
-    switch ($Secret) {
-        { $_ -is [string] } { return @{ Name = $Name; Type = 'String'; Value = $Secret } }
-        { $_ -is [securestring] } { return @{ Name = $Name; Type = 'SecureString'; Value = (& $plain $Secret) } }
-        { $_ -is [pscredential] } { return @{ Name = $Name; Type = 'PSCredential'; UserName = $Secret.UserName; Value = (& $plain $Secret.Password) } }
-        { $_ -is [byte[]] } { return @{ Name = $Name; Type = 'ByteArray'; Value = [Convert]::ToBase64String($Secret) } }
-        { $_ -is [hashtable] } {
-            $h = @{}
-            foreach ($e in $Secret.GetEnumerator()) { $h[$e.Key] = if ($e.Value -is [securestring]) { & $plain $e.Value } else { [string]$e.Value } }
-            return @{ Name = $Name; Type = 'Hashtable'; Value = $h }
-        }
+    # An if-chain, not switch: switch would enumerate a byte[].
+    if ($Secret -is [string]) { return @{ Name = $Name; Type = 'String'; Value = $Secret } }
+    if ($Secret -is [securestring]) { return @{ Name = $Name; Type = 'SecureString'; Value = (& $plain $Secret) } }
+    if ($Secret -is [pscredential]) { return @{ Name = $Name; Type = 'PSCredential'; UserName = $Secret.UserName; Value = (& $plain $Secret.Password) } }
+    if ($Secret -is [byte[]]) { return @{ Name = $Name; Type = 'ByteArray'; Value = [Convert]::ToBase64String($Secret) } }
+    if ($Secret -is [hashtable]) {
+        $h = @{}
+        foreach ($e in $Secret.GetEnumerator()) { $h[$e.Key] = if ($e.Value -is [securestring]) { & $plain $e.Value } else { [string]$e.Value } }
+        return @{ Name = $Name; Type = 'Hashtable'; Value = $h }
     }
     throw [System.InvalidOperationException]::new('Invalid type. Types supported: byte[], string, SecureString, PSCredential, Hashtable')
 }

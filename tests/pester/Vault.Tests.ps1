@@ -1,0 +1,142 @@
+BeforeAll {
+    Import-Module $env:PPLX_TEST_MODULE -Force
+    Import-Module $env:PPLX_TEST_SUPPORT -Force
+    Import-Module Microsoft.PowerShell.SecretManagement -Force
+    $emu = Start-PplxEmulator
+    $adminText = $emu.AdminKey | Get-PlainText
+}
+
+AfterAll {
+    Stop-PplxEmulator $emu
+}
+
+Describe 'Keys in SecretManagement vaults' {
+    BeforeEach {
+        Reset-PplxEmulator $emu
+        $env:PERPLEXITY_BASE_URL = $emu.BaseUri
+        $env:PERPLEXITY_API_KEY = $adminText
+        $null = Use-PplxTestRegistry
+        $prod = New-PplxTestVault -Kind File -Name Prod -DefaultVault
+        $flaky = New-PplxTestVault -Kind Flaky -Name Flaky
+    }
+
+    Context 'New-PplxToken -Vault -SecretName' {
+        It 'stores the key as a SecureString with metadata where the vault keeps metadata' {
+            $t = New-PplxToken -TokenName svc -Vault Prod -SecretName pplx-svc
+            $info = Get-SecretInfo -Vault Prod -Name pplx-svc
+            $info.Type | Should -Be 'SecureString'
+            $info.Metadata['PplxFingerprint'] | Should -Be $t.Fingerprint
+            $info.Metadata['PplxTokenName'] | Should -Be 'svc'
+            [datetime]::Parse($info.Metadata['PplxCreatedAt']) | Should -BeOfType ([datetime])
+            (Get-Secret -Vault Prod -Name pplx-svc | Get-PlainText) | Should -Be ($t.Key | Get-PlainText)
+        }
+
+        It 'stores the key in a vault without metadata support, and it stays there' {
+            $t = New-PplxToken -TokenName svc -Vault Flaky -SecretName pplx-svc
+            (Get-Secret -Vault Flaky -Name pplx-svc | Get-PlainText) | Should -Be ($t.Key | Get-PlainText)
+            (Get-SecretInfo -Vault Flaky -Name pplx-svc).Metadata | Should -BeNullOrEmpty
+        }
+
+        It 'the hazard it avoids: Set-Secret -Metadata on such a vault writes the secret and removes it again' {
+            $s = ConvertTo-SecureString 'x' -AsPlainText -Force
+            Set-Secret -Name hazard -SecureStringSecret $s -Vault Flaky -Metadata @{ a = 'b' } -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'SetSecretMetadataCommandNotSupported,*'
+            Get-SecretInfo -Vault Flaky -Name hazard | Should -BeNullOrEmpty
+        }
+
+        It 'refuses to overwrite an existing secret, before minting, unless -Force' {
+            $null = New-PplxToken -TokenName first -Vault Prod -SecretName pplx-svc
+            $keysBefore = @(Invoke-PplxEmulator $emu GET keys).Count
+            $null = New-PplxToken -TokenName second -Vault Prod -SecretName pplx-svc -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -Be 'SecretExists,PerplexityKeys.Commands.NewPplxTokenCommand'
+            @(Invoke-PplxEmulator $emu GET keys).Count | Should -Be $keysBefore
+            $third = New-PplxToken -TokenName third -Vault Prod -SecretName pplx-svc -Force
+            (Get-SecretInfo -Vault Prod -Name pplx-svc).Metadata['PplxFingerprint'] | Should -Be $third.Fingerprint
+        }
+
+        It 'revokes the new key when the vault refuses it' {
+            Set-PplxTestVaultFault $flaky -FailNextSet pplx-svc
+            $null = New-PplxToken -TokenName refused -Vault Flaky -SecretName pplx-svc -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -Be 'VaultOperationFailed,PerplexityKeys.Commands.NewPplxTokenCommand'
+            (Invoke-PplxEmulator $emu GET keys | Where-Object name -EQ 'refused').revoked | Should -BeTrue
+        }
+
+        It 'needs -Vault and -SecretName together' {
+            { New-PplxToken -SecretName lonely } | Should -Throw -ErrorId 'ParameterCombinationInvalid,PerplexityKeys.Commands.NewPplxTokenCommand'
+        }
+
+        It 'mints with a master key read from a vault' {
+            Set-Secret -Vault Prod -Name master -Secret $adminText
+            $env:PERPLEXITY_API_KEY = $null
+            $t = New-PplxToken -TokenName via-vault -ApiKeySecretName master -ApiKeyVault Prod
+            $t.Name | Should -Be 'via-vault'
+            $admin = Invoke-PplxEmulator $emu GET keys | Where-Object name -EQ 'admin (seeded)'
+            (Invoke-PplxEmulator $emu GET requests | Where-Object path -EQ '/generate_auth_token').fingerprint | Should -Be $admin.fingerprint
+        }
+    }
+
+    Context 'Test-PplxToken from vaults' {
+        It 'tests a whole vault through Get-SecretInfo' {
+            'pplx-a', 'pplx-b' | ForEach-Object { $null = New-PplxToken -Vault Prod -SecretName $_ }
+            $results = Get-SecretInfo -Vault Prod -Name 'pplx-*' | Test-PplxToken
+            $results.Name | Should -Be @('pplx-a', 'pplx-b')
+            $results.Status | Should -Be @('Valid', 'Valid')
+        }
+
+        It 'reads a key stored as <Kind>' -TestCases @(
+            @{ Kind = 'a string'; Make = { param($k) $k | Get-PlainText } }
+            @{ Kind = 'a SecureString'; Make = { param($k) $k } }
+            @{ Kind = 'a PSCredential'; Make = { param($k) [pscredential]::new('svc', $k) } }
+        ) {
+            $t = New-PplxToken
+            Set-Secret -Vault Prod -Name stored -Secret (& $Make $t.Key)
+            (Test-PplxToken -Vault Prod -SecretName stored).Status | Should -Be 'Valid'
+        }
+
+        It 'refuses a <Kind> secret with SecretTypeInvalid and leaves it unchanged' -TestCases @(
+            @{ Kind = 'hashtable'; Value = @{ key = 'v' } }
+            @{ Kind = 'byte[]'; Value = [byte[]](1, 2, 3) }
+        ) {
+            Set-Secret -Vault Prod -Name odd -Secret $Value
+            $before = Get-Content -Raw $prod.Path
+            $null = Test-PplxToken -Vault Prod -SecretName odd -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -Be 'SecretTypeInvalid,PerplexityKeys.Commands.TestPplxTokenCommand'
+            Get-Content -Raw $prod.Path | Should -Be $before
+        }
+
+        It 'reports a missing secret and a missing vault with their own ErrorIds' {
+            $null = Test-PplxToken -Vault Prod -SecretName nope -ErrorVariable err1 -ErrorAction SilentlyContinue
+            $err1[0].FullyQualifiedErrorId | Should -Be 'SecretNotFound,PerplexityKeys.Commands.TestPplxTokenCommand'
+            $null = Test-PplxToken -Vault Nope -SecretName x -ErrorVariable err2 -ErrorAction SilentlyContinue
+            $err2[0].FullyQualifiedErrorId | Should -Be 'VaultNotFound,PerplexityKeys.Commands.TestPplxTokenCommand'
+        }
+
+        It 'says how to unlock a locked vault, and -VaultPassword unlocks it' {
+            $null = New-PplxToken -Vault Flaky -SecretName pplx-svc
+            Set-PplxTestVaultFault $flaky -Locked
+            $null = Test-PplxToken -Vault Flaky -SecretName pplx-svc -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -Be 'VaultLocked,PerplexityKeys.Commands.TestPplxTokenCommand'
+            $err[0].Exception | Should -BeOfType ([PerplexityKeys.Core.Vault.PplxVaultLockedException])
+            $err[0].Exception.InnerException.GetType().FullName | Should -Be 'Microsoft.PowerShell.SecretManagement.PasswordRequiredException'
+            $err[0].Exception.Message | Should -Match 'VaultPassword'
+            $password = ConvertTo-SecureString 'letmein' -AsPlainText -Force
+            (Test-PplxToken -Vault Flaky -SecretName pplx-svc -VaultPassword $password).Status | Should -Be 'Valid'
+        }
+    }
+
+    Context 'Revoke-PplxToken from vaults' {
+        It 'revokes a stored key and leaves the secret unless asked' {
+            $t = New-PplxToken -Vault Prod -SecretName pplx-svc
+            Revoke-PplxToken -Vault Prod -SecretName pplx-svc -Force
+            (Get-PplxEmulatorKey $emu $t.Fingerprint).revoked | Should -BeTrue
+            Get-SecretInfo -Vault Prod -Name pplx-svc | Should -Not -BeNullOrEmpty
+        }
+
+        It 'removes the secret with -RemoveSecret' {
+            $t = New-PplxToken -Vault Prod -SecretName pplx-svc
+            Get-SecretInfo -Vault Prod -Name pplx-svc | Revoke-PplxToken -Force -RemoveSecret
+            (Get-PplxEmulatorKey $emu $t.Fingerprint).revoked | Should -BeTrue
+            Get-SecretInfo -Vault Prod -Name pplx-svc | Should -BeNullOrEmpty
+        }
+    }
+}
