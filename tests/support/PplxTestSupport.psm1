@@ -89,11 +89,36 @@ function New-PplxTestVault {
 }
 
 function Set-PplxTestVaultFault {
-    <# Queues FlakyVault faults: -FailNextSet name, -StaleNextGet name, -HangOnSet name, -Locked. #>
+    <# Queues FlakyVault faults: -FailNextSet, -StaleNextGet, -StaleAfterSet, -HangOnSet (names), -Locked. #>
     [CmdletBinding()]
-    param([Parameter(Mandatory)] $Vault, [string[]] $FailNextSet = @(), [string[]] $StaleNextGet = @(), [string[]] $HangOnSet = @(), [switch] $Locked)
-    @{ FailNextSet = $FailNextSet; StaleNextGet = $StaleNextGet; HangOnSet = $HangOnSet; Locked = $Locked.IsPresent } |
+    param([Parameter(Mandatory)] $Vault, [string[]] $FailNextSet = @(), [string[]] $StaleNextGet = @(), [string[]] $StaleAfterSet = @(), [string[]] $HangOnSet = @(), [switch] $Locked)
+    @{ FailNextSet = $FailNextSet; StaleNextGet = $StaleNextGet; StaleAfterSet = $StaleAfterSet; HangOnSet = $HangOnSet; Locked = $Locked.IsPresent } |
         ConvertTo-Json | Set-Content "$($Vault.Path).faults.json"
+}
+
+function Wait-PplxCondition {
+    <# Polls a condition (another process's progress, which this one cannot await) until true or the timeout. #>
+    param([Parameter(Mandatory)] [scriptblock] $Condition, [int] $TimeoutSeconds = 60, [string] $Because = 'the condition')
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+    while (-not (& $Condition)) {
+        if ([DateTime]::UtcNow -gt $deadline) { throw "Timed out after $TimeoutSeconds s waiting for $Because." }
+        [System.Threading.Thread]::Sleep(25)
+    }
+}
+
+function Start-PplxChildScript {
+    <# Starts a support script in a fresh pwsh that inherits this process's environment. #>
+    param([Parameter(Mandatory)] [string] $Script, [string[]] $ArgumentList = @())
+    $pwsh = Get-PwshCommand
+    $psi = [System.Diagnostics.ProcessStartInfo]::new($pwsh.FilePath)
+    foreach ($a in @($pwsh.Arguments) + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $script:RepoRoot "tests/support/$Script")) + $ArgumentList) { $psi.ArgumentList.Add($a) }
+    $psi.UseShellExecute = $false
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $process = [System.Diagnostics.Process]::Start($psi)
+    $null = $process.StandardOutput.ReadToEndAsync()
+    $null = $process.StandardError.ReadToEndAsync()
+    $process
 }
 
 function Get-PlainText {
@@ -102,4 +127,4 @@ function Get-PlainText {
     process { [System.Net.NetworkCredential]::new('', $Secure).Password }
 }
 
-Export-ModuleMember -Function Start-PplxEmulator, Stop-PplxEmulator, Invoke-PplxEmulator, Reset-PplxEmulator, Get-PplxEmulatorKey, Get-PwshCommand, Get-PlainText, Use-PplxTestRegistry, New-PplxTestVault, Set-PplxTestVaultFault
+Export-ModuleMember -Function Start-PplxEmulator, Stop-PplxEmulator, Invoke-PplxEmulator, Reset-PplxEmulator, Get-PplxEmulatorKey, Get-PwshCommand, Get-PlainText, Use-PplxTestRegistry, New-PplxTestVault, Set-PplxTestVaultFault, Wait-PplxCondition, Start-PplxChildScript

@@ -316,7 +316,7 @@ public sealed class RotationEngine
             {
                 return await Vault.GetKeyAsync(name, _ct).ConfigureAwait(false);
             }
-            catch (PplxSecretTypeException)
+            catch (Exception e) when (e is PplxSecretTypeException or PplxKeyFormatException)
             {
                 throw TakenBy(name);
             }
@@ -330,7 +330,9 @@ public sealed class RotationEngine
         {
             string runId = Guid.NewGuid().ToString("N").Substring(0, 8);
             string stamp = Now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-            string prefix = _s.Length > 200 ? _s.Substring(0, 200) : _s;
+            // <vault>/<secret>/<time>/<run id>: enough to find the key in the portal if its answer is lost.
+            string prefix = $"{Vault.Name}/{_s}";
+            prefix = prefix.Length > 200 ? prefix.Substring(0, 200) : prefix;
             var journal = new RotationJournal
             {
                 RunId = runId,

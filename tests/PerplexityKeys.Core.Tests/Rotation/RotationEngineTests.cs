@@ -45,7 +45,7 @@ public sealed class RotationEngineTests
         Assert.Contains(result.Steps, s => s.Name == "RevokeOld");
         Assert.Equal(current.Fingerprint, vault.Metadata[Secret]["PplxFingerprint"]);
         Assert.Equal(old.Fingerprint, vault.Metadata[Secret]["PplxRotatedFrom"]);
-        Assert.StartsWith(Secret + "/", rig.KeyByFingerprint(current.Fingerprint)!.Name, StringComparison.Ordinal);
+        Assert.StartsWith("Mem/" + Secret + "/", rig.KeyByFingerprint(current.Fingerprint)!.Name, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -132,7 +132,7 @@ public sealed class RotationEngineTests
         RotationResult result = await run;
 
         Assert.Equal(RotationState.Done, result.State);
-        Assert.StartsWith(vault.Peek(Secret)!.Fingerprint + " svc/", Assert.Single(handedOff), StringComparison.Ordinal);
+        Assert.StartsWith(vault.Peek(Secret)!.Fingerprint + " Mem/svc/", Assert.Single(handedOff), StringComparison.Ordinal);
         Assert.Equal(TimeSpan.FromMinutes(5), result.Steps.Single(s => s.Name == "Propagate").Duration);
         Assert.True(rig.KeyByFingerprint(old.Fingerprint)!.Revoked);
     }
@@ -423,7 +423,7 @@ public sealed class RotationEngineTests
         Assert.False(rig.KeyByFingerprint(current.Fingerprint)!.Revoked);
         Assert.True(rig.KeyByFingerprint(old.Fingerprint)!.Revoked);
         Assert.Equal([Secret], vault.Names);
-        foreach (EmulatorKey minted in rig.Host.State.Keys().Where(k => k.Name?.StartsWith(Secret + "/", StringComparison.Ordinal) == true))
+        foreach (EmulatorKey minted in rig.Host.State.Keys().Where(k => k.Name?.StartsWith("Mem/" + Secret + "/", StringComparison.Ordinal) == true))
         {
             bool accounted = minted.Fingerprint == current.Fingerprint || minted.Revoked || result.PossibleOrphans.Contains(minted.Name!);
             Assert.True(accounted, $"{minted.Fingerprint} ({minted.Name}) is live, not current and not reported.");

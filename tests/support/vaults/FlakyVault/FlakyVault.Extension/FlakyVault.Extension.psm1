@@ -3,6 +3,7 @@
 # "<VaultParameters.Path>.faults.json" so any process can queue them:
 #   FailNextSet  : names whose next Set-Secret fails
 #   StaleNextGet : names whose next Get-Secret returns the value before the last Set
+#   StaleAfterSet: names whose next Set-Secret queues StaleNextGet (a read-back that comes back stale)
 #   HangOnSet    : names whose next Set-Secret writes "<Path>.hanging" and then never returns
 #   Locked       : $true = every operation throws PasswordRequiredException (Unlock-SecretVault 'letmein' clears it)
 # Tests only: it stores secrets in clear text.
@@ -47,6 +48,11 @@ function Set-Secret {
     if (Use-Fault $path 'HangOnSet' $Name) {
         Set-Content "$path.hanging" $Name
         while ($true) { Start-Sleep -Seconds 1 }
+    }
+    if (Use-Fault $path 'StaleAfterSet' $Name) {
+        $faults = Get-Faults $path
+        $faults.StaleNextGet = @($faults.StaleNextGet) + $Name
+        Set-Faults $path $faults
     }
     $store = Read-VaultStore $path
     $entry = ConvertTo-VaultEntry $Name $Secret

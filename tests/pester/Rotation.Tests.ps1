@@ -1,0 +1,246 @@
+BeforeAll {
+    Import-Module $env:PPLX_TEST_MODULE -Force
+    Import-Module $env:PPLX_TEST_SUPPORT -Force
+    Import-Module Microsoft.PowerShell.SecretManagement -Force
+    $emu = Start-PplxEmulator
+    $adminText = $emu.AdminKey | Get-PlainText
+
+    function Assert-Settled([string] $Vault, [string] $SecretName, [string] $OldFingerprint, [string[]] $ReportedOrphans = @()) {
+        # One working current key, the old key revoked, no sibling left, and every key minted for
+        # this secret current, revoked or reported by name.
+        (Test-PplxToken -Vault $Vault -SecretName $SecretName).Status | Should -Be 'Valid'
+        @(Get-SecretInfo -Vault $Vault).Name | Should -Be @($SecretName)
+        $current = (Test-PplxToken -Vault $Vault -SecretName $SecretName).Fingerprint
+        $current | Should -Not -Be $OldFingerprint
+        (Get-PplxEmulatorKey $emu $OldFingerprint).revoked | Should -BeTrue
+        $minted = @(Invoke-PplxEmulator $emu GET keys | Where-Object { $_.name -like "$Vault/$SecretName/*" })
+        @($minted | Where-Object { -not $_.revoked -and $_.fingerprint -ne $current -and $_.name -notin $ReportedOrphans }) | Should -BeNullOrEmpty
+    }
+}
+
+AfterAll {
+    Stop-PplxEmulator $emu
+}
+
+Describe 'Invoke-PplxRotation' {
+    BeforeEach {
+        Reset-PplxEmulator $emu
+        $env:PERPLEXITY_BASE_URL = $emu.BaseUri
+        $env:PERPLEXITY_API_KEY = $adminText
+        $null = Use-PplxTestRegistry
+        $prod = New-PplxTestVault -Kind File -Name Prod -DefaultVault
+        $flaky = New-PplxTestVault -Kind Flaky -Name Flaky
+        $old = New-PplxToken -TokenName 'pplx-svc original' -Vault Prod -SecretName pplx-svc
+        $oldFlaky = New-PplxToken -TokenName 'pplx-svc original flaky' -Vault Flaky -SecretName pplx-svc
+        $env:PERPLEXITY_API_KEY = $null   # rotations authorize themselves with the key being rotated
+    }
+
+    It 'rotates every secret Get-SecretInfo lists, in both kinds of vault' {
+        $results = Get-SecretInfo -Name 'pplx-*' | Invoke-PplxRotation -Force
+        $results | Should -HaveCount 2
+        $results | ForEach-Object { $_ | Should -BeOfType ([PerplexityKeys.PplxRotationResult]) }
+        $results.State | Should -Be @('Done', 'Done')
+        $results[0].Steps.Name | Should -Contain 'RevokeOld'
+        Assert-Settled Prod pplx-svc $old.Fingerprint
+        Assert-Settled Flaky pplx-svc $oldFlaky.Fingerprint
+        (Get-SecretInfo -Vault Prod -Name pplx-svc).Metadata['PplxRotatedFrom'] | Should -Be $old.Fingerprint
+    }
+
+    It 'touches nothing under -WhatIf and says what it would do' {
+        $before = Get-Content -Raw $prod.Path
+        $keys = @(Invoke-PplxEmulator $emu GET keys).Count
+        $transcript = Join-Path (Split-Path $env:PPLX_SM_REGISTRY) 'whatif.txt'
+        $null = Start-Transcript $transcript
+        Invoke-PplxRotation -Vault Prod -SecretName pplx-svc -WhatIf
+        $null = Stop-Transcript
+        Get-Content -Raw $transcript | Should -Match 'What if: .*mint a key'
+        Get-Content -Raw $prod.Path | Should -Be $before
+        @(Invoke-PplxEmulator $emu GET keys).Count | Should -Be $keys
+    }
+
+    It 'stages: Prepare keeps the old key working as previous, Finish revokes it' {
+        $prepared = Invoke-PplxRotation -Vault Prod -SecretName pplx-svc -Stage Prepare -Force
+        $prepared.State | Should -Be 'Propagating'
+        (Get-SecretInfo -Vault Prod).Name | Should -Contain 'pplx-svc-pplx-previous'
+        (Get-PplxEmulatorKey $emu $old.Fingerprint).revoked | Should -BeFalse
+        $old | Test-PplxToken -Quiet | Should -BeTrue
+
+        $finished = Invoke-PplxRotation -Vault Prod -SecretName pplx-svc -Stage Finish -Force
+        $finished.State | Should -Be 'Done'
+        $finished.Resumed | Should -BeTrue
+        Assert-Settled Prod pplx-svc $old.Fingerprint
+    }
+
+    It 'hands the new token to -OnNewToken once it is current' {
+        $script:handed = $null
+        $result = Invoke-PplxRotation -Vault Prod -SecretName pplx-svc -Force -OnNewToken {
+            $script:handed = $_
+            $script:currentThen = (Test-PplxToken -Vault Prod -SecretName pplx-svc).Fingerprint
+        }
+        $script:handed | Should -BeOfType ([PerplexityKeys.PplxToken])
+        $script:handed.Fingerprint | Should -Be $result.NewFingerprint
+        $script:currentThen | Should -Be $result.NewFingerprint
+        ($script:handed | Test-PplxToken).Status | Should -Be 'Valid'
+    }
+
+    It 'rolls back when the new key fails its probe' {
+        $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Status'; status = 401; path = '/async/chat/completions' }
+        $result = Invoke-PplxRotation -Vault Prod -SecretName pplx-svc -Force -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Be 'RotationRolledBack,PerplexityKeys.Commands.InvokePplxRotationCommand'
+        $result.State | Should -Be 'RolledBack'
+        (Test-PplxToken -Vault Prod -SecretName pplx-svc).Fingerprint | Should -Be $old.Fingerprint
+        (Get-PplxEmulatorKey $emu $result.NewFingerprint).revoked | Should -BeTrue
+        @(Get-SecretInfo -Vault Prod).Name | Should -Be @('pplx-svc')
+    }
+
+    It 'rolls back when <Case>' -TestCases @(
+        @{ Case = 'writing the current secret fails'; Fault = @{ FailNextSet = 'pplx-svc' } }
+        @{ Case = 'the current secret reads back stale'; Fault = @{ StaleAfterSet = 'pplx-svc' } }
+    ) {
+        Set-PplxTestVaultFault $flaky @Fault
+        $result = Invoke-PplxRotation -Vault Flaky -SecretName pplx-svc -Force -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Be 'RotationRolledBack,PerplexityKeys.Commands.InvokePplxRotationCommand'
+        (Test-PplxToken -Vault Flaky -SecretName pplx-svc).Fingerprint | Should -Be $oldFlaky.Fingerprint
+        (Get-PplxEmulatorKey $emu $result.NewFingerprint).revoked | Should -BeTrue
+        @(Get-SecretInfo -Vault Flaky).Name | Should -Be @('pplx-svc')
+    }
+
+    It 'finishes when the old key was already revoked' {
+        $null = Invoke-PplxRotation -Vault Prod -SecretName pplx-svc -Stage Prepare -Force
+        $old | Revoke-PplxToken -ApiKey $emu.AdminKey -Force
+        (Invoke-PplxRotation -Vault Prod -SecretName pplx-svc -Stage Finish -Force).State | Should -Be 'Done'
+        Assert-Settled Prod pplx-svc $old.Fingerprint
+    }
+
+    It '-Abort revokes the pending key and leaves the current one' {
+        $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Status'; status = 429; retryAfterSeconds = 3600; path = '/async/chat/completions' }
+        $stopped = Invoke-PplxRotation -Vault Prod -SecretName pplx-svc -Force -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Be 'RotationInterrupted,PerplexityKeys.Commands.InvokePplxRotationCommand'
+        $stopped.State | Should -Be 'Minted'
+        $aborted = Invoke-PplxRotation -Vault Prod -SecretName pplx-svc -Abort -Force
+        $aborted.State | Should -Be 'Aborted'
+        (Get-PplxEmulatorKey $emu $stopped.NewFingerprint).revoked | Should -BeTrue
+        (Test-PplxToken -Vault Prod -SecretName pplx-svc).Fingerprint | Should -Be $old.Fingerprint
+        @(Get-SecretInfo -Vault Prod).Name | Should -Be @('pplx-svc')
+    }
+
+    It 'reports <Case> with its ErrorId and changes nothing' -TestCases @(
+        @{ Case = 'a missing vault'; Vault = 'Nope'; Secret = 'pplx-svc'; Id = 'VaultNotFound' }
+        @{ Case = 'a missing secret'; Vault = 'Prod'; Secret = 'nope'; Id = 'SecretNotFound' }
+    ) {
+        $before = Get-Content -Raw $prod.Path
+        $null = Invoke-PplxRotation -Vault $Vault -SecretName $Secret -Force -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Be "$Id,PerplexityKeys.Commands.InvokePplxRotationCommand"
+        Get-Content -Raw $prod.Path | Should -Be $before
+    }
+
+    It 'refuses a sibling name the user owns' {
+        Set-Secret -Vault Prod -Name pplx-svc-pplx-pending -Secret 'my own thing'
+        $before = Get-Content -Raw $prod.Path
+        $null = Invoke-PplxRotation -Vault Prod -SecretName pplx-svc -Force -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Be 'RotationSiblingNameTaken,PerplexityKeys.Commands.InvokePplxRotationCommand'
+        Get-Content -Raw $prod.Path | Should -Be $before
+    }
+
+    It 'rotates a key stored as a <Kind>' -TestCases @(
+        @{ Kind = 'string'; Make = { param($k) $k | Get-PlainText } }
+        @{ Kind = 'PSCredential'; Make = { param($k) [pscredential]::new('svc', $k) } }
+    ) {
+        Set-Secret -Vault Prod -Name pplx-svc -Secret (& $Make $old.Key)
+        (Invoke-PplxRotation -Vault Prod -SecretName pplx-svc -Force).State | Should -Be 'Done'
+        Assert-Settled Prod pplx-svc $old.Fingerprint
+    }
+
+    It 'refuses a hashtable secret, unchanged' {
+        Set-Secret -Vault Prod -Name pplx-svc -Secret @{ key = 'v' }
+        $before = Get-Content -Raw $prod.Path
+        $null = Invoke-PplxRotation -Vault Prod -SecretName pplx-svc -Force -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Be 'SecretTypeInvalid,PerplexityKeys.Commands.InvokePplxRotationCommand'
+        Get-Content -Raw $prod.Path | Should -Be $before
+    }
+
+    It 'uses a master key from a vault for every mint and revoke' {
+        Set-Secret -Vault Prod -Name master -Secret $adminText
+        $null = Invoke-PplxRotation -Vault Prod -SecretName pplx-svc -ApiKeySecretName master -ApiKeyVault Prod -Force
+        $admin = Invoke-PplxEmulator $emu GET keys | Where-Object name -EQ 'admin (seeded)'
+        $calls = Invoke-PplxEmulator $emu GET requests | Where-Object { $_.path -in '/generate_auth_token', '/revoke_auth_token' -and $_.status -eq 200 } | Select-Object -Last 2
+        $calls.fingerprint | Should -Be @($admin.fingerprint, $admin.fingerprint)
+        Remove-Secret -Vault Prod -Name master -Confirm:$false
+        Assert-Settled Prod pplx-svc $old.Fingerprint
+    }
+
+    Context 'a pwsh killed mid-rotation, then the same command again' {
+        It 'finishes after a kill <Point>' -TestCases @(
+            @{ Point = 'while writing the journal'; Hang = 'pplx-svc-pplx-journal' }
+            @{ Point = 'while storing the pending key'; Hang = 'pplx-svc-pplx-pending' }
+            @{ Point = 'while keeping the previous key'; Hang = 'pplx-svc-pplx-previous' }
+            @{ Point = 'while promoting the new key'; Hang = 'pplx-svc' }
+            @{ Point = 'during the mint'; Path = '/generate_auth_token' }
+            @{ Point = 'during the probe of the new key'; Path = '/async/chat/completions' }
+            @{ Point = 'during the revocation of the old key'; Path = '/revoke_auth_token' }
+        ) {
+            if ($Hang) { Set-PplxTestVaultFault $flaky -HangOnSet $Hang }
+            else { $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Delay'; delayMs = 600000; path = $Path } }
+            $child = Start-PplxChildScript 'Invoke-TestRotation.ps1' @('-Vault', 'Flaky', '-SecretName', 'pplx-svc')
+            try {
+                if ($Hang) { Wait-PplxCondition { Test-Path "$($flaky.Path).hanging" } -Because "the child to hang $Point" }
+                else { Wait-PplxCondition { (Invoke-PplxEmulator $emu GET inflight).$Path } -Because "the child to reach $Path" }
+            }
+            finally {
+                $child.Kill($true)
+                $child.WaitForExit()
+                Remove-Item "$($flaky.Path).hanging" -ErrorAction Ignore
+            }
+            (Test-PplxToken -Vault Flaky -SecretName pplx-svc).Status | Should -Be 'Valid' -Because 'the secret held a working key at the moment of the kill'
+
+            $rerun = Invoke-PplxRotation -Vault Flaky -SecretName pplx-svc -Force
+            $rerun.State | Should -Be 'Done'
+            Assert-Settled Flaky pplx-svc $oldFlaky.Fingerprint $rerun.PossibleOrphans
+            # A key minted but never stored can only be reported by name; everything else is revoked.
+            $live = @(Invoke-PplxEmulator $emu GET keys | Where-Object { $_.name -like 'Flaky/pplx-svc/*' -and -not $_.revoked })
+            $live.Count | Should -Be (1 + @($live | Where-Object name -In $rerun.PossibleOrphans).Count)
+        }
+    }
+
+    It 'a second rotation of the same secret fails cleanly against the lock, minting nothing' {
+        Set-PplxTestVaultFault $flaky -HangOnSet 'pplx-svc-pplx-pending'
+        $child = Start-PplxChildScript 'Invoke-TestRotation.ps1' @('-Vault', 'Flaky', '-SecretName', 'pplx-svc')
+        try {
+            Wait-PplxCondition { Test-Path "$($flaky.Path).hanging" } -Because 'the first rotation to hold the lock'
+            $mints = @(Invoke-PplxEmulator $emu GET requests | Where-Object path -EQ '/generate_auth_token').Count
+            $null = Invoke-PplxRotation -Vault Flaky -SecretName pplx-svc -Force -LockTimeout '00:00:00.5' -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -Be 'RotationLockTimeout,PerplexityKeys.Commands.InvokePplxRotationCommand'
+            @(Invoke-PplxEmulator $emu GET requests | Where-Object path -EQ '/generate_auth_token').Count | Should -Be $mints
+        }
+        finally {
+            $child.Kill($true); $child.WaitForExit()
+            Remove-Item "$($flaky.Path).hanging" -ErrorAction Ignore
+        }
+        (Invoke-PplxRotation -Vault Flaky -SecretName pplx-svc -Force).State | Should -Be 'Done'
+    }
+
+    It 'tells a scheduled task the truth through its exit code' {
+        $child = Start-PplxChildScript 'Invoke-TestRotation.ps1' @('-Vault', 'Prod', '-SecretName', 'pplx-svc')
+        $child.WaitForExit(); $child.ExitCode | Should -Be 0
+        $child = Start-PplxChildScript 'Invoke-TestRotation.ps1' @('-Vault', 'Prod', '-SecretName', 'missing')
+        $child.WaitForExit(); $child.ExitCode | Should -Not -Be 0
+    }
+
+    It 'keeps a consumer that re-reads the vault on 401 free of failed requests' {
+        $work = Split-Path $env:PPLX_SM_REGISTRY
+        $stop = Join-Path $work 'stop'; $resultFile = Join-Path $work 'consumer.json'
+        $consumer = Start-PplxChildScript 'Consumer.ps1' @('-Vault', 'Prod', '-SecretName', 'pplx-svc', '-StopFile', $stop, '-ResultFile', $resultFile, '-RereadMs', '100')
+        try {
+            Wait-PplxCondition { Test-Path "$resultFile.started" } -Because 'the consumer to start'
+            $rotations = 1..5 | ForEach-Object { Invoke-PplxRotation -Vault Prod -SecretName pplx-svc -Force }
+        }
+        finally {
+            Set-Content $stop 'stop'
+            if (-not $consumer.WaitForExit(30000)) { $consumer.Kill($true) }
+        }
+        $rotations.State | Should -Be @('Done', 'Done', 'Done', 'Done', 'Done')
+        $load = Get-Content -Raw $resultFile | ConvertFrom-Json
+        $load.requests | Should -BeGreaterThan 10
+        $load.failed | Should -Be 0
+    }
+}
