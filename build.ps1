@@ -7,7 +7,7 @@
       Clean  Remove every build output (out/, bin/, obj/).
       Build  Compile the solution and lay the module out as installed: out/PerplexityKeys/<version>/.
       Test   Build, then run the xunit and Pester suites; print "N passed, N failed"; exit non-zero on any failure.
-      Demo   Build, start the loopback emulator, and run the main job against it.
+      Demo   Build, start the loopback emulator, and run the main job: mint, test, revoke, then rotate a key in a throwaway vault.
       Help   List the tasks.
     Run it with the repository's pinned pwsh: `dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test`.
 .PARAMETER Task
@@ -36,7 +36,7 @@ $Synopsis = [ordered]@{
     Clean = 'Remove every build output (out/, bin/, obj/).'
     Build = 'Compile the solution and lay the module out as installed: out/PerplexityKeys/<version>/.'
     Test  = 'Build, then run the xunit and Pester suites; print "N passed, N failed"; exit non-zero on any failure.'
-    Demo  = 'Build, start the loopback emulator, and run the main job against it.'
+    Demo  = 'Build, start the loopback emulator, and run the main job: mint, test, revoke, then rotate a key in a throwaway vault.'
     Help  = 'List the tasks.'
 }
 
@@ -121,7 +121,8 @@ function Invoke-Test {
 
 function Invoke-Demo {
     Invoke-Build
-    & (Join-Path $Root 'tools/Demo.ps1') -ModulePath (Join-Path $Out 'PerplexityKeys') -EmulatorPath (Join-Path $Out 'emulator/PerplexityKeys.Emulator.dll')
+    & (Join-Path $Root 'tools/Demo.ps1') -ModulePath (Join-Path $Out 'PerplexityKeys') -EmulatorPath (Join-Path $Out 'emulator/PerplexityKeys.Emulator.dll') `
+        -TestModulesPath (Join-Path $Out 'test-modules') -VaultModulePath (Join-Path $Root 'tests/support/vaults/FileVault')
     if (-not $?) { exit 1 }
 }
 

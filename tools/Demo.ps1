@@ -4,14 +4,21 @@
 .DESCRIPTION
     Starts the emulator, imports the laid-out module, mints a service key with the emulator's
     seeded admin key, probes it both ways, revokes it and shows that it is refused afterwards.
-    No key text is printed: only fingerprints.
+    Then keeps a key in a throwaway SecretManagement vault and rotates it with zero downtime:
+    through the real SecretManagement when it is installed, else through the test double (it
+    says which). No key text is printed: only fingerprints.
 #>
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
-    [Parameter(Mandatory)] [string] $EmulatorPath
+    [Parameter(Mandatory)] [string] $EmulatorPath,
+    [Parameter(Mandatory)] [string] $TestModulesPath,
+    [Parameter(Mandatory)] [string] $VaultModulePath
 )
 
 $ErrorActionPreference = 'Stop'
+$registered = $false
+$work = Join-Path ([IO.Path]::GetTempPath()) "pplx-demo-$([guid]::NewGuid().ToString('N'))"
+$null = New-Item -ItemType Directory -Force $work
 $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
 foreach ($a in $EmulatorPath, '--port', '0', '--exit-on-stdin-close') { $psi.ArgumentList.Add($a) }
 $psi.RedirectStandardOutput = $true
@@ -39,9 +46,44 @@ try {
     $after | Format-Table | Out-Host
 
     if ($after.Status -ne 'Invalid') { throw "The revoked key still probes as $($after.Status)." }
-    Write-Host 'Demo finished: the key was minted, proven, revoked and refused.' -ForegroundColor Green
+
+    # --- Rotation through a throwaway vault ----------------------------------------------------
+    $real = Get-Module -ListAvailable Microsoft.PowerShell.SecretManagement | Where-Object { -not $_.PrivateData.PSData.IsTestDouble } | Select-Object -First 1
+    if ($real) {
+        Write-Host "`nSecretManagement $($real.Version) is installed: the demo uses the real module." -ForegroundColor Cyan
+    }
+    else {
+        $env:PSModulePath = $TestModulesPath + [IO.Path]::PathSeparator + $env:PSModulePath
+        $env:PPLX_SM_REGISTRY = Join-Path $work 'vaultinfo.json'
+        Write-Host "`nSecretManagement is not installed: the demo uses the project's test double of it (tests/support)." -ForegroundColor Yellow
+    }
+    Import-Module Microsoft.PowerShell.SecretManagement
+    $vaultName = "PplxDemo$([guid]::NewGuid().ToString('N').Substring(0, 6))"
+    Register-SecretVault -Name $vaultName -ModuleName $VaultModulePath -VaultParameters @{ Path = (Join-Path $work 'vault.json') }
+    $registered = $true
+    Write-Host "Registered the throwaway vault '$vaultName' (a file-backed extension vault in a temp folder)." -ForegroundColor Cyan
+
+    Write-Host "`n4. Mint a service key straight into the vault:" -ForegroundColor Cyan
+    $stored = New-PplxToken -TokenName 'billing-api' -ApiKey $adminKey -Vault $vaultName -SecretName 'pplx-billing'
+    Get-SecretInfo -Vault $vaultName | Format-Table Name, VaultName, Type | Out-Host
+
+    Write-Host '5. Test every key the vault holds:' -ForegroundColor Cyan
+    Get-SecretInfo -Vault $vaultName -Name 'pplx-*' | Test-PplxToken | Format-Table | Out-Host
+
+    Write-Host '6. Rotate it: the key being rotated mints its successor, the successor revokes it:' -ForegroundColor Cyan
+    $rotation = Get-SecretInfo -Vault $vaultName -Name 'pplx-*' |
+        Invoke-PplxRotation -Force -PropagationDelay '00:00:01' -OnNewToken { Write-Host "   -OnNewToken: hand $($_.Fingerprint) to the service (e.g. restart it)." }
+    $rotation | Format-Table | Out-Host
+    $rotation.Steps | Format-Table Name, @{ n = 'ms'; e = { [math]::Round($_.Duration.TotalMilliseconds) } }, Outcome | Out-Host
+
+    Write-Host '7. The vault now holds the new key, and the old one is refused:' -ForegroundColor Cyan
+    @(Test-PplxToken -Vault $vaultName -SecretName 'pplx-billing') + @($stored | Test-PplxToken) | Format-Table | Out-Host
+    if ($rotation.State -ne 'Done') { throw "The rotation ended $($rotation.State)." }
+    Write-Host 'Demo finished: minted, proven, revoked; stored, rotated with zero downtime, old key refused.' -ForegroundColor Green
 }
 finally {
+    if ($registered) { Unregister-SecretVault -Name $vaultName }
+    Remove-Item -Recurse -Force $work -ErrorAction Ignore
     $emulator.StandardInput.Close()
     if (-not $emulator.WaitForExit(10000)) { $emulator.Kill() }
 }

@@ -44,6 +44,17 @@ Describe 'Keys in SecretManagement vaults' {
             Get-SecretInfo -Vault Flaky -Name hazard | Should -BeNullOrEmpty
         }
 
+        It 'the hazards it avoids: Set without -Vault and no default vault fails; Remove-Secret needs -Vault' {
+            Set-SecretVaultDefault -ClearDefault
+            { Set-Secret -Name x -Secret 'y' } | Should -Throw -ErrorId 'SetSecretCommandFailNoVault,Set-Secret'
+            (Get-Command Remove-Secret).Parameters['Vault'].Attributes.Where({ $_ -is [System.Management.Automation.ParameterAttribute] }).Mandatory | Should -Contain $true
+            # The module names the vault on every write, so it works with no default vault at all.
+            $t = New-PplxToken -Vault Prod -SecretName pplx-nodefault
+            (Test-PplxToken -Vault Prod -SecretName pplx-nodefault).Fingerprint | Should -Be $t.Fingerprint
+            Revoke-PplxToken -Vault Prod -SecretName pplx-nodefault -Force -RemoveSecret
+            Get-SecretInfo -Vault Prod -Name pplx-nodefault | Should -BeNullOrEmpty
+        }
+
         It 'refuses to overwrite an existing secret, before minting, unless -Force' {
             $null = New-PplxToken -TokenName first -Vault Prod -SecretName pplx-svc
             $keysBefore = @(Invoke-PplxEmulator $emu GET keys).Count
