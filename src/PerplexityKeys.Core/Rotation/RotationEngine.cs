@@ -335,6 +335,7 @@ public sealed class RotationEngine
             prefix = prefix.Length > 200 ? prefix.Substring(0, 200) : prefix;
             var journal = new RotationJournal
             {
+                Kind = RotationJournal.Marker,
                 RunId = runId,
                 TokenName = $"{prefix}/{stamp}/{runId}",
                 OldFingerprint = _current.Fingerprint,

@@ -44,7 +44,7 @@ public sealed class RotationJournal
 
     /// <summary>A marker so a user's own secret under the journal's name is never taken for one.</summary>
     [JsonPropertyName("kind")]
-    public string Kind { get; set; } = Marker;
+    public string Kind { get; set; } = string.Empty;
 
     internal const string Marker = "PerplexityKeys.RotationJournal/1";
 

@@ -131,6 +131,12 @@ public sealed class NewPplxTokenCommand : PplxCmdlet
         {
             MintedToken minted = Run((observer, ct) => client.GenerateTokenAsync(authorizingKey, name, observer, ct));
             WriteVerbose($"Minted {minted.Key.Fingerprint} named '{minted.TokenName ?? name}'.");
+            TimeSpan skew = minted.CreatedAt - TimeProvider.System.GetUtcNow();
+            if (skew.Duration() > TimeSpan.FromMinutes(5))
+            {
+                WriteWarning($"The API says {minted.Key.Fingerprint} was created at {minted.CreatedAt:u}, {skew.Duration().TotalMinutes:0} minutes {(skew > TimeSpan.Zero ? "ahead of" : "behind")} this machine's clock; check the clock before relying on key ages.");
+            }
+
             if (vault is not null)
             {
                 Store(vault, minted, authorizingKey, client);

@@ -237,12 +237,14 @@ public sealed class RotationEngineTests
     [InlineData("pending")]
     [InlineData("previous")]
     [InlineData("journal")]
+    [InlineData("journal-json")]
     public async Task Rotate_RefusesToTouchASiblingNameTheUserOwns(string which)
     {
         await using var rig = await EmulatorRig.StartAsync();
         (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
         string name = which switch { "pending" => Pending, "previous" => Previous, _ => Journal };
-        vault.Put(name, which == "journal" ? "my own notes" : "pplx-" + new string('u', 48));
+
+        vault.Put(name, which switch { "journal" => "my own notes", "journal-json" => "{\"runId\":\"x\",\"tokenName\":\"t\"}", _ => "pplx-" + new string('u', 48) });
 
         var error = await Assert.ThrowsAsync<PplxRotationException>(() => Engine(rig, vault).RunAsync(new RotationRequest { SecretName = Secret }, CancellationToken.None));
 
