@@ -11,6 +11,7 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     FormatsToProcess     = @('PerplexityKeys.format.ps1xml')
+    TypesToProcess       = @('PerplexityKeys.types.ps1xml')
     CmdletsToExport      = @(
         'New-PplxToken'
         'Test-PplxToken'

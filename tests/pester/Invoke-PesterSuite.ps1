@@ -2,6 +2,11 @@
 .SYNOPSIS
     Runs every tests/pester/*.Tests.ps1 in this (fresh) pwsh against the laid-out module and
     writes the counts to -ResultPath as JSON for build.ps1 to sum.
+.DESCRIPTION
+    The whole run is also a leak audit: every PerplexityKeys cmdlet runs with -Verbose, -Debug and
+    (for rotations) the audit log on, under a transcript. Afterwards the transcript, the audit log
+    and every error the run collected (messages, inner exceptions, targets, formatted in full) are
+    searched for key text. Any hit counts as a failed test.
 #>
 param([Parameter(Mandatory)] [string] $ResultPath)
 
@@ -12,15 +17,48 @@ $env:PPLX_TEST_MODULE = Join-Path $root 'out/PerplexityKeys'
 $env:PPLX_TEST_SUPPORT = Join-Path $root 'tests/support/PplxTestSupport.psm1'
 Import-Module Pester -MinimumVersion 6.0 -ErrorAction Stop
 
+$work = Split-Path $ResultPath
+$transcript = Join-Path $work 'pester-transcript.txt'
+$audit = Join-Path $work 'rotation-audit.jsonl'
+foreach ($cmdlet in 'New-PplxToken', 'Test-PplxToken', 'Revoke-PplxToken', 'Invoke-PplxRotation') {
+    $global:PSDefaultParameterValues["${cmdlet}:Verbose"] = $true
+    $global:PSDefaultParameterValues["${cmdlet}:Debug"] = $true
+}
+$global:PSDefaultParameterValues['Invoke-PplxRotation:AuditLog'] = $audit
+
 $config = New-PesterConfiguration
 $config.Run.Path = $PSScriptRoot
 $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Detailed'
 $config.Output.RenderMode = 'Plaintext'
-$result = Invoke-Pester -Configuration $config
+$null = Start-Transcript -Path $transcript
+try { $result = Invoke-Pester -Configuration $config }
+finally { $null = Stop-Transcript }
+
+# The leak audit. Emulator keys are 'pplx-' and 48 random letters and digits; the tests' own
+# made-up keys repeat one character, so demanding a dozen distinct characters tells them apart.
+$errorsText = $global:Error | ForEach-Object {
+    if ($_ -is [System.Management.Automation.ErrorRecord]) {
+        $_ | Format-List * -Force | Out-String -Width 500
+        $_.TargetObject | Format-List * -Force | Out-String -Width 500
+    }
+    $e = if ($_ -is [System.Management.Automation.ErrorRecord]) { $_.Exception } else { $_ }
+    while ($e) { $e.ToString(); $e = $e.InnerException }
+}
+$corpus = @(
+    Get-Content -Raw $transcript
+    if (Test-Path $audit) { Get-Content -Raw $audit }
+    $errorsText
+) -join "`n"
+$leaks = @([regex]::Matches($corpus, 'pplx-[A-Za-z0-9]{48}') | ForEach-Object Value | Where-Object { @($_.Substring(5).ToCharArray() | Select-Object -Unique).Count -ge 12 } | Select-Object -Unique)
+$auditLines = if (Test-Path $audit) { @(Get-Content $audit).Count } else { 0 }
+Write-Host ("Leak audit: {0:N0} characters of transcript, {1} audit lines and {2} errors searched; {3} key strings found." -f $corpus.Length, $auditLines, $global:Error.Count, $leaks.Count)
+if ($leaks.Count -gt 0) {
+    Write-Host ('Leaked fingerprints: ' + (($leaks | ForEach-Object { 'pplx-…' + $_.Substring($_.Length - 4) }) -join ', ')) -ForegroundColor Red
+}
 
 [pscustomobject]@{
-    Passed  = $result.PassedCount
-    Failed  = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+    Passed  = $result.PassedCount + $(if ($leaks.Count -eq 0 -and $auditLines -gt 0) { 1 } else { 0 })
+    Failed  = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount + $(if ($leaks.Count -gt 0 -or $auditLines -eq 0) { 1 } else { 0 })
     Skipped = $result.SkippedCount + $result.NotRunCount
 } | ConvertTo-Json | Set-Content -Path $ResultPath

@@ -61,6 +61,53 @@ Describe 'No key text in any output' {
         $everything.Contains($env:PERPLEXITY_API_KEY) | Should -BeFalse
     }
 
+    It 'never writes the key with <Way>' -TestCases @(
+        @{ Way = 'Export-Clixml'; Render = { param($t, $f) $t | Export-Clixml -Path $f; Get-Content -Raw $f } }
+        @{ Way = 'ConvertTo-Json'; Render = { param($t, $f) $t | ConvertTo-Json -Depth 5 } }
+        @{ Way = 'Format-List *'; Render = { param($t, $f) $t | Format-List * -Force | Out-String } }
+        @{ Way = 'Format-Table *'; Render = { param($t, $f) $t | Format-Table * | Out-String -Width 500 } }
+        @{ Way = 'ToString()'; Render = { param($t, $f) $t.ToString() } }
+        @{ Way = 'string interpolation'; Render = { param($t, $f) "$t" } }
+        @{ Way = 'Out-String'; Render = { param($t, $f) $t | Out-String } }
+    ) {
+        $t = New-PplxToken
+        $plain = $t.Key | Get-PlainText
+        $hex = -join ([Text.Encoding]::Unicode.GetBytes($plain) | ForEach-Object { $_.ToString('x2') })
+        $file = Join-Path ([IO.Path]::GetTempPath()) "pplx-$([guid]::NewGuid()).xml"
+        $text = & $Render $t $file
+        Remove-Item $file -ErrorAction Ignore
+        $text | Should -Not -BeNullOrEmpty
+        $text.Contains($plain) | Should -BeFalse
+        $text.Contains($plain.Substring(5, 20)) | Should -BeFalse
+        $text.ToLowerInvariant().Contains($hex.Substring(0, 40)) | Should -BeFalse -Because 'a SecureString serialized on Linux is hex-encoded plain text'
+        $text | Should -Match ([regex]::Escape($t.Fingerprint.Substring(6)))
+    }
+
+    It 'a PplxToken read back from CLIXML has no key' {
+        $t = New-PplxToken -TokenName roundtrip
+        $file = Join-Path ([IO.Path]::GetTempPath()) "pplx-$([guid]::NewGuid()).xml"
+        $t | Export-Clixml -Path $file
+        $back = Import-Clixml -Path $file
+        Remove-Item $file
+        $back.Fingerprint | Should -Be $t.Fingerprint
+        $back.Name | Should -Be 'roundtrip'
+        $back.PSObject.Properties.Name | Should -Not -Contain 'Key'
+    }
+
+    It 'writes rotation audit lines with fingerprints only' {
+        $null = Use-PplxTestRegistry
+        Import-Module Microsoft.PowerShell.SecretManagement -Force
+        $null = New-PplxTestVault -Kind File -Name Audit
+        $t = New-PplxToken -Vault Audit -SecretName pplx-audited
+        $log = Join-Path (Split-Path $env:PPLX_SM_REGISTRY) 'audit.jsonl'
+        $r = Invoke-PplxRotation -Vault Audit -SecretName pplx-audited -Force -AuditLog $log
+        $lines = Get-Content $log | ConvertFrom-Json
+        $lines.Count | Should -Be $r.Steps.Count
+        $lines[0].vault | Should -Be 'Audit'
+        ($lines | Where-Object step -EQ 'RevokeOld').oldFingerprint | Should -Be $t.Fingerprint
+        (Get-Content -Raw $log) | Should -Not -Match 'pplx-[A-Za-z0-9]{20,}'
+    }
+
     It 'shows how to read a key on purpose' {
         $t = New-PplxToken
         $plain = $t.Key | ConvertFrom-SecureString -AsPlainText

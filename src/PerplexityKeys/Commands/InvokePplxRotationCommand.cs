@@ -100,6 +100,13 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
+    /// <para type="description">Append one JSON line per rotation step to this file (time, vault, secret, run id, step, duration, outcome, fingerprints; never a key).</para>
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? AuditLog { get; set; }
+
+    /// <summary>
     /// <para type="description">Rotate without asking for confirmation (-WhatIf still only reports).</para>
     /// </summary>
     [Parameter]
@@ -171,10 +178,12 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
                 };
                 return engine.RunAsync(withHandOff, ct);
             });
+            Audit(result, null);
             WriteObject(new PplxRotationResult(result));
         }
         catch (PplxRotationException e)
         {
+            Audit(e.Result, e);
             var result = new PplxRotationResult(e.Result);
             WriteObject(result);
             WriteItemError(e, result);
@@ -182,6 +191,24 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
         catch (PplxException e)
         {
             WriteItemError(e, target);
+        }
+    }
+
+    private void Audit(RotationResult result, PplxRotationException? failure)
+    {
+        if (AuditLog is null)
+        {
+            return;
+        }
+
+        try
+        {
+            string path = GetUnresolvedProviderPathFromPSPath(AuditLog);
+            System.IO.File.AppendAllLines(path, RotationAudit.Lines(result, failure?.Reason.ToString()));
+        }
+        catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException)
+        {
+            WriteWarning($"The audit log '{AuditLog}' could not be written: {e.Message}");
         }
     }
 
