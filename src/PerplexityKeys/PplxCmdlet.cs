@@ -27,7 +27,7 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
     /// <summary>The environment variable that overrides the default base URI.</summary>
     public const string BaseUriVariable = "PERPLEXITY_BASE_URL";
 
-    private static readonly ConcurrentDictionary<Uri, PplxClient> Clients = new();
+    private static readonly ConcurrentDictionary<(Uri BaseUri, int TimeoutSec), PplxClient> Clients = new();
     private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>
@@ -36,6 +36,13 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? BaseUri { get; set; }
+
+    /// <summary>
+    /// <para type="description">How long one HTTP attempt may take, in seconds (default 30). Retries and waits come on top, up to four times this or 120 s in all.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(1, 3600)]
+    public int TimeoutSec { get; set; } = 30;
 
     /// <summary>Cancelled when the user presses Ctrl+C.</summary>
     protected CancellationToken StopToken => _stopping.Token;
@@ -147,7 +154,13 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
 
     /// <summary>The session's client for a base URI (one HttpClient each, for the life of the process).</summary>
     protected PplxClient ClientFor(Uri baseUri) =>
-        Clients.GetOrAdd(baseUri, uri => new PplxClient(new PplxClientOptions { BaseUri = uri, UserAgent = UserAgent() }));
+        Clients.GetOrAdd((baseUri, TimeoutSec), key => new PplxClient(new PplxClientOptions
+        {
+            BaseUri = key.BaseUri,
+            UserAgent = UserAgent(),
+            AttemptTimeout = TimeSpan.FromSeconds(key.TimeoutSec),
+            TotalTimeout = TimeSpan.FromSeconds(Math.Max(120, key.TimeoutSec * 4)),
+        }));
 
     /// <summary>
     /// Runs async work (HTTP, rotations) off the pipeline thread while this thread serves it:

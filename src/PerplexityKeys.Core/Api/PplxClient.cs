@@ -168,7 +168,10 @@ public sealed class PplxClient : IDisposable
         TimeSpan latency = Elapsed(start);
         if (response.IsSuccess)
         {
-            return new ProbeResult(key.Fingerprint, TokenStatus.Valid, response.StatusCode, latency, kind, $"{operation} accepted the key.", null);
+            // The API answers JSON; a 200 page of HTML comes from a proxy or captive portal, not the API.
+            return ApiErrorMapper.LooksLikeJson(response.Body)
+                ? new ProbeResult(key.Fingerprint, TokenStatus.Valid, response.StatusCode, latency, kind, $"{operation} accepted the key.", null)
+                : new ProbeResult(key.Fingerprint, TokenStatus.Unknown, response.StatusCode, latency, kind, $"{operation} answered {response.StatusCode} without JSON (a proxy or captive portal?); the key's state is unknown.", null);
         }
 
         PplxException error = ApiErrorMapper.ToException(response, operation, key.Fingerprint);

@@ -537,6 +537,13 @@ public sealed class RotationEngine
                 throw Fail(RotationFailure.Interrupted, $"Revoking the old key {old.Fingerprint} failed: {e.Message} The new key is current; run again to finish.", e);
             }
 
+            // Trust, then verify: an answer of 200 from something that is not the API revokes nothing.
+            ProbeResult gone = await StepAsync("VerifyOldRevoked", () => Client.ProbeAsync(old, ProbeKind.Free, null, _ct), p => p.Status.ToString()).ConfigureAwait(false);
+            if (gone.Status == TokenStatus.Valid)
+            {
+                throw Fail(RotationFailure.Interrupted, $"The revocation of the old key {old.Fingerprint} was answered as done, but the key still works; it is kept as '{_q}'. Run again to revoke it.");
+            }
+
             _journal.OldRevoked = true;
             await StepAsync("WriteJournal", () => Vault.SetTextAsync(_j, _journal.ToJson(), _ct)).ConfigureAwait(false);
             Move(RotationState.Revoked);

@@ -60,6 +60,19 @@ public sealed class PplxClientProbeTests
     }
 
     [Fact]
+    public async Task Probe_AnsweredWithA200HtmlPage_IsUnknown_NotValid()
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        ApiKey key = await rig.NewKeyAsync();
+        rig.Fault(new Fault { Status = 200, Body = "<html><body>Welcome to the hotel Wi-Fi</body></html>", ContentType = "text/html", Path = FreePath });
+
+        ProbeResult result = await rig.Client.ProbeAsync(key, ProbeKind.Free, null, CancellationToken.None);
+
+        Assert.Equal(TokenStatus.Unknown, result.Status);
+        Assert.Contains("without JSON", result.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Probe_Completion_WhenSonarIsNotOffered_IsModelUnavailable()
     {
         await using var rig = await EmulatorRig.StartAsync();

@@ -17,7 +17,7 @@ public sealed class RotationEngineTests
     public static TheoryData<int> EveryVaultOperation()
     {
         var data = new TheoryData<int>();
-        for (int i = 1; i <= 26; i++)
+        for (int i = 1; i <= 28; i++)
         {
             data.Add(i);
         }
@@ -311,6 +311,25 @@ public sealed class RotationEngineTests
         Assert.Equal(RotationFailure.AbortTooLate, error.Reason);
         Assert.Equal(current, vault.Peek(Secret));
         Assert.False(rig.KeyByFingerprint(current.Fingerprint)!.Revoked);
+    }
+
+    [Fact]
+    public async Task Finish_WhenARevokeIsAnswered200ButNothingWasRevoked_KeepsThePreviousKeyAndStops()
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
+        RotationEngine engine = Engine(rig, vault);
+        await engine.RunAsync(new RotationRequest { SecretName = Secret, Stage = RotationStage.Prepare }, CancellationToken.None);
+        rig.Fault(new Fault { Status = 200, Body = "<html>ok</html>", ContentType = "text/html", Path = "/revoke_auth_token" });
+
+        var error = await Assert.ThrowsAsync<PplxRotationException>(() => engine.RunAsync(new RotationRequest { SecretName = Secret, Stage = RotationStage.Finish }, CancellationToken.None));
+
+        Assert.Equal(RotationFailure.Interrupted, error.Reason);
+        Assert.Equal(old, vault.Peek(Previous));
+        Assert.False(rig.KeyByFingerprint(old.Fingerprint)!.Revoked);
+        RotationResult resumed = await engine.RunAsync(new RotationRequest { SecretName = Secret, Stage = RotationStage.Finish }, CancellationToken.None);
+        Assert.Equal(RotationState.Done, resumed.State);
+        Assert.True(rig.KeyByFingerprint(old.Fingerprint)!.Revoked);
     }
 
     [Fact]

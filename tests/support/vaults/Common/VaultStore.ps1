@@ -58,3 +58,11 @@ function Get-VaultStoreInfo([hashtable] $Store, [string] $Filter, [string] $Vaul
         }
     }
 }
+
+function Add-VaultHistory([string] $Path, [string] $Name, $Entry) {
+    # One line per write or removal: when, which secret, and the fingerprint tail of a key value.
+    # The chaos campaign reads it to prove no key was revoked while it was a secret's value.
+    $tail = if ($Entry -and $Entry.Value -is [string] -and $Entry.Value.StartsWith('pplx-')) { $Entry.Value.Substring($Entry.Value.Length - 4) } else { '' }
+    $line = @{ t = [DateTime]::UtcNow.ToString('o'); name = $Name; tail = $tail } | ConvertTo-Json -Compress
+    [System.IO.File]::AppendAllText("$Path.history.jsonl", $line + [Environment]::NewLine)
+}

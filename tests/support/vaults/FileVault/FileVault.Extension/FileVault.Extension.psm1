@@ -17,6 +17,7 @@ function Set-Secret {
     $entry.Metadata = if ($Metadata) { $Metadata } else { @{} }
     $store[$Name] = $entry
     Write-VaultStore $AdditionalParameters.Path $store
+    Add-VaultHistory $AdditionalParameters.Path $Name $entry
 }
 
 function Set-SecretInfo {
@@ -34,6 +35,7 @@ function Remove-Secret {
     if (-not $store.ContainsKey($Name)) { Write-Error "Remove-Secret error in vault $VaultName : Secret not found" -ErrorId 'FileVaultRemoveSecretFailed'; return }
     $store.Remove($Name)
     Write-VaultStore $AdditionalParameters.Path $store
+    Add-VaultHistory $AdditionalParameters.Path $Name $null
 }
 
 function Get-SecretInfo {

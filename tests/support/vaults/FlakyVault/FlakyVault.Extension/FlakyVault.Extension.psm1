@@ -59,6 +59,7 @@ function Set-Secret {
     if ($store.ContainsKey($Name)) { $old = $store[$Name]; $old.Remove('Previous'); $entry.Previous = $old }
     $store[$Name] = $entry
     Write-VaultStore $path $store
+    Add-VaultHistory $path $Name $entry
 }
 
 function Remove-Secret {
@@ -68,6 +69,7 @@ function Remove-Secret {
     if (-not $store.ContainsKey($Name)) { Write-Error "FlakyVault: no secret named $Name"; return }
     $store.Remove($Name)
     Write-VaultStore $AdditionalParameters.Path $store
+    Add-VaultHistory $AdditionalParameters.Path $Name $null
 }
 
 function Get-SecretInfo {
