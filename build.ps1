@@ -8,21 +8,33 @@
       Build  Compile the solution and lay the module out as installed: out/PerplexityKeys/<version>/.
       Test   Build, then run the xunit and Pester suites; print "N passed, N failed"; exit non-zero on any failure.
       Demo   Build, start the loopback emulator, and run the main job: mint, test, revoke, then rotate a key in a throwaway vault.
+      Chaos  Build, then run the seeded chaos campaign (-Rotations, -Seed); exit non-zero on any violation.
+      Load   Build, then rotate under consumer load (-Rotations); exit non-zero on any failed request.
       Help   List the tasks.
     Run it with the repository's pinned pwsh: `dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test`.
 .PARAMETER Task
     The task to run. Default: Test (which builds first).
 .PARAMETER Configuration
     Release (default) or Debug.
+.PARAMETER Rotations
+    Chaos (default 1000) and Load (default 100): how many rotations.
+.PARAMETER Seed
+    Chaos: the seed (default 7); the same seed injects the same faults.
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Clean', 'Build', 'Test', 'Demo', 'Help')]
+    [ValidateSet('Clean', 'Build', 'Test', 'Demo', 'Chaos', 'Load', 'Help')]
     [string] $Task = 'Test',
 
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    # Chaos and Load: how many rotations.
+    [int] $Rotations = 0,
+
+    # Chaos: the seed that makes a campaign repeatable.
+    [int] $Seed = 7
 )
 
 Set-StrictMode -Version Latest
@@ -37,6 +49,8 @@ $Synopsis = [ordered]@{
     Build = 'Compile the solution and lay the module out as installed: out/PerplexityKeys/<version>/.'
     Test  = 'Build, then run the xunit and Pester suites; print "N passed, N failed"; exit non-zero on any failure.'
     Demo  = 'Build, start the loopback emulator, and run the main job: mint, test, revoke, then rotate a key in a throwaway vault.'
+    Chaos = 'Build, then run the seeded chaos campaign (-Rotations, -Seed); exit non-zero on any violation.'
+    Load  = 'Build, then rotate under consumer load (-Rotations); exit non-zero on any failed request.'
     Help  = 'List the tasks.'
 }
 
@@ -126,10 +140,24 @@ function Invoke-Demo {
     if (-not $?) { exit 1 }
 }
 
+function Invoke-Chaos {
+    Invoke-Build
+    $r = & (Join-Path $Root 'tools/Chaos.ps1') -Rotations $(if ($Rotations) { $Rotations } else { 1000 }) -Seed $Seed
+    if ($r.Stats.Violations -gt 0) { exit 1 }
+}
+
+function Invoke-Load {
+    Invoke-Build
+    $r = & (Join-Path $Root 'tools/Load.ps1') -Rotations $(if ($Rotations) { $Rotations } else { 100 })
+    if ($r.Failed -gt 0 -or $r.Rotations -lt $(if ($Rotations) { $Rotations } else { 100 })) { exit 1 }
+}
+
 switch ($Task) {
     'Help' { $Synopsis.GetEnumerator() | ForEach-Object { '{0,-6} {1}' -f $_.Key, $_.Value } }
     'Clean' { Invoke-Clean }
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
+    'Chaos' { Invoke-Chaos }
+    'Load' { Invoke-Load }
 }

@@ -1,0 +1,182 @@
+<#
+.SYNOPSIS
+    A seeded, repeatable chaos campaign: rotations with faults injected at random points, and the
+    guarantees of shared/rotation.md checked after every one.
+.DESCRIPTION
+    Each rotation draws one fault (or none) from the seed: HTTP 429 with Retry-After, 500/502/503,
+    slow answers past the timeout, connection resets, HTML and non-JSON bodies, a mint whose answer
+    is lost, a revoke that fails or is answered 200 without effect, a probe refused with 401,
+    vault writes that fail, stale read-backs, a locked vault, and a pwsh process killed mid-run.
+    After the fault, the same command is run again until the rotation settles.
+    Checked after every rotation: the secret's current key works; no sibling is left; the old key
+    is revoked when the rotation is done (and still current when it rolled back); every key
+    minted for the secret is current, revoked, or reported as a possible orphan by name. At the end:
+    no key was ever revoked while it was a secret's value (from the vaults' write history and the
+    emulator's revocation times). Prints a table and one line:
+        chaos: <N> rotations, <V> violations, <O> reported orphans, <R> resumes, <B> rollbacks
+    Returns a summary object. Needs the laid-out module and test support (./build.ps1 Build).
+#>
+param(
+    [int] $Rotations = 1000,
+    [int] $Seed = 7,
+    [int] $Secrets = 4
+)
+
+$ErrorActionPreference = 'Stop'
+$root = (Resolve-Path (Join-Path $PSScriptRoot '..')).Path
+$saved = @{}
+foreach ($name in 'PSModulePath', 'PERPLEXITY_BASE_URL', 'PERPLEXITY_API_KEY', 'PPLX_SM_REGISTRY', 'PPLX_TEST_MODULE') { $saved[$name] = [Environment]::GetEnvironmentVariable($name) }
+$env:PSModulePath = (Join-Path $root 'out/test-modules') + [IO.Path]::PathSeparator + $env:PSModulePath
+$env:PPLX_TEST_MODULE = Join-Path $root 'out/PerplexityKeys'
+Import-Module $env:PPLX_TEST_MODULE
+Import-Module (Join-Path $root 'tests/support/PplxTestSupport.psm1')
+Import-Module Microsoft.PowerShell.SecretManagement
+
+$faultKinds = 'none', 'none', 'http429', 'http500', 'http502', 'http503', 'slow', 'reset', 'nonJson', 'lostMint', 'revokeFails', 'revokeIgnored', 'probe401', 'vaultWriteFails', 'staleRead', 'locked', 'kill'
+$paths = '/generate_auth_token', '/async/chat/completions', '/revoke_auth_token'
+$password = ConvertTo-SecureString 'letmein' -AsPlainText -Force
+$rng = [System.Random]::new($Seed)
+$stats = [ordered]@{ Rotations = 0; Done = 0; Resumes = 0; Rollbacks = 0; Kills = 0; Orphans = 0; Violations = 0 }
+$faultCounts = [ordered]@{}
+$violations = [System.Collections.Generic.List[string]]::new()
+$started = [System.Diagnostics.Stopwatch]::StartNew()
+$emu = Start-PplxEmulator
+
+function Add-Violation([string] $Text) { $violations.Add($Text); $stats.Violations++ }
+
+function Clear-Faults($Secret) {
+    $null = Invoke-PplxEmulator $emu DELETE faults
+    if ($Secret.Vault.Kind -eq 'Flaky') { Set-PplxTestVaultFault $Secret.Vault }
+}
+
+function Invoke-Rotation($Secret, [switch] $Unlock) {
+    $params = @{ Vault = $Secret.Vault.Name; SecretName = $Secret.Name; Force = $true; TimeoutSec = 1; ErrorAction = 'SilentlyContinue'; WarningAction = 'SilentlyContinue' }
+    if ($Unlock -and $Secret.Vault.Kind -eq 'Flaky') { $params.VaultPassword = $password }
+    $result = Invoke-PplxRotation @params
+    foreach ($o in @($result.PossibleOrphans)) { if ($o) { $null = $Secret.Orphans.Add($o) } }
+    $result
+}
+
+function Invoke-Kill($Secret, [string] $Path) {
+    $flaky = $Secret.Vault.Kind -eq 'Flaky'
+    if ($flaky) {
+        $hang = @($Secret.Name, "$($Secret.Name)-pplx-pending", "$($Secret.Name)-pplx-previous", "$($Secret.Name)-pplx-journal")[$rng.Next(4)]
+        Set-PplxTestVaultFault $Secret.Vault -HangOnSet $hang
+    }
+    else {
+        $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Delay'; delayMs = 600000; path = $Path }
+    }
+    $child = Start-PplxChildScript 'Invoke-TestRotation.ps1' @('-Vault', $Secret.Vault.Name, '-SecretName', $Secret.Name)
+    try {
+        # A child may finish or fail before reaching the fault (e.g. a revoke path on a rotation that rolls back).
+        Wait-PplxCondition -TimeoutSeconds 60 -Because 'the child to reach the fault' {
+            $child.HasExited -or $(if ($flaky) { Test-Path "$($Secret.Vault.Path).hanging" } else { (Invoke-PplxEmulator $emu GET inflight).$Path })
+        }
+    }
+    finally {
+        if (-not $child.HasExited) { $child.Kill($true); $stats.Kills++ }
+        $child.WaitForExit()
+        Remove-Item "$($Secret.Vault.Path).hanging" -ErrorAction Ignore
+    }
+}
+
+try {
+    $env:PERPLEXITY_BASE_URL = $emu.BaseUri
+    $env:PERPLEXITY_API_KEY = $null
+    $null = Use-PplxTestRegistry
+    $vaults = @((New-PplxTestVault -Kind File -Name ChaosFile), (New-PplxTestVault -Kind Flaky -Name ChaosFlaky))
+    $secretsList = foreach ($i in 1..$Secrets) {
+        $vault = $vaults[$i % 2]
+        $null = New-PplxToken -ApiKey $emu.AdminKey -TokenName "seed/svc$i" -Vault $vault.Name -SecretName "svc$i"
+        [pscustomobject]@{ Name = "svc$i"; Vault = $vault; Orphans = [System.Collections.Generic.HashSet[string]]::new() }
+    }
+
+    for ($i = 1; $i -le $Rotations; $i++) {
+        $secret = $secretsList[$rng.Next($secretsList.Count)]
+        $kind = $faultKinds[$rng.Next($faultKinds.Count)]
+        $path = $paths[$rng.Next($paths.Count)]
+        if ($secret.Vault.Kind -ne 'Flaky' -and $kind -in 'vaultWriteFails', 'staleRead', 'locked') { $kind = 'none' }
+        $faultCounts[$kind] = 1 + [int]$faultCounts[$kind]
+        $old = (Test-PplxToken -Vault $secret.Vault.Name -SecretName $secret.Name).Fingerprint
+        $stats.Rotations++
+
+        switch ($kind) {
+            'http429' { $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Status'; status = 429; retryAfterSeconds = 1; path = $path } }
+            { $_ -in 'http500', 'http502', 'http503' } { $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Status'; status = [int]$_.Substring(4); path = $path } }
+            'slow' { $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Delay'; delayMs = 2500; path = $path } }
+            'reset' { $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Reset'; path = $path } }
+            'nonJson' { $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Status'; status = 200; body = '<html><body>proxy</body></html>'; contentType = 'text/html'; path = $path } }
+            'lostMint' { $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'LoseResponse'; path = '/generate_auth_token' } }
+            'revokeFails' { $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Status'; status = 500; count = 3; path = '/revoke_auth_token' } }
+            'revokeIgnored' { $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Status'; status = 200; body = 'OK'; contentType = 'text/plain'; path = '/revoke_auth_token' } }
+            'probe401' { $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Status'; status = 401; html = ($rng.Next(2) -eq 0); path = '/async/chat/completions' } }
+            'vaultWriteFails' { Set-PplxTestVaultFault $secret.Vault -FailNextSet (@($secret.Name, "$($secret.Name)-pplx-pending", "$($secret.Name)-pplx-previous", "$($secret.Name)-pplx-journal")[$rng.Next(4)]) }
+            'staleRead' { Set-PplxTestVaultFault $secret.Vault -StaleAfterSet $secret.Name }
+            'locked' { Set-PplxTestVaultFault $secret.Vault -Locked }
+        }
+
+        if ($kind -eq 'kill') { Invoke-Kill $secret $path; $result = $null }
+        else { $result = Invoke-Rotation $secret }
+
+        # Settle: clear the fault and run the same command again until the rotation is over.
+        Clear-Faults $secret
+        $tries = 0
+        while (-not $result -or $result.State -notin 'Done', 'RolledBack') {
+            if (++$tries -gt 4) { Add-Violation "rotation $i ($($secret.Name), $kind): did not settle, state $($result.State)"; break }
+            $stats.Resumes++
+            $result = Invoke-Rotation $secret -Unlock
+        }
+        if ($result.State -eq 'RolledBack') { $stats.Rollbacks++ } elseif ($result.State -eq 'Done') { $stats.Done++ }
+
+        # The guarantees, from the emulator's key list and the vault.
+        $current = Test-PplxToken -Vault $secret.Vault.Name -SecretName $secret.Name
+        if ($current.Status -ne 'Valid') { Add-Violation "rotation $i ($($secret.Name), $kind): the current key is $($current.Status)" }
+        $left = @(Get-SecretInfo -Vault $secret.Vault.Name -Name "$($secret.Name)-pplx-*").Name
+        if ($left) { Add-Violation "rotation $i ($($secret.Name), $kind): siblings left: $($left -join ', ')" }
+        $keys = @(Invoke-PplxEmulator $emu GET keys)
+        $oldKey = $keys | Where-Object fingerprint -EQ $old
+        if ($result.State -eq 'Done' -and -not $oldKey.revoked) { Add-Violation "rotation $i ($($secret.Name), $kind): the old key $old is not revoked" }
+        if ($result.State -eq 'RolledBack' -and $current.Fingerprint -ne $old) { Add-Violation "rotation $i ($($secret.Name), $kind): rolled back but the current key changed" }
+        $live = @($keys | Where-Object { -not $_.revoked -and ($_.name -like "$($secret.Vault.Name)/$($secret.Name)/*" -or $_.name -eq "seed/$($secret.Name)") })
+        foreach ($k in $live) {
+            if ($k.fingerprint -ne $current.Fingerprint -and -not $secret.Orphans.Contains($k.name)) {
+                Add-Violation "rotation $i ($($secret.Name), $kind): $($k.fingerprint) ($($k.name)) is live, not current and not reported"
+            }
+        }
+    }
+
+    # No key was revoked while it was a secret's value: replay the vaults' write history.
+    $history = foreach ($v in $vaults) {
+        if (Test-Path "$($v.Path).history.jsonl") {
+            Get-Content "$($v.Path).history.jsonl" | ConvertFrom-Json | Where-Object { $_.name -in $secretsList.Name } |
+                ForEach-Object { [pscustomobject]@{ Vault = $v.Name; Name = $_.name; Time = [DateTimeOffset]::Parse($_.t); Tail = $_.tail } }
+        }
+    }
+    foreach ($k in (Invoke-PplxEmulator $emu GET keys | Where-Object revoked)) {
+        $at = [DateTimeOffset]$k.revokedAt
+        foreach ($group in ($history | Group-Object Vault, Name)) {
+            $valueThen = $group.Group | Where-Object Time -LE $at | Sort-Object Time | Select-Object -Last 1
+            if ($valueThen -and $valueThen.Tail -and ('pplx-…' + $valueThen.Tail) -eq $k.fingerprint) {
+                Add-Violation "$($k.fingerprint) was revoked at $($at.ToString('o')) while it was the value of $($group.Name)"
+            }
+        }
+    }
+    $stats.Orphans = ($secretsList | ForEach-Object { $_.Orphans.Count } | Measure-Object -Sum).Sum
+}
+finally {
+    Stop-PplxEmulator $emu
+    foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+}
+
+$started.Stop()
+Write-Host ''
+Write-Host "Chaos campaign, seed $Seed, $Secrets secrets in two vaults (one with metadata, one without)"
+Write-Host ('{0,-16} {1,8}' -f 'Fault', 'Count')
+foreach ($f in $faultCounts.GetEnumerator()) { Write-Host ('{0,-16} {1,8}' -f $f.Key, $f.Value) }
+Write-Host ''
+foreach ($s in $stats.GetEnumerator()) { Write-Host ('{0,-16} {1,8}' -f $s.Key, $s.Value) }
+Write-Host ('{0,-16} {1,8:0.0} s' -f 'Wall time', $started.Elapsed.TotalSeconds)
+foreach ($v in $violations) { Write-Host "VIOLATION: $v" -ForegroundColor Red }
+$line = "chaos: $($stats.Rotations) rotations, $($stats.Violations) violations, $($stats.Orphans) reported orphans, $($stats.Resumes) resumes, $($stats.Rollbacks) rollbacks"
+Write-Host $line
+[pscustomobject]@{ Line = $line; Stats = [pscustomobject]$stats; Faults = [pscustomobject]$faultCounts; Violations = $violations.ToArray(); WallTime = $started.Elapsed }

@@ -1,0 +1,70 @@
+<#
+.SYNOPSIS
+    Zero downtime under load: consumer processes call /chat/completions with whatever key the vault
+    holds (re-reading it on 401 and every -RereadMs) while rotations run, with a propagation delay
+    above the re-read interval. Counts the consumers' failed requests, which must be 0. Prints:
+        load: <N> requests, <F> failed, <R> rotations
+    Returns a summary object. Needs the laid-out module and test support (./build.ps1 Build).
+#>
+param(
+    [int] $Rotations = 100,
+    [int] $Consumers = 3,
+    [int] $RereadMs = 200,
+    [timespan] $PropagationDelay = '00:00:00.5'
+)
+
+$ErrorActionPreference = 'Stop'
+$root = (Resolve-Path (Join-Path $PSScriptRoot '..')).Path
+$saved = @{}
+foreach ($name in 'PSModulePath', 'PERPLEXITY_BASE_URL', 'PERPLEXITY_API_KEY', 'PPLX_SM_REGISTRY', 'PPLX_TEST_MODULE') { $saved[$name] = [Environment]::GetEnvironmentVariable($name) }
+$env:PSModulePath = (Join-Path $root 'out/test-modules') + [IO.Path]::PathSeparator + $env:PSModulePath
+$env:PPLX_TEST_MODULE = Join-Path $root 'out/PerplexityKeys'
+Import-Module $env:PPLX_TEST_MODULE
+Import-Module (Join-Path $root 'tests/support/PplxTestSupport.psm1')
+Import-Module Microsoft.PowerShell.SecretManagement
+
+if ($PropagationDelay.TotalMilliseconds -le $RereadMs) { throw "The propagation delay ($PropagationDelay) must exceed the consumers' re-read interval ($RereadMs ms)." }
+$emu = Start-PplxEmulator
+$started = [System.Diagnostics.Stopwatch]::StartNew()
+$consumerProcesses = @()
+try {
+    $env:PERPLEXITY_BASE_URL = $emu.BaseUri
+    $env:PERPLEXITY_API_KEY = $null
+    $work = Use-PplxTestRegistry
+    $vault = New-PplxTestVault -Kind File -Name LoadVault
+    $null = New-PplxToken -ApiKey $emu.AdminKey -TokenName 'seed/pplx-load' -Vault LoadVault -SecretName pplx-load
+    $stop = Join-Path $work 'stop'
+    $consumerProcesses = foreach ($c in 1..$Consumers) {
+        $result = Join-Path $work "consumer$c.json"
+        [pscustomobject]@{ Result = $result; Process = (Start-PplxChildScript 'Consumer.ps1' @('-Vault', 'LoadVault', '-SecretName', 'pplx-load', '-StopFile', $stop, '-ResultFile', $result, '-RereadMs', "$RereadMs")) }
+    }
+    foreach ($c in $consumerProcesses) { Wait-PplxCondition { Test-Path "$($c.Result).started" } -Because 'the consumers to start' }
+
+    $done = 0
+    for ($i = 1; $i -le $Rotations; $i++) {
+        $r = Invoke-PplxRotation -Vault LoadVault -SecretName pplx-load -PropagationDelay $PropagationDelay -Force
+        if ($r.State -eq 'Done') { $done++ }
+    }
+}
+finally {
+    Set-Content (Join-Path (Split-Path $env:PPLX_SM_REGISTRY) 'stop') 'stop'
+    foreach ($c in $consumerProcesses) { if (-not $c.Process.WaitForExit(30000)) { $c.Process.Kill($true) } }
+    Stop-PplxEmulator $emu
+}
+
+$totals = $consumerProcesses | ForEach-Object { Get-Content -Raw $_.Result | ConvertFrom-Json }
+$requests = ($totals | Measure-Object requests -Sum).Sum
+$failed = ($totals | Measure-Object failed -Sum).Sum
+$rereads = ($totals | Measure-Object rereads -Sum).Sum
+foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+$started.Stop()
+Write-Host ''
+Write-Host "Load: $Consumers consumer processes re-reading every $RereadMs ms (and on 401); propagation delay $PropagationDelay"
+Write-Host ('{0,-12} {1,8}' -f 'Requests', $requests)
+Write-Host ('{0,-12} {1,8}' -f 'Failed', $failed)
+Write-Host ('{0,-12} {1,8}' -f 'Re-reads', $rereads)
+Write-Host ('{0,-12} {1,8}' -f 'Rotations', $done)
+Write-Host ('{0,-12} {1,8:0.0} s' -f 'Wall time', $started.Elapsed.TotalSeconds)
+$line = "load: $requests requests, $failed failed, $done rotations"
+Write-Host $line
+[pscustomobject]@{ Line = $line; Requests = $requests; Failed = $failed; Rotations = $done; WallTime = $started.Elapsed }
