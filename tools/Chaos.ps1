@@ -22,6 +22,8 @@ param(
     [int] $Secrets = 4
 )
 
+# build.ps1 runs under strict mode; this script reads properties that may be absent on purpose.
+Set-StrictMode -Off
 $ErrorActionPreference = 'Stop'
 $root = (Resolve-Path (Join-Path $PSScriptRoot '..')).Path
 $saved = @{}

@@ -13,6 +13,8 @@ param(
     [timespan] $PropagationDelay = '00:00:00.5'
 )
 
+# build.ps1 runs under strict mode; this script reads properties that may be absent on purpose.
+Set-StrictMode -Off
 $ErrorActionPreference = 'Stop'
 $root = (Resolve-Path (Join-Path $PSScriptRoot '..')).Path
 $saved = @{}
