@@ -25,14 +25,8 @@ param(
 # build.ps1 runs under strict mode; this script reads properties that may be absent on purpose.
 Set-StrictMode -Off
 $ErrorActionPreference = 'Stop'
-$root = (Resolve-Path (Join-Path $PSScriptRoot '..')).Path
-$saved = @{}
-foreach ($name in 'PSModulePath', 'PERPLEXITY_BASE_URL', 'PERPLEXITY_API_KEY', 'PPLX_SM_REGISTRY', 'PPLX_TEST_MODULE') { $saved[$name] = [Environment]::GetEnvironmentVariable($name) }
-$env:PSModulePath = (Join-Path $root 'out/test-modules') + [IO.Path]::PathSeparator + $env:PSModulePath
-$env:PPLX_TEST_MODULE = Join-Path $root 'out/PerplexityKeys'
-Import-Module $env:PPLX_TEST_MODULE
-Import-Module (Join-Path $root 'tests/support/PplxTestSupport.psm1')
-Import-Module Microsoft.PowerShell.SecretManagement
+Import-Module (Join-Path $PSScriptRoot '../tests/support/PplxTestSupport.psm1')
+$saved = Enter-PplxTestEnvironment
 
 $faultKinds = 'none', 'none', 'http429', 'http500', 'http502', 'http503', 'slow', 'reset', 'nonJson', 'lostMint', 'revokeFails', 'revokeIgnored', 'probe401', 'vaultWriteFails', 'staleRead', 'locked', 'kill'
 $paths = '/generate_auth_token', '/async/chat/completions', '/revoke_auth_token'
@@ -167,7 +161,7 @@ try {
 }
 finally {
     Stop-PplxEmulator $emu
-    foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+    Exit-PplxTestEnvironment $saved
 }
 
 $started.Stop()

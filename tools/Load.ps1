@@ -16,14 +16,8 @@ param(
 # build.ps1 runs under strict mode; this script reads properties that may be absent on purpose.
 Set-StrictMode -Off
 $ErrorActionPreference = 'Stop'
-$root = (Resolve-Path (Join-Path $PSScriptRoot '..')).Path
-$saved = @{}
-foreach ($name in 'PSModulePath', 'PERPLEXITY_BASE_URL', 'PERPLEXITY_API_KEY', 'PPLX_SM_REGISTRY', 'PPLX_TEST_MODULE') { $saved[$name] = [Environment]::GetEnvironmentVariable($name) }
-$env:PSModulePath = (Join-Path $root 'out/test-modules') + [IO.Path]::PathSeparator + $env:PSModulePath
-$env:PPLX_TEST_MODULE = Join-Path $root 'out/PerplexityKeys'
-Import-Module $env:PPLX_TEST_MODULE
-Import-Module (Join-Path $root 'tests/support/PplxTestSupport.psm1')
-Import-Module Microsoft.PowerShell.SecretManagement
+Import-Module (Join-Path $PSScriptRoot '../tests/support/PplxTestSupport.psm1')
+$saved = Enter-PplxTestEnvironment
 
 if ($PropagationDelay.TotalMilliseconds -le $RereadMs) { throw "The propagation delay ($PropagationDelay) must exceed the consumers' re-read interval ($RereadMs ms)." }
 $emu = Start-PplxEmulator
@@ -52,13 +46,13 @@ finally {
     Set-Content (Join-Path (Split-Path $env:PPLX_SM_REGISTRY) 'stop') 'stop'
     foreach ($c in $consumerProcesses) { if (-not $c.Process.WaitForExit(30000)) { $c.Process.Kill($true) } }
     Stop-PplxEmulator $emu
+    Exit-PplxTestEnvironment $saved
 }
 
 $totals = $consumerProcesses | ForEach-Object { Get-Content -Raw $_.Result | ConvertFrom-Json }
 $requests = ($totals | Measure-Object requests -Sum).Sum
 $failed = ($totals | Measure-Object failed -Sum).Sum
 $rereads = ($totals | Measure-Object rereads -Sum).Sum
-foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
 $started.Stop()
 Write-Host ''
 Write-Host "Load: $Consumers consumer processes re-reading every $RereadMs ms (and on 401); propagation delay $PropagationDelay"

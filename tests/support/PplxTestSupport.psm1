@@ -121,10 +121,26 @@ function Start-PplxChildScript {
     $process
 }
 
+function Enter-PplxTestEnvironment {
+    <# For tools/ scripts: puts the laid-out module and the SecretManagement double in reach and
+       imports them; returns the environment as it was, for Exit-PplxTestEnvironment. #>
+    $saved = @{}
+    foreach ($name in 'PSModulePath', 'PERPLEXITY_BASE_URL', 'PERPLEXITY_API_KEY', 'PPLX_SM_REGISTRY', 'PPLX_TEST_MODULE') { $saved[$name] = [Environment]::GetEnvironmentVariable($name) }
+    $env:PSModulePath = (Join-Path $script:RepoRoot 'out/test-modules') + [IO.Path]::PathSeparator + $env:PSModulePath
+    $env:PPLX_TEST_MODULE = Join-Path $script:RepoRoot 'out/PerplexityKeys'
+    Import-Module $env:PPLX_TEST_MODULE -Global
+    Import-Module Microsoft.PowerShell.SecretManagement -Global
+    $saved
+}
+
+function Exit-PplxTestEnvironment([hashtable] $Saved) {
+    foreach ($name in $Saved.Keys) { [Environment]::SetEnvironmentVariable($name, $Saved[$name]) }
+}
+
 function Get-PlainText {
     <# Tests only: the text of a SecureString, to search outputs for leaks. #>
     param([Parameter(Mandatory, ValueFromPipeline)] [securestring] $Secure)
     process { [System.Net.NetworkCredential]::new('', $Secure).Password }
 }
 
-Export-ModuleMember -Function Start-PplxEmulator, Stop-PplxEmulator, Invoke-PplxEmulator, Reset-PplxEmulator, Get-PplxEmulatorKey, Get-PwshCommand, Get-PlainText, Use-PplxTestRegistry, New-PplxTestVault, Set-PplxTestVaultFault, Wait-PplxCondition, Start-PplxChildScript
+Export-ModuleMember -Function Start-PplxEmulator, Stop-PplxEmulator, Invoke-PplxEmulator, Reset-PplxEmulator, Get-PplxEmulatorKey, Get-PwshCommand, Get-PlainText, Use-PplxTestRegistry, New-PplxTestVault, Set-PplxTestVaultFault, Wait-PplxCondition, Start-PplxChildScript, Enter-PplxTestEnvironment, Exit-PplxTestEnvironment
