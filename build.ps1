@@ -83,6 +83,7 @@ function Invoke-Build {
     Get-ChildItem $bin -File | Where-Object { $_.Extension -in '.dll', '.ps1xml' } | Copy-Item -Destination $moduleDir
     $manifest = (Get-Content -Raw (Join-Path $Root 'PerplexityKeys.psd1')) -replace "ModuleVersion(\s*)= '0\.0\.0'", "ModuleVersion`$1= '$version'"
     Set-Content -Path (Join-Path $moduleDir 'PerplexityKeys.psd1') -Value $manifest -NoNewline
+    & (Join-Path $Root 'tools/New-CmdletHelp.ps1') -ModulePath $moduleDir -XmlDocPath (Join-Path $bin 'PerplexityKeys.xml')
 
     # The emulator runs from its own build output.
     $emulatorDir = Join-Path $Out 'emulator'

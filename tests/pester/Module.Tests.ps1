@@ -49,6 +49,22 @@ Describe 'The laid-out module' {
         $rotate.ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false).ConfirmImpact | Should -Be 'High'
     }
 
+    It 'has full help for <Name>: synopsis, description, every parameter, examples' -TestCases @(
+        @{ Name = 'New-PplxToken' }, @{ Name = 'Test-PplxToken' }, @{ Name = 'Revoke-PplxToken' }, @{ Name = 'Invoke-PplxRotation' }
+    ) {
+        $help = Get-Help $Name -Full
+        $help.Synopsis | Should -Not -BeNullOrEmpty
+        $syntaxOnly = '^\s*' + [regex]::Escape($Name)
+        $help.Synopsis | Should -Not -Match $syntaxOnly -Because 'an auto-generated synopsis is just the syntax'
+        ($help.Description.Text -join ' ') | Should -Not -BeNullOrEmpty
+        @($help.Examples.Example).Count | Should -BeGreaterOrEqual 2
+        $common = [System.Management.Automation.Internal.CommonParameters].GetProperties().Name + 'WhatIf', 'Confirm'
+        foreach ($p in (Get-Command $Name).Parameters.Keys | Where-Object { $_ -notin $common }) {
+            $described = ($help.parameters.parameter | Where-Object name -EQ $p).description.Text -join ' '
+            $described | Should -Not -BeNullOrEmpty -Because "parameter -$p of $Name needs a description"
+        }
+    }
+
     It 'does not ship the test double of SecretManagement' {
         Get-ChildItem (Split-Path $module.Path) -Recurse -Filter 'Microsoft.PowerShell.SecretManagement*' | Should -BeNullOrEmpty
     }

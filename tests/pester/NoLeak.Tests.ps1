@@ -59,6 +59,7 @@ Describe 'No key text in any output' {
         $everything | Should -Match 'TokenNotFound|already revoked'
         $everything | Should -Not -Match 'pplx-[A-Za-z0-9]{20,}' -Because 'no key-shaped text may appear anywhere'
         $everything.Contains($env:PERPLEXITY_API_KEY) | Should -BeFalse
+        $everything | Should -Not -Match 'Bearer\s+\S' -Because 'the Authorization header never reaches an error or a log'
     }
 
     It 'never writes the key with <Way>' -TestCases @(

@@ -14,6 +14,18 @@ namespace PerplexityKeys.Commands;
 /// <para type="synopsis">Rotates the Perplexity API key kept in a SecretManagement secret, with zero downtime.</para>
 /// <para type="description">Mints a new key and keeps it as the pending sibling before anything else, probes it, makes it current (read back and compared), hands it to consumers (-OnNewToken, -PropagationDelay), probes it again, then revokes the old key and cleans up. The state lives in the vault, so a run that died anywhere is finished by running the same command again, never minting twice. -Stage Prepare stops once the new key is current; -Stage Finish revokes the old one later. -Abort cancels a rotation whose new key is not yet current.</para>
 /// </summary>
+/// <example>
+/// <code>Get-SecretInfo -Vault Prod -Name 'pplx-*' | Invoke-PplxRotation -Force</code>
+/// <para>Rotates every key of a vault; each key mints its successor, which revokes it.</para>
+/// </example>
+/// <example>
+/// <code>Invoke-PplxRotation -Vault Prod -SecretName pplx-billing -Stage Prepare -OnNewToken { Restart-Service billing } -Force</code>
+/// <para>The first half of a staged rotation: the new key becomes current and is handed to the service; the old key keeps working.</para>
+/// </example>
+/// <example>
+/// <code>Invoke-PplxRotation -Vault Prod -SecretName pplx-billing -Stage Finish -PropagationDelay 00:05:00 -Force</code>
+/// <para>The second half: waits until five minutes after the promotion, proves the new key, revokes the old one.</para>
+/// </example>
 [Cmdlet(VerbsLifecycle.Invoke, "PplxRotation", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = RotateSet)]
 [OutputType(typeof(PplxRotationResult))]
 public sealed class InvokePplxRotationCommand : PplxCmdlet

@@ -12,6 +12,18 @@ namespace PerplexityKeys.Commands;
 /// <para type="synopsis">Mints a new Perplexity API key.</para>
 /// <para type="description">Calls POST /generate_auth_token, authorized by an existing key (-ApiKey, else $env:PERPLEXITY_API_KEY), and writes a PplxToken whose key is a SecureString. The API shows a new key only once: keep the object, or pipe it on.</para>
 /// </summary>
+/// <example>
+/// <code>$token = New-PplxToken -TokenName 'billing' -ApiKey (Read-Host -AsSecureString 'Admin key')</code>
+/// <para>Mints a key named 'billing', authorized by an admin key typed at the prompt.</para>
+/// </example>
+/// <example>
+/// <code>New-PplxToken -TokenName billing -ApiKeySecretName pplx-admin -Vault Prod -SecretName pplx-billing</code>
+/// <para>Mints a key with a master key read from a vault and stores it as the secret 'pplx-billing' in vault 'Prod'.</para>
+/// </example>
+/// <example>
+/// <code>'svc-a', 'svc-b' | New-PplxToken | Test-PplxToken</code>
+/// <para>Mints one key per name (authorized by $env:PERPLEXITY_API_KEY) and proves each.</para>
+/// </example>
 [Cmdlet(VerbsCommon.New, "PplxToken", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(PplxToken))]
 public sealed class NewPplxTokenCommand : PplxCmdlet

@@ -11,6 +11,14 @@ namespace PerplexityKeys.Commands;
 /// <para type="synopsis">Revokes Perplexity API keys.</para>
 /// <para type="description">Calls POST /revoke_auth_token for each key, authorized by -ApiKey (else $env:PERPLEXITY_API_KEY). A revoked key is refused everywhere at once and cannot be restored. Asks for confirmation unless -Force or -Confirm:$false.</para>
 /// </summary>
+/// <example>
+/// <code>$token | Revoke-PplxToken -Force -PassThru</code>
+/// <para>Revokes a key without a prompt and writes it back as the one revoked.</para>
+/// </example>
+/// <example>
+/// <code>Revoke-PplxToken -Vault Prod -SecretName pplx-old -ApiKeySecretName pplx-admin -RemoveSecret -WhatIf</code>
+/// <para>Shows what revoking a stored key (and removing its secret) would do, without doing it.</para>
+/// </example>
 [Cmdlet(VerbsSecurity.Revoke, "PplxToken", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = TokenSet)]
 [OutputType(typeof(PplxToken))]
 public sealed class RevokePplxTokenCommand : PplxCmdlet

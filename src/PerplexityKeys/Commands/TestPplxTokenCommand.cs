@@ -11,6 +11,18 @@ namespace PerplexityKeys.Commands;
 /// <para type="synopsis">Tests whether Perplexity API keys work.</para>
 /// <para type="description">Probes each key and writes a result whose Status is Valid, Invalid (unknown or revoked), Forbidden, RateLimited, ModelUnavailable, Unreachable or Unknown. The default Free probe (GET /async/chat/completions) costs nothing and barely touches the rate limit; -Probe Completion sends the documented 1-token sonar request, which costs one paid request but also proves model access.</para>
 /// </summary>
+/// <example>
+/// <code>Get-SecretInfo -Vault Prod -Name 'pplx-*' | Test-PplxToken</code>
+/// <para>Tests every key the vault 'Prod' holds under a name starting with 'pplx-'.</para>
+/// </example>
+/// <example>
+/// <code>$token | Test-PplxToken -Probe Completion</code>
+/// <para>Sends the documented 1-token sonar request: it costs one request but proves model access.</para>
+/// </example>
+/// <example>
+/// <code>if (-not (Test-PplxToken -Vault Prod -SecretName pplx-billing -Quiet)) { exit 1 }</code>
+/// <para>A health check for a scheduled task.</para>
+/// </example>
 [Cmdlet(VerbsDiagnostic.Test, "PplxToken", DefaultParameterSetName = TokenSet)]
 [OutputType(typeof(PplxTokenTestResult), typeof(bool))]
 public sealed class TestPplxTokenCommand : PplxCmdlet

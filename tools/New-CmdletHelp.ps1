@@ -1,0 +1,110 @@
+<#
+.SYNOPSIS
+    Writes MAML help (<assembly>.dll-Help.xml) for the module's cmdlets from the compiler's XML
+    documentation and the commands' own metadata, so Get-Help -Full shows synopsis, description,
+    every parameter and examples. (platyPS and XmlDoc2CmdletDoc are not on NuGet here; this is the
+    same idea in a page of script.)
+.PARAMETER ModulePath
+    The laid-out module folder (out/PerplexityKeys/<version>).
+.PARAMETER XmlDocPath
+    The compiler's documentation file (PerplexityKeys.xml).
+#>
+param([Parameter(Mandatory)] [string] $ModulePath, [Parameter(Mandatory)] [string] $XmlDocPath)
+
+$ErrorActionPreference = 'Stop'
+$doc = [xml](Get-Content -Raw $XmlDocPath)
+$members = @{}
+foreach ($m in $doc.doc.members.member) { $members[$m.name] = $m }
+
+function Get-Paras($Node, [string] $Type) {
+    if (-not $Node) { return @() }
+    @($Node.SelectNodes(".//para[@type='$Type']") | ForEach-Object { ($_.InnerText -replace '\s+', ' ').Trim() })
+}
+
+function Get-ParameterDoc([type] $Type, [string] $Name) {
+    for ($t = $Type; $t; $t = $t.BaseType) {
+        $m = $members["P:$($t.FullName).$Name"]
+        if ($m) { return (Get-Paras $m.summary 'description') -join ' ' }
+    }
+    ''
+}
+
+$ps = [powershell]::Create()   # a separate runspace: the build process never loads the module
+$null = $ps.AddScript("Import-Module '$(Join-Path $ModulePath 'PerplexityKeys.psd1')'; Get-Command -Module PerplexityKeys -CommandType Cmdlet")
+$commands = $ps.Invoke()
+if ($ps.Streams.Error.Count) { throw $ps.Streams.Error[0] }
+
+$settings = [System.Xml.XmlWriterSettings]@{ Indent = $true; Encoding = [System.Text.UTF8Encoding]::new($false) }
+$out = Join-Path $ModulePath 'PerplexityKeys.dll-Help.xml'
+$w = [System.Xml.XmlWriter]::Create($out, $settings)
+$maml = 'http://schemas.microsoft.com/maml/2004/10'
+$cmd = 'http://schemas.microsoft.com/maml/dev/command/2004/10'
+$dev = 'http://schemas.microsoft.com/maml/dev/2004/10'
+$common = [System.Management.Automation.Internal.CommonParameters].GetProperties().Name + [System.Management.Automation.Internal.ShouldProcessParameters].GetProperties().Name
+
+$w.WriteStartElement('helpItems', 'http://msh'); $w.WriteAttributeString('schema', 'maml')
+foreach ($c in $commands) {
+    $info = $c
+    $type = $info.ImplementingType
+    $classDoc = $members["T:$($type.FullName)"]
+    $w.WriteStartElement('command', 'command', $cmd)
+    $w.WriteAttributeString('xmlns', 'maml', $null, $maml); $w.WriteAttributeString('xmlns', 'dev', $null, $dev)
+    $w.WriteStartElement('details', $cmd)
+    $w.WriteElementString('name', $cmd, $info.Name)
+    $w.WriteStartElement('description', $maml); foreach ($p in Get-Paras $classDoc.summary 'synopsis') { $w.WriteElementString('para', $maml, $p) }; $w.WriteEndElement()
+    $w.WriteElementString('verb', $cmd, $info.Verb); $w.WriteElementString('noun', $cmd, $info.Noun)
+    $w.WriteEndElement()
+    $w.WriteStartElement('description', $maml); foreach ($p in Get-Paras $classDoc.summary 'description') { $w.WriteElementString('para', $maml, $p) }; $w.WriteEndElement()
+
+    $w.WriteStartElement('syntax', $cmd)
+    foreach ($set in $info.ParameterSets) {
+        $w.WriteStartElement('syntaxItem', $cmd); $w.WriteElementString('name', $maml, $info.Name)
+        foreach ($p in $set.Parameters | Where-Object Name -NotIn $common) {
+            $w.WriteStartElement('parameter', $cmd)
+            $w.WriteAttributeString('required', "$($p.IsMandatory)".ToLowerInvariant())
+            $w.WriteAttributeString('position', $(if ($p.Position -ge 0) { "$($p.Position)" } else { 'named' }))
+            $w.WriteElementString('name', $maml, $p.Name)
+            if ($p.ParameterType -ne [System.Management.Automation.SwitchParameter]) { $w.WriteElementString('parameterValue', $cmd, $p.ParameterType.Name) }
+            $w.WriteEndElement()
+        }
+        $w.WriteEndElement()
+    }
+    $w.WriteEndElement()
+
+    $w.WriteStartElement('parameters', $cmd)
+    foreach ($name in $info.Parameters.Keys | Where-Object { $_ -notin $common } | Sort-Object) {
+        $meta = $info.Parameters[$name]
+        $attrs = @($meta.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] })
+        $pipeline = @(if ($attrs.ValueFromPipeline -contains $true) { 'ByValue' }; if ($attrs.ValueFromPipelineByPropertyName -contains $true) { 'ByPropertyName' })
+        $w.WriteStartElement('parameter', $cmd)
+        $w.WriteAttributeString('required', "$($attrs.Mandatory -contains $true)".ToLowerInvariant())
+        $w.WriteAttributeString('pipelineInput', $(if ($pipeline) { "True ($($pipeline -join ', '))" } else { 'False' }))
+        $pos = @($attrs | Where-Object Position -GE 0 | ForEach-Object Position | Select-Object -First 1)
+        $w.WriteAttributeString('position', $(if ($pos) { "$($pos[0])" } else { 'named' }))
+        $w.WriteAttributeString('aliases', $(if ($meta.Aliases.Count) { $meta.Aliases -join ', ' } else { 'none' }))
+        $w.WriteElementString('name', $maml, $name)
+        $w.WriteStartElement('description', $maml); $w.WriteElementString('para', $maml, (Get-ParameterDoc $type $name)); $w.WriteEndElement()
+        $w.WriteElementString('parameterValue', $cmd, $meta.ParameterType.Name)
+        $w.WriteStartElement('type', $dev); $w.WriteElementString('name', $maml, $meta.ParameterType.FullName); $w.WriteEndElement()
+        $w.WriteEndElement()
+    }
+    $w.WriteEndElement()
+
+    $w.WriteStartElement('examples', $cmd)
+    $n = 0
+    foreach ($example in @($classDoc.example)) {
+        if (-not $example) { continue }
+        $n++
+        $w.WriteStartElement('example', $cmd)
+        $w.WriteElementString('title', $maml, "-------------------------- Example $n --------------------------")
+        $w.WriteElementString('code', $dev, $example.code.Trim())
+        $w.WriteStartElement('remarks', $dev); $w.WriteElementString('para', $maml, ($example.para -replace '\s+', ' ').Trim()); $w.WriteEndElement()
+        $w.WriteEndElement()
+    }
+    $w.WriteEndElement()
+    $w.WriteEndElement()
+}
+$w.WriteEndElement()
+$w.Dispose()
+$ps.Dispose()
+Write-Host "Help for $($commands.Count) cmdlets written to $out"
