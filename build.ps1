@@ -10,6 +10,7 @@
       Demo   Build, start the loopback emulator, and run the main job: mint, test, revoke, then rotate a key in a throwaway vault.
       Chaos  Build, then run the seeded chaos campaign (-Rotations, -Seed); exit non-zero on any violation.
       Load   Build, then rotate under consumer load (-Rotations); exit non-zero on any failed request.
+      Bench  Build, then run the benchmarks in bench/ against their baselines; exit non-zero on a regression.
       Help   List the tasks.
     Run it with the repository's pinned pwsh: `dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test`.
 .PARAMETER Task
@@ -24,7 +25,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Clean', 'Build', 'Test', 'Demo', 'Chaos', 'Load', 'Help')]
+    [ValidateSet('Clean', 'Build', 'Test', 'Demo', 'Chaos', 'Load', 'Bench', 'Help')]
     [string] $Task = 'Test',
 
     [ValidateSet('Debug', 'Release')]
@@ -51,6 +52,7 @@ $Synopsis = [ordered]@{
     Demo  = 'Build, start the loopback emulator, and run the main job: mint, test, revoke, then rotate a key in a throwaway vault.'
     Chaos = 'Build, then run the seeded chaos campaign (-Rotations, -Seed); exit non-zero on any violation.'
     Load  = 'Build, then rotate under consumer load (-Rotations); exit non-zero on any failed request.'
+    Bench = 'Build, then run the benchmarks in bench/ against their baselines; exit non-zero on a regression.'
     Help  = 'List the tasks.'
 }
 
@@ -153,6 +155,12 @@ function Invoke-Load {
     if ($r.Failed -gt 0 -or $r.Rotations -lt $(if ($Rotations) { $Rotations } else { 100 })) { exit 1 }
 }
 
+function Invoke-Bench {
+    Invoke-Build
+    $r = & (Join-Path $Root 'bench/Bench.ps1')
+    if (-not $r.Ok) { exit 1 }
+}
+
 switch ($Task) {
     'Help' { $Synopsis.GetEnumerator() | ForEach-Object { '{0,-6} {1}' -f $_.Key, $_.Value } }
     'Clean' { Invoke-Clean }
@@ -161,4 +169,5 @@ switch ($Task) {
     'Demo' { Invoke-Demo }
     'Chaos' { Invoke-Chaos }
     'Load' { Invoke-Load }
+    'Bench' { Invoke-Bench }
 }
