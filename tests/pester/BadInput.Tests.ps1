@@ -24,12 +24,7 @@ AfterAll {
 
 Describe 'Bad input' {
     BeforeEach {
-        Reset-PplxEmulator $emu
-        $env:PERPLEXITY_BASE_URL = $emu.BaseUri
-        $env:PERPLEXITY_API_KEY = $adminText
-        $null = Use-PplxTestRegistry
-        $null = New-PplxTestVault -Kind File -Name Prod -DefaultVault
-        $null = New-PplxTestVault -Kind Flaky -Name Flaky
+        $null = Initialize-PplxTestWorld $emu
         $svc = New-PplxToken -TokenName svc -Vault Prod -SecretName pplx-svc
         Set-Secret -Vault Prod -Name odd-hash -Secret @{ key = 'v' }
         Set-Secret -Vault Prod -Name odd-bytes -Secret ([byte[]](1, 2, 3))

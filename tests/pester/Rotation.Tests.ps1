@@ -24,12 +24,7 @@ AfterAll {
 
 Describe 'Invoke-PplxRotation' {
     BeforeEach {
-        Reset-PplxEmulator $emu
-        $env:PERPLEXITY_BASE_URL = $emu.BaseUri
-        $env:PERPLEXITY_API_KEY = $adminText
-        $null = Use-PplxTestRegistry
-        $prod = New-PplxTestVault -Kind File -Name Prod -DefaultVault
-        $flaky = New-PplxTestVault -Kind Flaky -Name Flaky
+        $prod, $flaky = Initialize-PplxTestWorld $emu
         $old = New-PplxToken -TokenName 'pplx-svc original' -Vault Prod -SecretName pplx-svc
         $oldFlaky = New-PplxToken -TokenName 'pplx-svc original flaky' -Vault Flaky -SecretName pplx-svc
         $env:PERPLEXITY_API_KEY = $null   # rotations authorize themselves with the key being rotated

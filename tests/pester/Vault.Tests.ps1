@@ -12,12 +12,7 @@ AfterAll {
 
 Describe 'Keys in SecretManagement vaults' {
     BeforeEach {
-        Reset-PplxEmulator $emu
-        $env:PERPLEXITY_BASE_URL = $emu.BaseUri
-        $env:PERPLEXITY_API_KEY = $adminText
-        $null = Use-PplxTestRegistry
-        $prod = New-PplxTestVault -Kind File -Name Prod -DefaultVault
-        $flaky = New-PplxTestVault -Kind Flaky -Name Flaky
+        $prod, $flaky = Initialize-PplxTestWorld $emu
     }
 
     Context 'New-PplxToken -Vault -SecretName' {

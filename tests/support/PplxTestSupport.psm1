@@ -88,6 +88,18 @@ function New-PplxTestVault {
     [pscustomobject]@{ Name = $Name; Path = $path; Kind = $Kind }
 }
 
+function Initialize-PplxTestWorld {
+    <# Before each vault test: a clean emulator, the environment pointed at it (admin key as the
+       authorizing key), a fresh vault registry, and two vaults: Prod (File, default) and Flaky. #>
+    param([Parameter(Mandatory)] $Emulator)
+    Reset-PplxEmulator $Emulator
+    $env:PERPLEXITY_BASE_URL = $Emulator.BaseUri
+    $env:PERPLEXITY_API_KEY = $Emulator.AdminKey | Get-PlainText
+    $null = Use-PplxTestRegistry
+    New-PplxTestVault -Kind File -Name Prod -DefaultVault
+    New-PplxTestVault -Kind Flaky -Name Flaky
+}
+
 function Set-PplxTestVaultFault {
     <# Queues FlakyVault faults: -FailNextSet, -StaleNextGet, -StaleAfterSet, -HangOnSet (names), -Locked. #>
     [CmdletBinding()]
@@ -143,4 +155,4 @@ function Get-PlainText {
     process { [System.Net.NetworkCredential]::new('', $Secure).Password }
 }
 
-Export-ModuleMember -Function Start-PplxEmulator, Stop-PplxEmulator, Invoke-PplxEmulator, Reset-PplxEmulator, Get-PplxEmulatorKey, Get-PwshCommand, Get-PlainText, Use-PplxTestRegistry, New-PplxTestVault, Set-PplxTestVaultFault, Wait-PplxCondition, Start-PplxChildScript, Enter-PplxTestEnvironment, Exit-PplxTestEnvironment
+Export-ModuleMember -Function Start-PplxEmulator, Stop-PplxEmulator, Invoke-PplxEmulator, Reset-PplxEmulator, Get-PplxEmulatorKey, Get-PwshCommand, Get-PlainText, Use-PplxTestRegistry, Initialize-PplxTestWorld, New-PplxTestVault, Set-PplxTestVaultFault, Wait-PplxCondition, Start-PplxChildScript, Enter-PplxTestEnvironment, Exit-PplxTestEnvironment
