@@ -128,6 +128,15 @@ Describe 'Keys in SecretManagement vaults' {
             $password = ConvertTo-SecureString 'letmein' -AsPlainText -Force
             (Test-PplxToken -Vault Flaky -SecretName pplx-svc -VaultPassword $password).Status | Should -Be 'Valid'
         }
+
+        It 'takes the vault password as a PSCredential, or from another vault, never as plain text' {
+            $null = New-PplxToken -Vault Flaky -SecretName pplx-svc
+            Set-Secret -Vault Prod -Name flaky-password -Secret ([pscredential]::new('ops', (ConvertTo-SecureString 'letmein' -AsPlainText -Force)))
+            Set-PplxTestVaultFault $flaky -Locked
+            (Test-PplxToken -Vault Flaky -SecretName pplx-svc -VaultPassword (Get-Secret -Vault Prod -Name flaky-password)).Status | Should -Be 'Valid'
+            Set-PplxTestVaultFault $flaky -Locked
+            { Test-PplxToken -Vault Flaky -SecretName pplx-svc -VaultPassword 'letmein' } | Should -Throw -ErrorId 'ParameterArgumentTransformationError,PerplexityKeys.Commands.TestPplxTokenCommand'
+        }
     }
 
     Context 'Revoke-PplxToken from vaults' {

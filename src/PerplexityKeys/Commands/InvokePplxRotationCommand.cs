@@ -100,9 +100,10 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
     public string? ApiKeyVault { get; set; }
 
     /// <summary>
-    /// <para type="description">Unlocks the vault (Unlock-SecretVault) before use; nothing ever prompts.</para>
+    /// <para type="description">Unlocks the vault (Unlock-SecretVault) before use; nothing ever prompts. Takes a SecureString or a PSCredential (e.g. from Get-Secret).</para>
     /// </summary>
     [Parameter]
+    [SecureStringTransformation]
     public SecureString? VaultPassword { get; set; }
 
     /// <summary>

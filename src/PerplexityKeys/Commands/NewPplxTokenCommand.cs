@@ -76,9 +76,10 @@ public sealed class NewPplxTokenCommand : PplxCmdlet
     public SwitchParameter Force { get; set; }
 
     /// <summary>
-    /// <para type="description">Unlocks the vaults used (Unlock-SecretVault) before use; nothing ever prompts.</para>
+    /// <para type="description">Unlocks the vaults used (Unlock-SecretVault) before use; nothing ever prompts. Takes a SecureString or a PSCredential (e.g. from Get-Secret).</para>
     /// </summary>
     [Parameter]
+    [SecureStringTransformation]
     public SecureString? VaultPassword { get; set; }
 
     /// <inheritdoc />
