@@ -200,9 +200,9 @@ Describe 'Token cmdlets against the emulator' {
         It 'cancels an HTTP call in flight instead of waiting for its timeout' {
             $t = New-PplxToken
             $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Delay'; delayMs = 600000; path = '/async/chat/completions' }
+            # One script, not a batch of statements: stopping a batch races PowerShell's own batch worker.
             $ps = [powershell]::Create()
-            $null = $ps.AddCommand('Import-Module').AddArgument($env:PPLX_TEST_MODULE).AddStatement()
-            $null = $ps.AddCommand('Test-PplxToken').AddParameter('InputObject', $t).AddParameter('TimeoutSec', 3600)
+            $null = $ps.AddScript('param($m, $t) Import-Module $m; $t | Test-PplxToken -TimeoutSec 3600').AddArgument($env:PPLX_TEST_MODULE).AddArgument($t)
             $async = $ps.BeginInvoke()
             # Wait until the request is being handled by the emulator, then stop the pipeline.
             while (-not (Invoke-PplxEmulator $emu GET inflight).'/async/chat/completions') {
@@ -214,6 +214,7 @@ Describe 'Token cmdlets against the emulator' {
             $stopwatch.Stop()
             $ps.InvocationStateInfo.State | Should -Be 'Stopped'
             $stopwatch.Elapsed.TotalSeconds | Should -BeLessThan 10 -Because 'only cancellation can end a call whose attempt may take an hour'
+            try { $null = $ps.EndInvoke($async) } catch [System.Management.Automation.PipelineStoppedException] { }
             $ps.Dispose()
         }
     }
