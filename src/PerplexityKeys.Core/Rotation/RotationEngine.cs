@@ -478,7 +478,7 @@ public sealed class RotationEngine
             await TryAsync(() => Vault.RemoveAsync(_q, _ct)).ConfigureAwait(false);
             await TryAsync(() => Vault.RemoveAsync(_j, _ct)).ConfigureAwait(false);
             _current = old;
-            _state = _state == RotationState.Minted ? RotationTransitions.Move(_state, RotationState.RolledBack) : RotationState.RolledBack;
+            Move(RotationState.RolledBack);
             throw Fail(RotationFailure.RolledBack, $"The new key {fresh.Fingerprint} could not be made current ({cause.Message}); '{_s}' holds {old.Fingerprint} again and the new key was revoked.", cause);
         }
 

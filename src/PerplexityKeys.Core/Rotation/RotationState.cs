@@ -46,7 +46,6 @@ public static class RotationTransitions
         (RotationState.Minted, RotationState.Aborted),
         (RotationState.Promoted, RotationState.Propagating),
         (RotationState.Propagating, RotationState.Revoked),
-        (RotationState.Propagating, RotationState.RolledBack),
         (RotationState.Revoked, RotationState.Done),
     ];
 

@@ -165,31 +165,23 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
             return;
         }
 
-        var request = new RotationRequest
-        {
-            SecretName = SecretName,
-            Stage = Stage,
-            Abort = Abort,
-            PropagationDelay = PropagationDelay,
-            AuthorizingKey = _master,
-            Probe = Probe,
-        };
         Uri baseUri = client.BaseUri;
         try
         {
             RotationResult result = Run((dispatcher, ct) =>
             {
                 var engine = new RotationEngine(client, VaultFor(Vault, dispatcher), TimeProvider.System, dispatcher.Verbose) { LockTimeout = LockTimeout };
-                RotationRequest withHandOff = OnNewToken is null ? request : new RotationRequest
+                var request = new RotationRequest
                 {
-                    SecretName = request.SecretName,
-                    Stage = request.Stage,
-                    PropagationDelay = request.PropagationDelay,
-                    AuthorizingKey = request.AuthorizingKey,
-                    Probe = request.Probe,
-                    OnNewToken = (key, info, _) => dispatcher.InvokeAsync(() => HandOff(key, info, baseUri)),
+                    SecretName = SecretName,
+                    Stage = Stage,
+                    Abort = Abort,
+                    PropagationDelay = PropagationDelay,
+                    AuthorizingKey = _master,
+                    Probe = Probe,
+                    OnNewToken = OnNewToken is null ? null : (key, info, _) => dispatcher.InvokeAsync(() => HandOff(key, info, baseUri)),
                 };
-                return engine.RunAsync(withHandOff, ct);
+                return engine.RunAsync(request, ct);
             });
             Audit(result, null);
             WriteObject(new PplxRotationResult(result));
