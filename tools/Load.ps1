@@ -53,12 +53,14 @@ $totals = $consumerProcesses | ForEach-Object { Get-Content -Raw $_.Result | Con
 $requests = ($totals | Measure-Object requests -Sum).Sum
 $failed = ($totals | Measure-Object failed -Sum).Sum
 $rereads = ($totals | Measure-Object rereads -Sum).Sum
+$readErrors = ($totals | Measure-Object readErrors -Sum).Sum
 $started.Stop()
 Write-Host ''
 Write-Host "Load: $Consumers consumer processes re-reading every $RereadMs ms (and on 401); propagation delay $PropagationDelay"
 Write-Host ('{0,-12} {1,8}' -f 'Requests', $requests)
 Write-Host ('{0,-12} {1,8}' -f 'Failed', $failed)
 Write-Host ('{0,-12} {1,8}' -f 'Re-reads', $rereads)
+Write-Host ('{0,-12} {1,8}' -f 'Read errors', $readErrors)
 Write-Host ('{0,-12} {1,8}' -f 'Rotations', $done)
 Write-Host ('{0,-12} {1,8:0.0} s' -f 'Wall time', $started.Elapsed.TotalSeconds)
 $line = "load: $requests requests, $failed failed, $done rotations"

@@ -80,7 +80,7 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
             PplxSecretTypeException => (ErrorIds.SecretTypeInvalid, ErrorCategory.InvalidType),
             PplxSecretExistsException => (ErrorIds.SecretExists, ErrorCategory.ResourceExists),
             PplxVaultException => (ErrorIds.VaultOperationFailed, ErrorCategory.WriteError),
-            PplxRotationException r => ("Rotation" + r.Reason, r.Reason switch
+            PplxRotationException r => (ErrorIds.RotationPrefix + r.Reason, r.Reason switch
             {
                 RotationFailure.SiblingNameTaken => ErrorCategory.ResourceExists,
                 RotationFailure.LockTimeout => ErrorCategory.ResourceBusy,

@@ -13,23 +13,27 @@ $ErrorActionPreference = 'Stop'
 Import-Module Microsoft.PowerShell.SecretManagement
 $body = '{"model":"sonar","messages":[{"role":"user","content":"hi"}],"max_tokens":1}'
 $uri = $env:PERPLEXITY_BASE_URL + 'chat/completions'
-$requests = 0; $failed = 0; $rereads = 0
-function Read-Key { [System.Net.NetworkCredential]::new('', (Get-Secret -Vault $Vault -Name $SecretName)).Password }
+$requests = 0; $failed = 0; $rereads = 0; $readErrors = 0
+function Read-Key([string] $Current) {
+    # A service keeps the key it has when the vault cannot be read for a moment.
+    try { [System.Net.NetworkCredential]::new('', (Get-Secret -Vault $Vault -Name $SecretName)).Password }
+    catch { $script:readErrors++; $Current }
+}
 function Send([string] $key) {
     try { $null = Invoke-RestMethod -Method Post -Uri $uri -Body $body -ContentType 'application/json' -Headers @{ Authorization = "Bearer $key" }; 200 }
     catch { [int]$_.Exception.Response.StatusCode }
 }
-$key = Read-Key
+$key = Read-Key $null
 $readAt = [DateTime]::UtcNow
 Set-Content "$ResultFile.started" 'started'
 while (-not (Test-Path $StopFile)) {
-    if (([DateTime]::UtcNow - $readAt).TotalMilliseconds -ge $RereadMs) { $key = Read-Key; $readAt = [DateTime]::UtcNow; $rereads++ }
+    if (([DateTime]::UtcNow - $readAt).TotalMilliseconds -ge $RereadMs) { $key = Read-Key $key; $readAt = [DateTime]::UtcNow; $rereads++ }
     $requests++
     $status = Send $key
     if ($status -eq 401) {
-        $key = Read-Key; $readAt = [DateTime]::UtcNow; $rereads++
+        $key = Read-Key $key; $readAt = [DateTime]::UtcNow; $rereads++
         $status = Send $key
     }
     if ($status -ne 200) { $failed++ }
 }
-@{ requests = $requests; failed = $failed; rereads = $rereads } | ConvertTo-Json | Set-Content $ResultFile
+@{ requests = $requests; failed = $failed; rereads = $rereads; readErrors = $readErrors } | ConvertTo-Json | Set-Content $ResultFile

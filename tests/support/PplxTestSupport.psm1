@@ -104,8 +104,10 @@ function Set-PplxTestVaultFault {
     <# Queues FlakyVault faults: -FailNextSet, -StaleNextGet, -StaleAfterSet, -HangOnSet (names), -Locked. #>
     [CmdletBinding()]
     param([Parameter(Mandatory)] $Vault, [string[]] $FailNextSet = @(), [string[]] $StaleNextGet = @(), [string[]] $StaleAfterSet = @(), [string[]] $HangOnSet = @(), [switch] $Locked)
+    $tmp = "$($Vault.Path).faults.$PID.tmp"
     @{ FailNextSet = $FailNextSet; StaleNextGet = $StaleNextGet; StaleAfterSet = $StaleAfterSet; HangOnSet = $HangOnSet; Locked = $Locked.IsPresent } |
-        ConvertTo-Json | Set-Content "$($Vault.Path).faults.json"
+        ConvertTo-Json | Set-Content $tmp
+    [System.IO.File]::Move($tmp, "$($Vault.Path).faults.json", $true)
 }
 
 function Wait-PplxCondition {

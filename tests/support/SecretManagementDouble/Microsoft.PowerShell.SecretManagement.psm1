@@ -30,7 +30,7 @@ function Write-Registry($Registry) {
     $data = @{ DefaultVaultName = $Registry.DefaultVaultName; Vaults = $Registry.Vaults; VaultOrder = @($Registry.Vaults.Keys) }
     $tmp = "$path.$PID.tmp"
     $data | ConvertTo-Json -Depth 6 | Set-Content -Path $tmp
-    Move-Item -Force $tmp $path
+    [System.IO.File]::Move($tmp, $path, $true)   # a rename: readers never see the file missing
 }
 
 function New-Error([string] $Id, [ErrorCategory] $Category, [Exception] $Exception, $Target) {

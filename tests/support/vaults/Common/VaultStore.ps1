@@ -14,7 +14,7 @@ function Read-VaultStore([string] $Path) {
 function Write-VaultStore([string] $Path, [hashtable] $Store) {
     $tmp = "$Path.$PID.$([guid]::NewGuid().ToString('N')).tmp"
     $Store | ConvertTo-Json -Depth 8 | Set-Content -Path $tmp
-    Move-Item -Force $tmp $Path
+    [System.IO.File]::Move($tmp, $Path, $true)   # a rename; Move-Item -Force deletes first, so readers could find no file
 }
 
 function ConvertTo-VaultEntry([string] $Name, $Secret) {

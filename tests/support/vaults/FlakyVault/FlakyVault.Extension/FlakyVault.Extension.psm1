@@ -17,7 +17,7 @@ function Get-Faults([string] $Path) {
 function Set-Faults([string] $Path, [hashtable] $Faults) {
     $tmp = "$Path.faults.$PID.tmp"
     $Faults | ConvertTo-Json -Depth 4 | Set-Content $tmp
-    Move-Item -Force $tmp "$Path.faults.json"
+    [System.IO.File]::Move($tmp, "$Path.faults.json", $true)
 }
 
 function Use-Fault([string] $Path, [string] $Kind, [string] $Name) {
