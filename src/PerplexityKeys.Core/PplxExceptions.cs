@@ -120,6 +120,17 @@ public sealed class PplxBadRequestException : PplxApiException
     }
 }
 
+/// <summary>The path called is retired, migrated or gone (403 <c>chat_completions_not_available</c> or
+/// <c>agent_api_migration_required</c>, 405, 410): the answer says nothing about the key.</summary>
+public sealed class PplxEndpointRetiredException : PplxApiException
+{
+    /// <summary>Creates the exception.</summary>
+    public PplxEndpointRetiredException(string message, int statusCode, string? errorType)
+        : base(message, statusCode, errorType, null)
+    {
+    }
+}
+
 /// <summary>5xx: the API failed (and retrying did not help).</summary>
 public sealed class PplxServerException : PplxApiException
 {

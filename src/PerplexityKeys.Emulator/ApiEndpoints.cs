@@ -121,7 +121,7 @@ internal sealed class ApiEndpoints(EmulatorState state)
     private static string ReasonPhrase(int status) =>
         status == 401 ? "Authorization Required" : Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
 
-    private static async Task<JsonDocument?> ReadJsonAsync(HttpContext ctx)
+    internal static async Task<JsonDocument?> ReadJsonAsync(HttpContext ctx)
     {
         using var reader = new StreamReader(ctx.Request.Body, Encoding.UTF8);
         string text = await reader.ReadToEndAsync(ctx.RequestAborted);
@@ -151,6 +151,13 @@ internal sealed class ApiEndpoints(EmulatorState state)
 
     private async Task<string?> HandleCoreAsync(HttpContext ctx, string path)
     {
+        if (state.Config.Sonar == SonarMode.Retired && SonarApi.IsSonarPath(path))
+        {
+            // The live API refuses these before it looks at the key.
+            await SonarApi.WriteRetiredAsync(ctx);
+            return null;
+        }
+
         string? bearer = ctx.Request.Headers.Authorization.ToString() is { } auth && auth.StartsWith("Bearer ", StringComparison.Ordinal)
             ? auth["Bearer ".Length..].Trim()
             : null;
@@ -183,9 +190,12 @@ internal sealed class ApiEndpoints(EmulatorState state)
             {
                 ("POST", "/generate_auth_token") => MintAsync(ctx),
                 ("POST", "/revoke_auth_token") => RevokeAsync(ctx, caller),
-                ("POST", "/chat/completions") => CompleteAsync(ctx),
+                ("POST", "/chat/completions") => SonarApi.CompleteAsync(ctx, state, caller),
                 ("GET", "/async/chat/completions") => ctx.Response.WriteAsJsonAsync(new { requests = Array.Empty<object>() }),
-                ("POST", "/v1/agent") or ("POST", "/v1/responses") => AgentAsync(ctx),
+                ("GET", "/v1/models") => AgentApi.ListModelsAsync(ctx, state, caller),
+                ("POST", "/v1/agent") or ("POST", "/v1/responses") => AgentApi.RespondAsync(ctx, state, caller),
+                (_, "/chat/completions" or "/async/chat/completions" or "/v1/models" or "/v1/agent" or "/v1/responses") =>
+                    WriteErrorAsync(ctx, 405, "method_not_allowed", $"{method} is not allowed on {path}."),
                 _ => WriteErrorAsync(ctx, 404, "not_found", $"No route for {method} {path}."),
             };
             await handled;
@@ -207,7 +217,7 @@ internal sealed class ApiEndpoints(EmulatorState state)
             return ctx.Response.WriteAsync(HtmlUnauthorizedPage);
         }
 
-        return WriteErrorAsync(ctx, 401, "forbidden", "Invalid or revoked API key. Check your API key in the API settings.");
+        return WriteErrorAsync(ctx, 401, "invalid_api_key", "Invalid or revoked API key. Check your API key in the API settings.");
     }
 
     private async Task MintAsync(HttpContext ctx)
@@ -279,65 +289,9 @@ internal sealed class ApiEndpoints(EmulatorState state)
         ctx.Response.StatusCode = 200;
     }
 
-    private async Task CompleteAsync(HttpContext ctx)
-    {
-        using JsonDocument? body = await ReadJsonAsync(ctx);
-        if (body is null || !body.RootElement.TryGetProperty("model", out JsonElement m) || m.ValueKind != JsonValueKind.String)
-        {
-            await WriteErrorAsync(ctx, 400, "invalid_request", "model is required.");
-            return;
-        }
-
-        string model = m.GetString()!;
-        if (!state.Config.Models.Contains(model, StringComparer.Ordinal))
-        {
-            await WriteErrorAsync(ctx, 400, "invalid_model", $"Invalid model '{model}'. Permitted models can be found in the documentation.");
-            return;
-        }
-
-        if (!body.RootElement.TryGetProperty("messages", out JsonElement msgs) || msgs.ValueKind != JsonValueKind.Array || msgs.GetArrayLength() == 0)
-        {
-            await WriteErrorAsync(ctx, 400, "invalid_request", "messages must be a non-empty array.");
-            return;
-        }
-
-        long now = state.Time.GetUtcNow().ToUnixTimeSeconds();
-        await ctx.Response.WriteAsJsonAsync(new
-        {
-            id = Guid.NewGuid().ToString(),
-            model,
-            created = now,
-            @object = "chat.completion",
-            usage = new { prompt_tokens = 1, completion_tokens = 1, total_tokens = 2 },
-            choices = new[] { new { index = 0, finish_reason = "length", message = new { role = "assistant", content = "OK" } } },
-        });
-    }
-
-    private async Task AgentAsync(HttpContext ctx)
-    {
-        using JsonDocument? body = await ReadJsonAsync(ctx);
-        if (body is null)
-        {
-            await WriteErrorAsync(ctx, 400, "invalid_request", "A JSON body is required.");
-            return;
-        }
-
-        string model = body.RootElement.TryGetProperty("model", out JsonElement m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : "sonar";
-        await ctx.Response.WriteAsJsonAsync(new
-        {
-            id = "resp_" + Guid.NewGuid().ToString("N"),
-            @object = "response",
-            created_at = state.Time.GetUtcNow().ToUnixTimeSeconds(),
-            status = "completed",
-            model,
-            output = new[] { new { type = "message", role = "assistant", content = new[] { new { type = "output_text", text = "OK" } } } },
-            usage = new { input_tokens = 1, output_tokens = 1, total_tokens = 2 },
-        });
-    }
-
     private sealed record ErrorBody(string message, string type, int code);
 
     private sealed record ErrorEnvelope(ErrorBody error);
 
-    private sealed class BadBodyException : Exception;
+    internal sealed class BadBodyException : Exception;
 }

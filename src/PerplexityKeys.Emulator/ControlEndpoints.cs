@@ -18,16 +18,40 @@ internal static class ControlEndpoints
         control.MapPost("/keys", async (HttpContext ctx) =>
         {
             string? name = null;
-            if (ctx.Request.ContentLength is > 0)
+            List<string>? models = null;
+            using var reader = new StreamReader(ctx.Request.Body);
+            string text = await reader.ReadToEndAsync(ctx.RequestAborted);
+            if (!string.IsNullOrWhiteSpace(text))
             {
-                JsonNode? body = await JsonNode.ParseAsync(ctx.Request.Body, cancellationToken: ctx.RequestAborted);
+                JsonNode? body = JsonNode.Parse(text);
                 name = body?["name"]?.GetValue<string>();
+                models = body?["models"]?.Deserialize<List<string>>(JsonOptions);
             }
 
             EmulatorKey? key = state.Mint(name);
+            if (key is not null && models is not null)
+            {
+                state.Restrict(key, models);
+            }
+
             return key is null
                 ? Results.Conflict(new { error = "maximum number of keys reached" })
                 : Results.Ok(new { auth_token = key.Secret, key.Fingerprint, created_at_epoch_seconds = key.CreatedAt.ToUnixTimeSeconds(), token_name = key.Name });
+        });
+
+        // A key restricted to some models (or, with "models": null, to every model of the organisation).
+        control.MapPost("/keys/models", async (HttpContext ctx) =>
+        {
+            JsonNode? body = await JsonNode.ParseAsync(ctx.Request.Body, cancellationToken: ctx.RequestAborted);
+            string? token = body?["auth_token"]?.GetValue<string>();
+            EmulatorKey? key = token is null ? null : state.Find(token);
+            if (key is null)
+            {
+                return Results.NotFound(new { error = "no such key" });
+            }
+
+            state.Restrict(key, body?["models"]?.Deserialize<List<string>>(JsonOptions));
+            return Results.Ok(new { key.Fingerprint, key.Models });
         });
 
         control.MapGet("/config", () => Results.Ok(state.Config));

@@ -15,6 +15,16 @@ public enum UndocumentedAnswer
     Ok,
 }
 
+/// <summary>How the emulator answers the Sonar chat paths (<c>POST /chat/completions</c>, <c>GET /async/chat/completions</c>).</summary>
+public enum SonarMode
+{
+    /// <summary>As the live API does since 2026-09-27: 403 <c>chat_completions_not_available</c> to every key, valid or not (the default).</summary>
+    Retired,
+
+    /// <summary>The old answers, for rehearsing scripts written before the retirement.</summary>
+    Live,
+}
+
 /// <summary>Settings that tests and users change at run time through <c>POST /_emulator/config</c>.</summary>
 public sealed class EmulatorConfig
 {
@@ -44,6 +54,10 @@ public sealed class EmulatorConfig
     /// <summary>The most live keys the organisation may hold; 0 = unlimited.</summary>
     public int MaxKeys { get; set; }
 
-    /// <summary>Models that /chat/completions accepts.</summary>
-    public List<string> Models { get; set; } = ["sonar", "sonar-pro", "sonar-reasoning", "sonar-reasoning-pro", "sonar-deep-research"];
+    /// <summary>The Sonar chat paths: retired (403, the live API today) or live (the old answers).</summary>
+    [JsonConverter(typeof(JsonStringEnumConverter<SonarMode>))]
+    public SonarMode Sonar { get; set; } = SonarMode.Retired;
+
+    /// <summary>The organisation's models (<c>provider/name</c> ids): what <c>GET /v1/models</c> lists for an unrestricted key and the Agent API runs.</summary>
+    public List<string> Models { get; set; } = ModelCatalog.Ids();
 }

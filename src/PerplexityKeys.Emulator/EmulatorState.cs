@@ -32,6 +32,16 @@ public sealed class EmulatorKey
 
     /// <summary>API requests that carried it as bearer.</summary>
     public long Requests { get; internal set; }
+
+    /// <summary>The models this key may use; null = every model of the organisation.</summary>
+    public IReadOnlyList<string>? Models { get; internal set; }
+
+    /// <summary>Whether the key may use <paramref name="model"/> among the organisation's <paramref name="offered"/> models.</summary>
+    internal bool MayUse(string model, IReadOnlyList<string> offered) =>
+        offered.Contains(model, StringComparer.Ordinal) && (Models is null || Models.Contains(model, StringComparer.Ordinal));
+
+    /// <summary>The organisation's models this key may use, in the organisation's order.</summary>
+    internal IEnumerable<string> Usable(IReadOnlyList<string> offered) => offered.Where(m => MayUse(m, offered));
 }
 
 /// <summary>One API request as the emulator saw it.</summary>
@@ -136,6 +146,15 @@ public sealed class EmulatorState
         lock (_gate)
         {
             return _keys.GetValueOrDefault(secret);
+        }
+    }
+
+    /// <summary>Restricts a key to <paramref name="models"/> (null lifts the restriction).</summary>
+    public void Restrict(EmulatorKey key, IReadOnlyList<string>? models)
+    {
+        lock (_gate)
+        {
+            key.Models = models?.ToList();
         }
     }
 

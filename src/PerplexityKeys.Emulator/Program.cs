@@ -19,9 +19,10 @@ for (int i = 0; i < args.Length; i++)
         case "--key-rpm": config.KeyRequestsPerMinute = NextInt(); break;
         case "--latency-ms": config.LatencyMs = NextInt(); break;
         case "--html-401": config.HtmlUnauthorized = true; break;
+        case "--sonar": config.Sonar = Enum.Parse<SonarMode>(Next(), ignoreCase: true); break;
         case "--exit-on-stdin-close": exitOnStdinClose = true; break;
         case "--help" or "-h":
-            Console.WriteLine("PerplexityKeys.Emulator [--port N] [--rpm N] [--key-rpm N] [--latency-ms N] [--html-401] [--exit-on-stdin-close]");
+            Console.WriteLine("PerplexityKeys.Emulator [--port N] [--rpm N] [--key-rpm N] [--latency-ms N] [--html-401] [--sonar retired|live] [--exit-on-stdin-close]");
             return 0;
         default:
             Console.Error.WriteLine($"Unknown argument '{args[i]}'. Try --help.");

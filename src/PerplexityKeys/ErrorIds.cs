@@ -12,6 +12,12 @@ public static class ErrorIds
     /// <summary>The authorizing key may not do this (403).</summary>
     public const string ApiKeyForbidden = "ApiKeyForbidden";
 
+    /// <summary>The API says the path called is retired, migrated or gone (403 chat_completions_not_available, 405, 410); nothing is known about the key.</summary>
+    public const string ApiEndpointRetired = "ApiEndpointRetired";
+
+    /// <summary>-Model is not a plausible model id (provider/name).</summary>
+    public const string ModelInvalid = "ModelInvalid";
+
     /// <summary>Key text that cannot be a key (empty, white space, control characters).</summary>
     public const string KeyMalformed = "KeyMalformed";
 

@@ -17,6 +17,8 @@ public sealed class PplxTokenTestResult
         Message = probe.Message;
         RetryAfter = probe.RetryAfter;
         BaseUri = baseUri;
+        Model = probe.Model;
+        Models = probe.Models is null ? null : [.. probe.Models];
     }
 
     /// <summary>The probed key's fingerprint.</summary>
@@ -25,7 +27,7 @@ public sealed class PplxTokenTestResult
     /// <summary>The key's token name, when known.</summary>
     public string? Name { get; }
 
-    /// <summary>The classification: Valid, Invalid (revoked or unknown), Forbidden, RateLimited, ModelUnavailable, Unreachable, Unknown.</summary>
+    /// <summary>The classification: Valid, Invalid (401: revoked or unknown), Forbidden, RateLimited, ModelUnavailable, Unreachable, Unknown, EndpointRetired.</summary>
     public TokenStatus Status { get; }
 
     /// <summary>True when <see cref="Status"/> is Valid.</summary>
@@ -37,8 +39,17 @@ public sealed class PplxTokenTestResult
     /// <summary>Time to the classification, retries included.</summary>
     public TimeSpan Latency { get; }
 
-    /// <summary>The probe used (Free or Completion).</summary>
+    /// <summary>The probe used: Free (GET /v1/models, costs nothing) or Completion (one paid POST /v1/agent run).</summary>
     public ProbeKind Probe { get; }
+
+    /// <summary>The model checked (Free with -Model) or run (Completion), if any.</summary>
+    public string? Model { get; }
+
+    /// <summary>The models GET /v1/models listed for the key (ids as provider/name, escaped); null when the probe did not list them.</summary>
+    public string[]? Models { get; }
+
+    /// <summary>How many models the key can use; null when the probe did not list them.</summary>
+    public int? ModelCount => Models?.Length;
 
     /// <summary>The API the key was probed at.</summary>
     public Uri BaseUri { get; }

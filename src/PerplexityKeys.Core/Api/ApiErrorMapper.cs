@@ -22,6 +22,9 @@ internal static class ApiErrorMapper
 
         PplxException error = status switch
         {
+            _ when IsRetired(status, type, includeNotFound: false) => new PplxEndpointRetiredException(
+                $"{head} The API says this path is retired, migrated or gone, which says nothing about the key. {RetiredHint}{detail}",
+                status, type),
             401 => new PplxUnauthorizedException(
                 $"{head} The key is unknown or revoked, or its account is blocked (quota exhausted, billing failure, policy violation, suspension); the status alone cannot tell which. {PortalHint}{detail}",
                 status, type),
@@ -41,6 +44,22 @@ internal static class ApiErrorMapper
         return error.WithFingerprintCore(fingerprint);
     }
 
+    /// <summary>The <c>error.type</c> values with which the live API refuses a retired or migrated path.</summary>
+    public static readonly string[] RetiredTypes = ["chat_completions_not_available", "agent_api_migration_required"];
+
+    /// <summary>What to do when a path answers as retired.</summary>
+    public const string RetiredHint =
+        "PerplexityKeys probes with GET /v1/models (free) and POST /v1/agent (paid) and never calls the retired Sonar chat paths; if the live API moved again, update PerplexityKeys.";
+
+    /// <summary>Whether an answer says the path is retired or migrated (and so nothing about the key).</summary>
+    /// <param name="status">The HTTP status.</param>
+    /// <param name="type">The envelope's error.type, if any.</param>
+    /// <param name="includeNotFound">Count a 404 as a missing path (true for paths that name no resource, such as the probes).</param>
+    public static bool IsRetired(int status, string? type, bool includeNotFound) =>
+        status is 405 or 410
+        || (status == 404 && includeNotFound)
+        || (status == 403 && type is not null && Array.IndexOf(RetiredTypes, type) >= 0);
+
     /// <summary>Removes anything key-shaped from text that came from elsewhere.</summary>
     public static string Redact(string text) => KeyLike.Replace(text, m => ApiKey.MakeFingerprint(m.Value));
 
@@ -59,7 +78,7 @@ internal static class ApiErrorMapper
                 {
                     string? type = error.TryGetProperty("type", out JsonElement t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
                     string? message = error.TryGetProperty("message", out JsonElement m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
-                    return (type is null ? null : Clip(Redact(type), 60), message is null ? null : Clip(Redact(message), 300));
+                    return (type is null ? null : Clip(OutsideText.Escape(Redact(type)), 60), message is null ? null : Clip(OutsideText.Escape(Redact(message)), 300));
                 }
             }
             catch (JsonException)

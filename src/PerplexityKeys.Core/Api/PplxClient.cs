@@ -24,8 +24,14 @@ public sealed class PplxClient : IDisposable
 {
     private const string MintPath = "generate_auth_token";
     private const string RevokePath = "revoke_auth_token";
-    private const string FreeProbePath = "async/chat/completions";
-    private const string CompletionPath = "chat/completions";
+    private const string FreeProbePath = "v1/models";
+    private const string CompletionPath = "v1/agent";
+
+    /// <summary>The model the paid probe runs when none is named.</summary>
+    public const string DefaultProbeModel = "perplexity/sonar";
+
+    /// <summary>The paid probe's <c>max_output_tokens</c>: the smallest output the Responses API accepts.</summary>
+    public const int CompletionProbeMaxOutputTokens = 16;
 
     private static readonly ResiliencePropertyKey<IPplxCallObserver?> ObserverKey = new("pplx.observer");
     private static readonly ResiliencePropertyKey<string> OperationKey = new("pplx.operation");
@@ -127,9 +133,23 @@ public sealed class PplxClient : IDisposable
     }
 
     /// <summary>Probes a key and classifies the answer. Throws only on cancellation.</summary>
-    public async Task<ProbeResult> ProbeAsync(ApiKey key, ProbeKind kind, IPplxCallObserver? observer, CancellationToken cancellationToken)
+    public Task<ProbeResult> ProbeAsync(ApiKey key, ProbeKind kind, IPplxCallObserver? observer, CancellationToken cancellationToken) =>
+        ProbeAsync(key, kind, null, observer, cancellationToken);
+
+    /// <summary>Probes a key and classifies the answer (see <see cref="ProbeClassifier"/>). Throws only on cancellation.</summary>
+    /// <param name="key">The key to probe; it is the bearer.</param>
+    /// <param name="kind">Free: <c>GET /v1/models</c>; Completion: one paid <c>POST /v1/agent</c>.</param>
+    /// <param name="model">Free: a model that must be in the key's list (null: any list will do). Completion: the model to run (null: <see cref="DefaultProbeModel"/>).</param>
+    /// <param name="observer">Told of retries.</param>
+    /// <param name="cancellationToken">Stops the probe.</param>
+    public async Task<ProbeResult> ProbeAsync(ApiKey key, ProbeKind kind, string? model, IPplxCallObserver? observer, CancellationToken cancellationToken)
     {
-        string operation = kind == ProbeKind.Free ? "GET /async/chat/completions" : "POST /chat/completions";
+        if (kind == ProbeKind.Completion)
+        {
+            model ??= DefaultProbeModel;
+        }
+
+        string operation = kind == ProbeKind.Free ? "GET /" + FreeProbePath : "POST /" + CompletionPath;
         long start = _options.TimeProvider.GetTimestamp();
         ApiResponse response;
         try
@@ -143,14 +163,9 @@ public sealed class PplxClient : IDisposable
                     key,
                     JsonBody(w =>
                     {
-                        w.WriteString("model", "sonar");
-                        w.WriteStartArray("messages");
-                        w.WriteStartObject();
-                        w.WriteString("role", "user");
-                        w.WriteString("content", "Test");
-                        w.WriteEndObject();
-                        w.WriteEndArray();
-                        w.WriteNumber("max_tokens", 1);
+                        w.WriteString("model", model);
+                        w.WriteString("input", "ping");
+                        w.WriteNumber("max_output_tokens", CompletionProbeMaxOutputTokens);
                     }),
                     operation,
                     observer,
@@ -158,40 +173,18 @@ public sealed class PplxClient : IDisposable
         }
         catch (PplxConnectionException e)
         {
-            return new ProbeResult(key.Fingerprint, TokenStatus.Unreachable, null, Elapsed(start), kind, e.Message, null);
+            return new ProbeResult(key.Fingerprint, TokenStatus.Unreachable, null, Elapsed(start), kind, e.Message, null) { Model = model };
         }
         catch (PplxProtocolException e)
         {
-            return new ProbeResult(key.Fingerprint, TokenStatus.Unknown, e.StatusCode, Elapsed(start), kind, e.Message, null);
+            return new ProbeResult(key.Fingerprint, TokenStatus.Unknown, e.StatusCode, Elapsed(start), kind, e.Message, null) { Model = model };
         }
 
-        TimeSpan latency = Elapsed(start);
-        if (response.IsSuccess)
-        {
-            // The API answers JSON; a 200 page of HTML comes from a proxy or captive portal, not the API.
-            return ApiErrorMapper.LooksLikeJson(response.Body)
-                ? new ProbeResult(key.Fingerprint, TokenStatus.Valid, response.StatusCode, latency, kind, $"{operation} accepted the key.", null)
-                : new ProbeResult(key.Fingerprint, TokenStatus.Unknown, response.StatusCode, latency, kind, $"{operation} answered {response.StatusCode} without JSON (a proxy or captive portal?); the key's state is unknown.", null);
-        }
-
-        PplxException error = ApiErrorMapper.ToException(response, operation, key.Fingerprint);
-        TokenStatus status = error switch
-        {
-            PplxUnauthorizedException => TokenStatus.Invalid,
-            PplxForbiddenException => TokenStatus.Forbidden,
-            PplxRateLimitedException => TokenStatus.RateLimited,
-            PplxBadRequestException or PplxNotFoundException when kind == ProbeKind.Completion && IsModelProblem(error) => TokenStatus.ModelUnavailable,
-            _ => TokenStatus.Unknown,
-        };
-        return new ProbeResult(key.Fingerprint, status, response.StatusCode, latency, kind, error.Message, response.RetryAfter);
+        return ProbeClassifier.Classify(response, kind, operation, key.Fingerprint, model, Elapsed(start));
     }
 
     /// <inheritdoc />
     public void Dispose() => _http.Dispose();
-
-    private static bool IsModelProblem(PplxException error) =>
-        error is PplxNotFoundException
-        || (error is PplxApiException api && (api.ErrorType is "invalid_model" || api.StatusCode == 400));
 
     private static PplxMintOutcomeUnknownException MintUnknown(string tokenName, string reason, Exception inner) =>
         new(

@@ -1,13 +1,15 @@
 namespace PerplexityKeys.Core.Model;
 
-/// <summary>How a key is probed.</summary>
+/// <summary>How a key is probed. Neither probe touches the retired Sonar chat paths.</summary>
 public enum ProbeKind
 {
-    /// <summary>GET /async/chat/completions: lists the account's async jobs. Costs nothing and
-    /// draws on a generous rate limit; proves the key authenticates.</summary>
+    /// <summary><c>GET /v1/models</c>: lists the models the key can use. Runs no model and costs nothing;
+    /// 200 with a list proves the key works, 401 proves it does not. With a model named, also checks that
+    /// the model is in the list.</summary>
     Free,
 
-    /// <summary>POST /chat/completions with model <c>sonar</c> and max_tokens 1: the documented
-    /// check. Costs one paid request and spends the per-model rate limit; proves model access too.</summary>
+    /// <summary><c>POST /v1/agent</c> with the model (default <c>perplexity/sonar</c>), a one-word input and at most
+    /// <see cref="Api.PplxClient.CompletionProbeMaxOutputTokens"/> output tokens: proves the key can run the model.
+    /// Costs one paid request (a few tokens plus the model's per-request fee) and spends the organisation's rate limit.</summary>
     Completion,
 }

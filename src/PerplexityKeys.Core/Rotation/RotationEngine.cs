@@ -400,8 +400,11 @@ public sealed class RotationEngine
         {
             ApiKey fresh = _pending!;
             ApiKey old = _current;
-            ProbeResult probe = await StepAsync("ProbeNew", () => Client.ProbeAsync(fresh, _request.Probe, null, _ct), p => p.Status.ToString()).ConfigureAwait(false);
-            if (probe.Status is TokenStatus.Invalid or TokenStatus.Forbidden or TokenStatus.ModelUnavailable)
+            ProbeResult probe = await StepAsync("ProbeNew", () => Client.ProbeAsync(fresh, _request.Probe, _request.Model, null, _ct), p => p.Status.ToString()).ConfigureAwait(false);
+
+            // Roll back only on positive evidence that the new key is bad: a 401 from a live path, or the model missing.
+            // A 403 (billing, policy, a retired path) or any other answer would refuse the old key as well: stop and keep both.
+            if (probe.ProvesUnusable)
             {
                 await DiscardAsync(fresh, _request.AuthorizingKey ?? old, _journal!.TokenName).ConfigureAwait(false);
                 await StepAsync("RemovePending", () => Vault.RemoveAsync(_p, _ct)).ConfigureAwait(false);
@@ -510,7 +513,7 @@ public sealed class RotationEngine
                 await StepAsync("Propagate", () => _engine._time.Delay(wait, _ct)).ConfigureAwait(false);
             }
 
-            ProbeResult probe = await StepAsync("ProbeNewAgain", () => Client.ProbeAsync(fresh, _request.Probe, null, _ct), p => p.Status.ToString()).ConfigureAwait(false);
+            ProbeResult probe = await StepAsync("ProbeNewAgain", () => Client.ProbeAsync(fresh, _request.Probe, _request.Model, null, _ct), p => p.Status.ToString()).ConfigureAwait(false);
             if (probe.Status != TokenStatus.Valid)
             {
                 throw Fail(RotationFailure.Interrupted, $"The current key {fresh.Fingerprint} did not pass its probe before the old key's revocation ({probe.Status}: {probe.Message}); {old.Fingerprint} was NOT revoked and is kept as '{_q}'. Run again to resume.");
@@ -537,11 +540,16 @@ public sealed class RotationEngine
                 throw Fail(RotationFailure.Interrupted, $"Revoking the old key {old.Fingerprint} failed: {e.Message} The new key is current; run again to finish.", e);
             }
 
-            // Trust, then verify: an answer of 200 from something that is not the API revokes nothing.
+            // Trust, then verify: an answer of 200 from something that is not the API revokes nothing. Only a 401 from
+            // GET /v1/models proves the old key gone; any other answer (a retired path, 5xx, 429, HTML) proves nothing.
             ProbeResult gone = await StepAsync("VerifyOldRevoked", () => Client.ProbeAsync(old, ProbeKind.Free, null, _ct), p => p.Status.ToString()).ConfigureAwait(false);
-            if (gone.Status == TokenStatus.Valid)
+            if (!gone.ProvesInvalid)
             {
-                throw Fail(RotationFailure.Interrupted, $"The revocation of the old key {old.Fingerprint} was answered as done, but the key still works; it is kept as '{_q}'. Run again to revoke it.");
+                throw Fail(
+                    RotationFailure.Interrupted,
+                    gone.Status == TokenStatus.Valid
+                        ? $"The revocation of the old key {old.Fingerprint} was answered as done, but the key still works; it is kept as '{_q}'. Run again to revoke it."
+                        : $"The revocation of the old key {old.Fingerprint} could not be verified ({gone.Status}: {gone.Message}); it is kept as '{_q}'. Run again to finish.");
             }
 
             _journal.OldRevoked = true;

@@ -40,6 +40,9 @@ public sealed class RotationRequest
     /// <summary>The probe that proves K_new.</summary>
     public ProbeKind Probe { get; init; } = ProbeKind.Free;
 
+    /// <summary>A model K_new must be able to use (Free: in its model list; Completion: the model run). Null: any (Free) or the default (Completion).</summary>
+    public string? Model { get; init; }
+
     /// <summary>Hands K_new to consumers (e.g. restarts a service) once it is current. Runs once per rotation.</summary>
     public Func<ApiKey, MintedTokenInfo, CancellationToken, Task>? OnNewToken { get; init; }
 }

@@ -76,10 +76,17 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
     public ScriptBlock? OnNewToken { get; set; }
 
     /// <summary>
-    /// <para type="description">The probe that proves the new key: Free (default) or Completion.</para>
+    /// <para type="description">The probe that proves the new key, before it becomes current and again before the old key is revoked: Free (default; GET /v1/models, costs nothing) or Completion (one paid POST /v1/agent run of -Model each time; it costs money). The old key's revocation is always verified with the free probe: only a 401 counts as proof.</para>
     /// </summary>
     [Parameter(ParameterSetName = RotateSet)]
     public ProbeKind Probe { get; set; } = ProbeKind.Free;
+
+    /// <summary>
+    /// <para type="description">A model id (e.g. perplexity/sonar) the new key must be able to use: in its GET /v1/models list (Free), or the model run (Completion; default perplexity/sonar). A new key without it is revoked and the rotation rolled back.</para>
+    /// </summary>
+    [Parameter(ParameterSetName = RotateSet)]
+    [ArgumentCompleter(typeof(ModelIdCompleter))]
+    public string? Model { get; set; }
 
     /// <summary>
     /// <para type="description">A master key that mints and revokes. Default: the key being rotated mints, and the new key revokes the old one.</para>
@@ -132,6 +139,7 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
         // which may be the very key being rotated.
         try
         {
+            ModelIdPolicy.Validate(Model);
             if (ApiKey is not null || ApiKeySecretName is not null)
             {
                 UnlockIfAsked(ApiKeyVault, VaultPassword);
@@ -179,6 +187,7 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
                     PropagationDelay = PropagationDelay,
                     AuthorizingKey = _master,
                     Probe = Probe,
+                    Model = Model,
                     OnNewToken = OnNewToken is null ? null : (key, info, _) => dispatcher.InvokeAsync(() => HandOff(key, info, baseUri)),
                 };
                 return engine.RunAsync(request, ct);

@@ -9,15 +9,26 @@ namespace PerplexityKeys.Commands;
 
 /// <summary>
 /// <para type="synopsis">Tests whether Perplexity API keys work.</para>
-/// <para type="description">Probes each key and writes a result whose Status is Valid, Invalid (unknown or revoked), Forbidden, RateLimited, ModelUnavailable, Unreachable or Unknown. The default Free probe (GET /async/chat/completions) costs nothing and barely touches the rate limit; -Probe Completion sends the documented 1-token sonar request, which costs one paid request but also proves model access.</para>
+/// <para type="description">Probes each key and writes a result whose Status is Valid, Invalid (401: unknown or revoked), Forbidden, RateLimited, ModelUnavailable, Unreachable, Unknown or EndpointRetired (the API says the probe's path is retired or gone, which says nothing about the key). Only a 401 from a live path makes a key Invalid.</para>
+/// <para type="description">The default Free probe, GET /v1/models, runs no model and costs nothing: 200 with a model list means the key works, 401 means it does not. The result's ModelCount and Models say which models the key can use; -Model checks that one model is among them (ModelUnavailable when it is not), still for free.</para>
+/// <para type="description">-Probe Completion sends one minimal request to the Agent API (POST /v1/agent: the model from -Model, default perplexity/sonar, a one-word input, at most 16 output tokens). It COSTS MONEY: one paid request, billed at the model's token prices plus its per-request fee (a public capture of a small sonar run: about $0.001 to $0.005), and it spends the organisation's rate limit, which every key shares. Use it to prove that a key can really run a model; use the free probe for everything else.</para>
+/// <para type="description">The retired Sonar chat paths (POST /chat/completions, GET /async/chat/completions), which the live API refuses with 403 for every key since 2026-09-27, are never called.</para>
 /// </summary>
 /// <example>
 /// <code>Get-SecretInfo -Vault Prod -Name 'pplx-*' | Test-PplxToken</code>
 /// <para>Tests every key the vault 'Prod' holds under a name starting with 'pplx-'.</para>
 /// </example>
 /// <example>
+/// <code>$token | Test-PplxToken -Model perplexity/sonar-pro</code>
+/// <para>Free: checks that the key can use sonar-pro (it is in the key's GET /v1/models list).</para>
+/// </example>
+/// <example>
 /// <code>$token | Test-PplxToken -Probe Completion</code>
-/// <para>Sends the documented 1-token sonar request: it costs one request but proves model access.</para>
+/// <para>Paid: runs perplexity/sonar once through POST /v1/agent (a few tokens and one request fee) to prove the key can run it.</para>
+/// </example>
+/// <example>
+/// <code>($token | Test-PplxToken).Models</code>
+/// <para>Lists the models the key can use.</para>
 /// </example>
 /// <example>
 /// <code>if (-not (Test-PplxToken -Vault Prod -SecretName pplx-billing -Quiet)) { exit 1 }</code>
@@ -66,16 +77,36 @@ public sealed class TestPplxTokenCommand : PplxCmdlet
     public SecureString? VaultPassword { get; set; }
 
     /// <summary>
-    /// <para type="description">Free (default) or Completion.</para>
+    /// <para type="description">Free (default): GET /v1/models, costs nothing. Completion: one paid POST /v1/agent run of -Model (it costs money and spends the rate limit).</para>
     /// </summary>
     [Parameter]
     public ProbeKind Probe { get; set; } = ProbeKind.Free;
+
+    /// <summary>
+    /// <para type="description">A model id such as perplexity/sonar. With the Free probe, the key must have it in its model list (ModelUnavailable otherwise); with -Probe Completion, the model to run (default perplexity/sonar).</para>
+    /// </summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(ModelIdCompleter))]
+    public string? Model { get; set; }
 
     /// <summary>
     /// <para type="description">Write only $true (Valid) or $false per key, as Test-Connection -Quiet does.</para>
     /// </summary>
     [Parameter]
     public SwitchParameter Quiet { get; set; }
+
+    /// <inheritdoc />
+    protected override void BeginProcessing()
+    {
+        try
+        {
+            ModelIdPolicy.Validate(Model);
+        }
+        catch (PplxException e)
+        {
+            Fail(e, Model);
+        }
+    }
 
     /// <inheritdoc />
     protected override void ProcessRecord()
@@ -94,8 +125,8 @@ public sealed class TestPplxTokenCommand : PplxCmdlet
             }
 
             PplxClient client = ClientFor(baseUri);
-            WriteVerbose($"Probing {key.Fingerprint} at {baseUri} ({Probe}).");
-            ProbeResult result = Run((observer, ct) => client.ProbeAsync(key, Probe, observer, ct));
+            WriteVerbose($"Probing {key.Fingerprint} at {baseUri} ({ProbeText()}).");
+            ProbeResult result = Run((observer, ct) => client.ProbeAsync(key, Probe, Model, observer, ct));
             WriteVerbose($"{key.Fingerprint}: {result.Status} ({result.Message})");
             if (Quiet)
             {
@@ -107,4 +138,8 @@ public sealed class TestPplxTokenCommand : PplxCmdlet
             }
         }
     }
+
+    private string ProbeText() => Probe == ProbeKind.Free
+        ? "GET /v1/models, free" + (Model is null ? string.Empty : ", model " + Model)
+        : "POST /v1/agent with " + (Model ?? PplxClient.DefaultProbeModel) + ", one paid request";
 }

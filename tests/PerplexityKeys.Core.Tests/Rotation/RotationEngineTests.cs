@@ -142,7 +142,7 @@ public sealed class RotationEngineTests
     {
         await using var rig = await EmulatorRig.StartAsync();
         (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
-        rig.Fault(new Fault { Status = 401, Path = "/async/chat/completions" });
+        rig.Fault(new Fault { Status = 401, Path = "/v1/models" });
 
         var error = await Assert.ThrowsAsync<PplxRotationException>(() => Engine(rig, vault).RunAsync(new RotationRequest { SecretName = Secret }, CancellationToken.None));
 
@@ -282,7 +282,7 @@ public sealed class RotationEngineTests
         await using var rig = await EmulatorRig.StartAsync();
         (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
         RotationEngine engine = Engine(rig, vault);
-        rig.Fault(new Fault { Status = 503, Path = "/async/chat/completions", Count = 10 });
+        rig.Fault(new Fault { Status = 503, Path = "/v1/models", Count = 10 });
         var stopped = await Assert.ThrowsAsync<PplxRotationException>(() => engine.RunAsync(new RotationRequest { SecretName = Secret }, CancellationToken.None));
         Assert.Equal(RotationFailure.Interrupted, stopped.Reason);
         ApiKey pending = vault.Peek(Pending)!;
@@ -330,6 +330,86 @@ public sealed class RotationEngineTests
         RotationResult resumed = await engine.RunAsync(new RotationRequest { SecretName = Secret, Stage = RotationStage.Finish }, CancellationToken.None);
         Assert.Equal(RotationState.Done, resumed.State);
         Assert.True(rig.KeyByFingerprint(old.Fingerprint)!.Revoked);
+    }
+
+    public static TheoryData<string, int, string?> AnswersThatProveNothing => new()
+    {
+        { "retired", 403, "{\"error\":{\"message\":\"Sonar is now the Agent API. Use /v1/responses instead.\",\"type\":\"chat_completions_not_available\",\"code\":403}}" },
+        { "gone", 404, null },
+        { "gateway HTML", 502, "<html><title>502 Bad Gateway</title></html>" },
+        { "forbidden", 403, null },
+    };
+
+    [Theory]
+    [MemberData(nameof(AnswersThatProveNothing))]
+    public async Task Finish_WhenTheOldKeysRevocationCannotBeVerified_StopsKeepingItAsPrevious_AndARerunFinishes(string what, int status, string? body)
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
+        RotationEngine engine = Engine(rig, vault);
+        await engine.RunAsync(new RotationRequest { SecretName = Secret, Stage = RotationStage.Prepare }, CancellationToken.None);
+        ApiKey fresh = vault.Peek(Secret)!;
+
+        // The new key's probe passes; the verification of the old key's revocation meets an answer that proves nothing.
+        var request = new RotationRequest { SecretName = Secret, Stage = RotationStage.Finish };
+        rig.Fault(new Fault { Status = 200, Body = "{\"object\":\"list\",\"data\":[]}", Path = "/v1/models" });
+        rig.Fault(new Fault { Status = status, Body = body, ContentType = body?.StartsWith('<') == true ? "text/html" : null, Path = "/v1/models", Count = 10 });
+
+        var error = await Assert.ThrowsAsync<PplxRotationException>(() => engine.RunAsync(request, CancellationToken.None));
+
+        Assert.Equal(RotationFailure.Interrupted, error.Reason);
+        Assert.Contains("could not be verified", error.Message, StringComparison.Ordinal);
+        Assert.Equal(old, vault.Peek(Previous));
+        Assert.Equal(fresh, vault.Peek(Secret));
+        rig.Host.State.ClearFaults();
+        RotationResult resumed = await engine.RunAsync(request, CancellationToken.None);
+        Assert.Equal(RotationState.Done, resumed.State);
+        Assert.True(rig.KeyByFingerprint(old.Fingerprint)!.Revoked);
+        Assert.True(vault.Names.SequenceEqual([Secret]), what);
+    }
+
+    [Theory]
+    [InlineData(ProbeKind.Free)]
+    [InlineData(ProbeKind.Completion)]
+    public async Task Rotate_WhenEveryProbePathAnswersRetired_NeitherRollsBackNorRevokes_AndKeepsTheOldKeyCurrent(ProbeKind probe)
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
+        const string retired = "{\"error\":{\"message\":\"Sonar is now the Agent API. Use /v1/responses instead.\",\"type\":\"chat_completions_not_available\",\"code\":403}}";
+        rig.Fault(new Fault { Status = 403, Body = retired, Path = "/v1/models", Count = 100 });
+        rig.Fault(new Fault { Status = 403, Body = retired, Path = "/v1/agent", Count = 100 });
+
+        var error = await Assert.ThrowsAsync<PplxRotationException>(() => Engine(rig, vault).RunAsync(new RotationRequest { SecretName = Secret, Probe = probe }, CancellationToken.None));
+
+        Assert.Equal(RotationFailure.Interrupted, error.Reason);
+        Assert.Equal(old, vault.Peek(Secret));
+        ApiKey pending = vault.Peek(Pending)!;
+        Assert.False(rig.KeyByFingerprint(pending.Fingerprint)!.Revoked);
+        Assert.False(rig.KeyByFingerprint(old.Fingerprint)!.Revoked);
+        Assert.Contains("EndpointRetired", error.Message, StringComparison.Ordinal);
+        Assert.Empty(rig.Requests("/revoke_auth_token"));
+
+        rig.Host.State.ClearFaults();
+        RotationResult resumed = await Engine(rig, vault).RunAsync(new RotationRequest { SecretName = Secret, Probe = probe }, CancellationToken.None);
+        Assert.Equal(RotationState.Done, resumed.State);
+        Assert.Equal(pending, vault.Peek(Secret));
+        Assert.Single(Mints(rig));
+    }
+
+    [Fact]
+    public async Task Rotate_WhenTheNewKeyLacksTheRequiredModel_RollsBack_OnThatPositiveEvidence()
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
+        rig.Configure(c => c.Models = ["perplexity/sonar"]);
+
+        var error = await Assert.ThrowsAsync<PplxRotationException>(() => Engine(rig, vault).RunAsync(new RotationRequest { SecretName = Secret, Model = "perplexity/sonar-pro" }, CancellationToken.None));
+
+        Assert.Equal(RotationFailure.RolledBack, error.Reason);
+        Assert.Contains("ModelUnavailable", error.Message, StringComparison.Ordinal);
+        Assert.Equal(old, vault.Peek(Secret));
+        Assert.True(rig.KeyByFingerprint(error.Result.NewFingerprint!)!.Revoked);
+        Assert.False(rig.KeyByFingerprint(old.Fingerprint)!.Revoked);
     }
 
     [Fact]
