@@ -5,7 +5,9 @@
 .DESCRIPTION
     Each rotation draws one fault (or none) from the seed: HTTP 429 with Retry-After, 500/502/503,
     slow answers past the timeout, connection resets, HTML and non-JSON bodies, a mint whose answer
-    is lost, a revoke that fails or is answered 200 without effect, a probe refused with 401,
+    is lost, a revoke that fails or is answered 200 without effect, a probe refused with 401 (a new
+    key not yet propagated), GET /v1/models answered 403 chat_completions_not_available (a retired
+    path), 404 or an HTML page,
     vault writes that fail, stale read-backs, a locked vault, and a pwsh process killed mid-run.
     After the fault, the same command is run again until the rotation settles.
     Checked after every rotation: the secret's current key works; no sibling is left; the old key
@@ -28,8 +30,9 @@ $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot '../tests/support/PplxTestSupport.psm1')
 $saved = Enter-PplxTestEnvironment
 
-$faultKinds = 'none', 'none', 'http429', 'http500', 'http502', 'http503', 'slow', 'reset', 'nonJson', 'lostMint', 'revokeFails', 'revokeIgnored', 'probe401', 'vaultWriteFails', 'staleRead', 'locked', 'kill'
-$paths = '/generate_auth_token', '/async/chat/completions', '/revoke_auth_token'
+$faultKinds = 'none', 'none', 'http429', 'http500', 'http502', 'http503', 'slow', 'reset', 'nonJson', 'lostMint', 'revokeFails', 'revokeIgnored', 'probe401', 'models403Retired', 'models404', 'modelsHtml', 'vaultWriteFails', 'staleRead', 'locked', 'kill'
+$paths = '/generate_auth_token', '/v1/models', '/revoke_auth_token'
+$retiredBody = '{"error":{"message":"Sonar is now the Agent API. Use /v1/responses instead.","type":"chat_completions_not_available","code":403}}'
 $password = ConvertTo-SecureString 'letmein' -AsPlainText -Force
 $rng = [System.Random]::new($Seed)
 $stats = [ordered]@{ Rotations = 0; Done = 0; Resumes = 0; Rollbacks = 0; Kills = 0; Orphans = 0; Violations = 0 }
@@ -105,7 +108,10 @@ try {
             'lostMint' { $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'LoseResponse'; path = '/generate_auth_token' } }
             'revokeFails' { $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Status'; status = 500; count = 3; path = '/revoke_auth_token' } }
             'revokeIgnored' { $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Status'; status = 200; body = 'OK'; contentType = 'text/plain'; path = '/revoke_auth_token' } }
-            'probe401' { $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Status'; status = 401; html = ($rng.Next(2) -eq 0); path = '/async/chat/completions' } }
+            'probe401' { $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Status'; status = 401; html = ($rng.Next(2) -eq 0); path = '/v1/models' } }
+            'models403Retired' { $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Status'; status = 403; body = $retiredBody; count = 1 + $rng.Next(4); path = '/v1/models' } }
+            'models404' { $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Status'; status = 404; count = 1 + $rng.Next(4); path = '/v1/models' } }
+            'modelsHtml' { $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Status'; status = (200, 401, 502)[$rng.Next(3)]; html = $true; count = 1 + $rng.Next(3); path = '/v1/models' } }
             'vaultWriteFails' { Set-PplxTestVaultFault $secret.Vault -FailNextSet (@($secret.Name, "$($secret.Name)-pplx-pending", "$($secret.Name)-pplx-previous", "$($secret.Name)-pplx-journal")[$rng.Next(4)]) }
             'staleRead' { Set-PplxTestVaultFault $secret.Vault -StaleAfterSet $secret.Name }
             'locked' { Set-PplxTestVaultFault $secret.Vault -Locked }

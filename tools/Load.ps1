@@ -1,6 +1,6 @@
 <#
 .SYNOPSIS
-    Zero downtime under load: consumer processes call /chat/completions with whatever key the vault
+    Zero downtime under load: consumer processes call the Agent API (POST /v1/agent) with whatever key the vault
     holds (re-reading it on 401 and every -RereadMs) while rotations run, with a propagation delay
     above the re-read interval. Counts the consumers' failed requests, which must be 0. Prints:
         load: <N> requests, <F> failed, <R> rotations

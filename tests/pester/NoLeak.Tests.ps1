@@ -34,7 +34,7 @@ Describe 'No key text in any output' {
                 $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Status'; status = 400; body = '{"error":{"message":"bad ' + ($t.Key | Get-PlainText) + '","type":"invalid_request","code":400}}'; path = '/revoke_auth_token' }
                 $t2 = New-PplxToken -TokenName echoed
                 $t2 | Revoke-PplxToken -Force                                      # the API echoes a key
-                $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Status'; status = 503; count = 1; path = '/async/chat/completions' }
+                $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Status'; status = 503; count = 1; path = '/v1/models' }
                 $t2 | Test-PplxToken -Verbose -Debug
                 $t2
             } *>&1 2>&1 | Out-String -Width 400

@@ -79,7 +79,7 @@ Describe 'Invoke-PplxRotation' {
     }
 
     It 'rolls back when the new key fails its probe' {
-        $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Status'; status = 401; path = '/async/chat/completions' }
+        $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Status'; status = 401; path = '/v1/models' }
         $result = Invoke-PplxRotation -Vault Prod -SecretName pplx-svc -Force -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -Be 'RotationRolledBack,PerplexityKeys.Commands.InvokePplxRotationCommand'
         $result.State | Should -Be 'RolledBack'
@@ -108,7 +108,7 @@ Describe 'Invoke-PplxRotation' {
     }
 
     It '-Abort revokes the pending key and leaves the current one' {
-        $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Status'; status = 429; retryAfterSeconds = 3600; path = '/async/chat/completions' }
+        $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Status'; status = 429; retryAfterSeconds = 3600; path = '/v1/models' }
         $stopped = Invoke-PplxRotation -Vault Prod -SecretName pplx-svc -Force -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -Be 'RotationInterrupted,PerplexityKeys.Commands.InvokePplxRotationCommand'
         $stopped.State | Should -Be 'Minted'
@@ -171,7 +171,7 @@ Describe 'Invoke-PplxRotation' {
             @{ Point = 'while keeping the previous key'; Hang = 'pplx-svc-pplx-previous' }
             @{ Point = 'while promoting the new key'; Hang = 'pplx-svc' }
             @{ Point = 'during the mint'; Path = '/generate_auth_token' }
-            @{ Point = 'during the probe of the new key'; Path = '/async/chat/completions' }
+            @{ Point = 'during the probe of the new key'; Path = '/v1/models' }
             @{ Point = 'during the revocation of the old key'; Path = '/revoke_auth_token' }
         ) {
             if ($Hang) { Set-PplxTestVaultFault $flaky -HangOnSet $Hang }

@@ -110,12 +110,35 @@ Describe 'Token cmdlets against the emulator' {
             $r.StatusCode | Should -Be 200
             $r.Name | Should -Be 't'
             $r.Latency | Should -BeOfType ([timespan])
-            (Invoke-PplxEmulator $emu GET requests | Where-Object path -EQ '/chat/completions') | Should -BeNullOrEmpty
+            $r.ModelCount | Should -Be (Invoke-PplxEmulator $emu GET config).models.Count
+            $r.Models | Should -Contain 'perplexity/sonar'
+            (Invoke-PplxEmulator $emu GET requests | Where-Object path -EQ '/v1/agent') | Should -BeNullOrEmpty
         }
 
-        It 'uses the completion probe on request' {
-            (New-PplxToken | Test-PplxToken -Probe Completion).Status | Should -Be 'Valid'
-            @(Invoke-PplxEmulator $emu GET requests | Where-Object path -EQ '/chat/completions').Count | Should -Be 1
+        It 'uses the paid Agent API probe on request, with -Model' {
+            $r = New-PplxToken | Test-PplxToken -Probe Completion -Model perplexity/sonar-pro
+            $r.Status | Should -Be 'Valid'
+            $r.Model | Should -Be 'perplexity/sonar-pro'
+            @(Invoke-PplxEmulator $emu GET requests | Where-Object path -EQ '/v1/agent').Count | Should -Be 1
+        }
+
+        It 'checks model access for free with -Model: <Model> is <Status>' -TestCases @(
+            @{ Model = 'perplexity/sonar'; Status = 'Valid' }
+            @{ Model = 'perplexity/sonar-pro'; Status = 'ModelUnavailable' }
+        ) {
+            $made = Invoke-PplxEmulator $emu POST keys @{ name = 'restricted'; models = @('perplexity/sonar') }
+            $restricted = $made.auth_token | ConvertTo-SecureString -AsPlainText -Force
+            $r = $restricted | Test-PplxToken -Model $Model
+            $r.Status | Should -Be $Status
+            $r.Models | Should -Be @('perplexity/sonar')
+            $r.ModelCount | Should -Be 1
+            (Invoke-PplxEmulator $emu GET requests | Where-Object path -EQ '/v1/agent') | Should -BeNullOrEmpty
+        }
+
+        It 'refuses a malformed -Model before any request, with ModelInvalid' {
+            $before = @(Invoke-PplxEmulator $emu GET requests).Count
+            { $emu.AdminKey | Test-PplxToken -Model "sonar`e[31m" -ErrorAction Stop } | Should -Throw -ErrorId 'ModelInvalid,PerplexityKeys.Commands.TestPplxTokenCommand'
+            @(Invoke-PplxEmulator $emu GET requests).Count | Should -Be $before
         }
 
         It 'takes SecureStrings from the pipeline' {
@@ -123,10 +146,12 @@ Describe 'Token cmdlets against the emulator' {
         }
 
         It 'classifies <Status> answers' -TestCases @(
-            @{ Fault = @{ kind = 'Status'; status = 403; path = '/async/chat/completions' }; Status = 'Forbidden' }
-            @{ Fault = @{ kind = 'Status'; status = 401; html = $true; path = '/async/chat/completions' }; Status = 'Invalid' }
-            @{ Fault = @{ kind = 'Status'; status = 429; retryAfterSeconds = 3600; path = '/async/chat/completions' }; Status = 'RateLimited' }
-            @{ Fault = @{ kind = 'Status'; status = 500; path = '/async/chat/completions' }; Status = 'Unknown' }
+            @{ Fault = @{ kind = 'Status'; status = 403; path = '/v1/models' }; Status = 'Forbidden' }
+            @{ Fault = @{ kind = 'Status'; status = 401; html = $true; path = '/v1/models' }; Status = 'Invalid' }
+            @{ Fault = @{ kind = 'Status'; status = 429; retryAfterSeconds = 3600; path = '/v1/models' }; Status = 'RateLimited' }
+            @{ Fault = @{ kind = 'Status'; status = 500; path = '/v1/models' }; Status = 'Unknown' }
+            @{ Fault = @{ kind = 'Status'; status = 403; body = '{"error":{"message":"Sonar is now the Agent API. Use /v1/responses instead.","type":"chat_completions_not_available","code":403}}'; path = '/v1/models' }; Status = 'EndpointRetired' }
+            @{ Fault = @{ kind = 'Status'; status = 404; path = '/v1/models' }; Status = 'EndpointRetired' }
         ) {
             $t = New-PplxToken
             $null = Invoke-PplxEmulator $emu POST faults $Fault
@@ -199,13 +224,13 @@ Describe 'Token cmdlets against the emulator' {
     Describe 'Ctrl+C' {
         It 'cancels an HTTP call in flight instead of waiting for its timeout' {
             $t = New-PplxToken
-            $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Delay'; delayMs = 600000; path = '/async/chat/completions' }
+            $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Delay'; delayMs = 600000; path = '/v1/models' }
             # One script, not a batch of statements: stopping a batch races PowerShell's own batch worker.
             $ps = [powershell]::Create()
             $null = $ps.AddScript('param($m, $t) Import-Module $m; $t | Test-PplxToken -TimeoutSec 3600').AddArgument($env:PPLX_TEST_MODULE).AddArgument($t)
             $async = $ps.BeginInvoke()
             # Wait until the request is being handled by the emulator, then stop the pipeline.
-            while (-not (Invoke-PplxEmulator $emu GET inflight).'/async/chat/completions') {
+            while (-not (Invoke-PplxEmulator $emu GET inflight).'/v1/models') {
                 if ($async.AsyncWaitHandle.WaitOne(20)) { break }
             }
             $ps.InvocationStateInfo.State | Should -Be 'Running'

@@ -1,6 +1,6 @@
 <#
 .SYNOPSIS
-    A service that uses whatever key the vault holds: it calls /chat/completions in a loop, re-reads
+    A service that uses whatever key the vault holds: it calls the Agent API (POST /v1/agent) in a loop, re-reads
     the key on 401 (and every -RereadMs), and counts requests that failed even after a re-read.
     Stops when -StopFile exists and writes {requests, failed, rereads} to -ResultFile.
 #>
@@ -11,8 +11,8 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 Import-Module Microsoft.PowerShell.SecretManagement
-$body = '{"model":"sonar","messages":[{"role":"user","content":"hi"}],"max_tokens":1}'
-$uri = $env:PERPLEXITY_BASE_URL + 'chat/completions'
+$body = '{"model":"perplexity/sonar","input":"hi","max_output_tokens":16}'
+$uri = $env:PERPLEXITY_BASE_URL + 'v1/agent'
 $requests = 0; $failed = 0; $rereads = 0; $readErrors = 0
 function Read-Key([string] $Current) {
     # A service keeps the key it has when the vault cannot be read for a moment.
