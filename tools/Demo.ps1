@@ -37,8 +37,9 @@ try {
     $token = New-PplxToken -TokenName 'demo-service' -ApiKey $adminKey
     $token | Format-Table | Out-Host
 
-    Write-Host '2. Probe it: free probe (default) and the 1-token completion probe:' -ForegroundColor Cyan
+    Write-Host '2. Probe it: the free probe (GET /v1/models, the default) and the paid Agent API probe (POST /v1/agent, one request):' -ForegroundColor Cyan
     @($token | Test-PplxToken) + @($token | Test-PplxToken -Probe Completion) | Format-Table | Out-Host
+    Write-Host ('   The key can use: ' + (($token | Test-PplxToken).Models -join ', ')) -ForegroundColor Cyan
 
     Write-Host '3. Revoke it (-Force: no prompt), then probe again:' -ForegroundColor Cyan
     $token | Revoke-PplxToken -ApiKey $adminKey -Force -PassThru | Format-Table | Out-Host
@@ -79,6 +80,12 @@ try {
     Write-Host '7. The vault now holds the new key, and the old one is refused:' -ForegroundColor Cyan
     @(Test-PplxToken -Vault $vaultName -SecretName 'pplx-billing') + @($stored | Test-PplxToken) | Format-Table | Out-Host
     if ($rotation.State -ne 'Done') { throw "The rotation ended $($rotation.State)." }
+
+    # The emulator answers as the live API does today; the module must not have called a retired Sonar path.
+    $requests = @(Invoke-RestMethod ($info.baseUri + '_emulator/requests') | ForEach-Object { $_ })
+    $retired = @($requests | Where-Object { $_.path -like '*chat/completions*' })
+    Write-Host "8. The emulator served $($requests.Count) API requests, $($retired.Count) of them to a retired Sonar path." -ForegroundColor Cyan
+    if ($retired.Count -gt 0) { throw "The module called a retired Sonar path: $($retired[0].method) $($retired[0].path)." }
     Write-Host 'Demo finished: minted, proven, revoked; stored, rotated with zero downtime, old key refused.' -ForegroundColor Green
 }
 finally {

@@ -77,7 +77,8 @@ internal sealed class ApiEndpoints(EmulatorState state)
     private static string DefaultType(int status) => status switch
     {
         400 => "invalid_request",
-        401 or 403 => "forbidden",
+        401 => "invalid_api_key",
+        403 => "forbidden",
         404 => "not_found",
         413 => "payload_too_large",
         429 => "request_rate_limit_exceeded",

@@ -56,7 +56,7 @@ public sealed class EmulatorHost : IAsyncDisposable
         var state = new EmulatorState(options.TimeProvider, options.AdminKey);
         if (options.Config is not null)
         {
-            state.SetConfig(options.Config);
+            state.SetStartConfig(options.Config);
         }
 
         WebApplication app = builder.Build();

@@ -63,6 +63,7 @@ public sealed class EmulatorState
     private readonly Dictionary<string, (long Window, int Count)> _keyWindows = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _inFlight = new(StringComparer.Ordinal);
     private (long Window, int Count) _orgWindow;
+    private string? _startConfig;
 
     /// <summary>Creates the state and seeds the admin key (the one made in the web console).</summary>
     public EmulatorState(TimeProvider time, string? adminKey = null)
@@ -95,8 +96,18 @@ public sealed class EmulatorState
             _log.Clear();
             _keyWindows.Clear();
             _orgWindow = default;
-            Config = new EmulatorConfig();
+            Config = _startConfig is null ? new EmulatorConfig() : System.Text.Json.JsonSerializer.Deserialize<EmulatorConfig>(_startConfig)!;
             _keys[AdminKey] = new EmulatorKey(AdminKey, "admin (seeded)", Time.GetUtcNow());
+        }
+    }
+
+    /// <summary>Makes <paramref name="config"/> the settings now and after every <see cref="Reset"/> (the command line's settings).</summary>
+    public void SetStartConfig(EmulatorConfig config)
+    {
+        lock (_gate)
+        {
+            _startConfig = System.Text.Json.JsonSerializer.Serialize(config);
+            Config = System.Text.Json.JsonSerializer.Deserialize<EmulatorConfig>(_startConfig)!;
         }
     }
 

@@ -78,7 +78,7 @@ internal static class ApiErrorMapper
                 {
                     string? type = error.TryGetProperty("type", out JsonElement t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
                     string? message = error.TryGetProperty("message", out JsonElement m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
-                    return (type is null ? null : Clip(OutsideText.Escape(Redact(type)), 60), message is null ? null : Clip(OutsideText.Escape(Redact(message)), 300));
+                    return (type is null ? null : OutsideText.Escape(Clip(Redact(type), 60)), message is null ? null : OutsideText.Escape(Clip(Redact(message), 300)));
                 }
             }
             catch (JsonException)

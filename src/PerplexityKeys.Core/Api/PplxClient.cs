@@ -180,7 +180,19 @@ public sealed class PplxClient : IDisposable
             return new ProbeResult(key.Fingerprint, TokenStatus.Unknown, e.StatusCode, Elapsed(start), kind, e.Message, null) { Model = model };
         }
 
-        return ProbeClassifier.Classify(response, kind, operation, key.Fingerprint, model, Elapsed(start));
+        ProbeResult result = ProbeClassifier.Classify(response, kind, operation, key.Fingerprint, model, Elapsed(start));
+        if (kind == ProbeKind.Completion && response.StatusCode == 400)
+        {
+            // A 400 says the key authenticated; whether the model is the reason is read from the key's own model list
+            // (free), never guessed from the message: only that list is positive evidence.
+            ProbeResult listed = await ProbeAsync(key, ProbeKind.Free, model, observer, cancellationToken).ConfigureAwait(false);
+            if (listed.Status == TokenStatus.ModelUnavailable)
+            {
+                return result with { Status = TokenStatus.ModelUnavailable, Models = listed.Models, Latency = Elapsed(start), Message = result.Message + " " + listed.Message };
+            }
+        }
+
+        return result;
     }
 
     /// <inheritdoc />

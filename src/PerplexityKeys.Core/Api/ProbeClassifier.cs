@@ -41,9 +41,6 @@ internal static class ProbeClassifier
             PplxUnauthorizedException => Result(TokenStatus.Invalid, error.Message),
             PplxForbiddenException => Result(TokenStatus.Forbidden, error.Message),
             PplxRateLimitedException => Result(TokenStatus.RateLimited, error.Message),
-            PplxBadRequestException when kind == ProbeKind.Completion && NamesTheModel(type, apiMessage, model) => Result(
-                TokenStatus.ModelUnavailable,
-                $"{operation} refused the model '{Shown(model)}' (400): key {fingerprint} authenticated, but the model is not available to it.{(apiMessage is null ? string.Empty : " The API said: " + apiMessage)}"),
             PplxBadRequestException => Result(
                 TokenStatus.Unknown,
                 $"{error.Message} Key {fingerprint} authenticated, but the probe's request was refused, so the key's state is not proven."),
@@ -65,7 +62,7 @@ internal static class ProbeClassifier
             return result(TokenStatus.Valid, $"{operation} accepted the key; it can use {count} models.", models);
         }
 
-        return models.Contains(OutsideText.Escape(model))
+        return Lists(models, OutsideText.Escape(model))
             ? result(TokenStatus.Valid, $"{operation} accepted the key, and '{Shown(model)}' is among its {count} models.", models)
             : result(TokenStatus.ModelUnavailable, $"{operation} accepted the key, but '{Shown(model)}' is not among its {count} models.", models);
     }
@@ -136,9 +133,21 @@ internal static class ProbeClassifier
         }
     }
 
-    private static string Shown(string? model) => OutsideText.Escape(model ?? string.Empty);
+    /// <summary>Whether <paramref name="model"/> is among <paramref name="ids"/>: the id, ignoring case, or a bare name (<c>sonar</c>) matching an id's name part.</summary>
+    public static bool Lists(IReadOnlyList<string> ids, string model)
+    {
+        foreach (string id in ids)
+        {
+            int slash = id.IndexOf('/');
+            if (string.Equals(id, model, StringComparison.OrdinalIgnoreCase)
+                || (model.IndexOf('/') < 0 && slash >= 0 && string.Equals(id.Substring(slash + 1), model, StringComparison.OrdinalIgnoreCase)))
+            {
+                return true;
+            }
+        }
 
-    private static bool NamesTheModel(string? type, string? apiMessage, string? model) =>
-        type is "invalid_model" or "model_not_found"
-        || (model is not null && apiMessage is not null && apiMessage.IndexOf(OutsideText.Escape(model), StringComparison.OrdinalIgnoreCase) >= 0);
+        return false;
+    }
+
+    private static string Shown(string? model) => OutsideText.Escape(ApiErrorMapper.Redact(model ?? string.Empty));
 }

@@ -526,6 +526,16 @@ public sealed class RotationEngine
                 throw Fail(RotationFailure.Interrupted, $"'{_s}' holds {current?.Fingerprint ?? "nothing"} now; the old key {old.Fingerprint} is not revoked. Check the vault, then run again.");
             }
 
+            // A run that revoked the old key but could not verify it must not depend on how the API answers a second
+            // revocation of a revoked key (404, 400 or 401 are all plausible): a 401 for the old key already proves it gone.
+            ProbeResult before = await StepAsync("ProbeOld", () => Client.ProbeAsync(old, ProbeKind.Free, null, _ct), p => p.Status.ToString()).ConfigureAwait(false);
+            if (before.ProvesInvalid)
+            {
+                _engine._narrate($"{old.Fingerprint} is already revoked (GET /v1/models answered 401).");
+                await MarkOldRevokedAsync().ConfigureAwait(false);
+                return;
+            }
+
             ApiKey authorizer = _request.AuthorizingKey ?? fresh;
             try
             {
@@ -552,7 +562,12 @@ public sealed class RotationEngine
                         : $"The revocation of the old key {old.Fingerprint} could not be verified ({gone.Status}: {gone.Message}); it is kept as '{_q}'. Run again to finish.");
             }
 
-            _journal.OldRevoked = true;
+            await MarkOldRevokedAsync().ConfigureAwait(false);
+        }
+
+        private async Task MarkOldRevokedAsync()
+        {
+            _journal!.OldRevoked = true;
             await StepAsync("WriteJournal", () => Vault.SetTextAsync(_j, _journal.ToJson(), _ct)).ConfigureAwait(false);
             Move(RotationState.Revoked);
         }

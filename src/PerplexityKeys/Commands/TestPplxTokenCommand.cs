@@ -104,7 +104,7 @@ public sealed class TestPplxTokenCommand : PplxCmdlet
         }
         catch (PplxException e)
         {
-            Fail(e, Model);
+            Fail(e, Model is null ? null : OutsideText.Escape(Model));
         }
     }
 

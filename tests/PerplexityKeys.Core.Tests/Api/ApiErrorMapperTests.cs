@@ -25,6 +25,22 @@ public sealed class ApiErrorMapperTests
         Assert.Equal("pplx-…abcd", error.Fingerprint);
     }
 
+    [Theory]
+    [InlineData(403, "chat_completions_not_available")]
+    [InlineData(403, "agent_api_migration_required")]
+    [InlineData(405, null)]
+    [InlineData(410, null)]
+    public void ToException_ForARetiredOrGonePath_IsEndpointRetired_NotForbidden(int status, string? type)
+    {
+        string body = type is null ? string.Empty : "{\"error\":{\"message\":\"moved\",\"type\":\"" + type + "\",\"code\":" + status + "}}";
+        var response = new ApiResponse(status, body, "application/json", null, null);
+
+        PplxException error = ApiErrorMapper.ToException(response, "POST /revoke_auth_token", "pplx-…abcd");
+
+        Assert.IsType<PplxEndpointRetiredException>(error);
+        Assert.Contains("says nothing about the key", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ToException_RedactsKeysTheApiEchoes()
     {
@@ -42,7 +58,7 @@ public sealed class ApiErrorMapperTests
     {
         var response = new ApiResponse(401, ApiErrorMapperHtml, "text/html", null, null);
 
-        PplxException error = ApiErrorMapper.ToException(response, "GET /async/chat/completions", "pplx-…abcd");
+        PplxException error = ApiErrorMapper.ToException(response, "GET /v1/models", "pplx-…abcd");
 
         Assert.Contains("revoked", error.Message, StringComparison.Ordinal);
         Assert.Contains("billing", error.Message, StringComparison.Ordinal);

@@ -101,7 +101,36 @@ public sealed class PplxClientProbeTests
 
         Assert.Equal(TokenStatus.ModelUnavailable, result.Status);
         Assert.Equal(400, result.StatusCode);
-        Assert.Contains("authenticated", result.Message, StringComparison.Ordinal);
+        Assert.Equal(["perplexity/sonar"], result.Models);
+        Assert.Contains("not among its 1 models", result.Message, StringComparison.Ordinal);
+        Assert.Single(rig.Requests(FreePath));
+    }
+
+    [Fact]
+    public async Task CompletionProbe_A400ThatNamesTheModel_ButTheModelIsListed_IsUnknown_NotModelUnavailable()
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        ApiKey key = await rig.NewKeyAsync();
+        rig.Fault(new Fault { Status = 400, Body = "{\"error\":{\"message\":\"max_output_tokens too small for perplexity/sonar\",\"type\":\"invalid_request\",\"code\":400}}", Path = CompletionPath });
+
+        ProbeResult result = await rig.Client.ProbeAsync(key, ProbeKind.Completion, null, CancellationToken.None);
+
+        Assert.Equal(TokenStatus.Unknown, result.Status);
+        Assert.False(result.ProvesUnusable);
+    }
+
+    [Theory]
+    [InlineData("perplexity/sonar-pro")]
+    [InlineData("Perplexity/Sonar-Pro")]
+    [InlineData("sonar-pro")]
+    public async Task FreeProbe_MatchesAModelByIdIgnoringCase_OrByItsBareName(string model)
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        ApiKey key = await rig.NewKeyAsync();
+
+        ProbeResult result = await rig.Client.ProbeAsync(key, ProbeKind.Free, model, null, CancellationToken.None);
+
+        Assert.Equal(TokenStatus.Valid, result.Status);
     }
 
     [Fact]
@@ -157,7 +186,7 @@ public sealed class PplxClientProbeTests
         Assert.Equal(TokenStatus.EndpointRetired, result.Status);
         Assert.False(result.ProvesUnusable);
         Assert.Contains("says nothing about key", result.Message, StringComparison.Ordinal);
-        Assert.Contains("GET /v1/models", result.Message, StringComparison.Ordinal);
+        Assert.Contains("PerplexityKeys probes with GET /v1/models", result.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -412,6 +412,32 @@ public sealed class RotationEngineTests
         Assert.False(rig.KeyByFingerprint(old.Fingerprint)!.Revoked);
     }
 
+    [Theory]
+    [InlineData(UndocumentedAnswer.BadRequest)]
+    [InlineData(UndocumentedAnswer.NotFound)]
+    public async Task Finish_ResumedAfterAnUnverifiedRevocation_FinishesWhateverTheApiAnswersToRevokingARevokedKey(UndocumentedAnswer answer)
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
+        RotationEngine engine = Engine(rig, vault);
+        var request = new RotationRequest { SecretName = Secret, Stage = RotationStage.Finish };
+        await engine.RunAsync(new RotationRequest { SecretName = Secret, Stage = RotationStage.Prepare }, CancellationToken.None);
+        rig.Configure(c => c.RevokeRevoked = answer);
+        // Probe of the new key and of the old key pass; the revocation happens; its verification meets a 502 page.
+        rig.Fault(new Fault { Kind = FaultKind.Delay, DelayMs = 1, Path = "/v1/models", Count = 2 });
+        rig.Fault(new Fault { Status = 502, Html = true, Path = "/v1/models", Count = 10 });
+        await Assert.ThrowsAsync<PplxRotationException>(() => engine.RunAsync(request, CancellationToken.None));
+        Assert.True(rig.KeyByFingerprint(old.Fingerprint)!.Revoked);
+        rig.Host.State.ClearFaults();
+
+        RotationResult resumed = await engine.RunAsync(request, CancellationToken.None);
+
+        Assert.Equal(RotationState.Done, resumed.State);
+        Assert.Contains(resumed.Steps, s => s.Name == "ProbeOld" && s.Outcome == "Invalid");
+        Assert.DoesNotContain(resumed.Steps, s => s.Name == "RevokeOld");
+        Assert.Equal([Secret], vault.Names);
+    }
+
     [Fact]
     public async Task Finish_WhenTheOldKeyWasAlreadyRevoked_CountsItAsDone()
     {
