@@ -78,6 +78,26 @@ Describe 'Invoke-PplxRotation' {
         ($script:handed | Test-PplxToken).Status | Should -Be 'Valid'
     }
 
+    It 'keeps the old key when -OnNewToken fails: <Case>' -TestCases @(
+        @{ Case = 'Write-Error'; Hook = { Write-Error 'restart failed' } }
+        @{ Case = 'a native command that exits 1'; Hook = { /bin/false } }
+        @{ Case = 'a cmdlet error'; Hook = { Get-Item -LiteralPath '/no/such/service/config' } }
+        @{ Case = 'throw'; Hook = { throw 'deploy failed' } }
+    ) {
+        $result = Invoke-PplxRotation -Vault Prod -SecretName pplx-svc -Force -OnNewToken $Hook -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[-1].FullyQualifiedErrorId | Should -Be 'RotationInterrupted,PerplexityKeys.Commands.InvokePplxRotationCommand'
+        $err[-1].Exception.Message | Should -Match 'hand-off'
+        $result.State | Should -Not -Be 'Done'
+        (Get-PplxEmulatorKey $emu $old.Fingerprint).revoked | Should -BeFalse
+        @(Invoke-PplxEmulator $emu GET requests | Where-Object path -EQ '/revoke_auth_token') | Should -BeNullOrEmpty
+
+        # Fixed, the same command hands off again and finishes.
+        $script:handedAgain = $null
+        (Invoke-PplxRotation -Vault Prod -SecretName pplx-svc -Force -OnNewToken { $script:handedAgain = $_.Fingerprint }).State | Should -Be 'Done'
+        $script:handedAgain | Should -Be $result.NewFingerprint
+        Assert-Settled Prod pplx-svc $old.Fingerprint
+    }
+
     It 'rolls back when the new key fails its probe' {
         $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Status'; status = 401; path = '/v1/models' }
         $result = Invoke-PplxRotation -Vault Prod -SecretName pplx-svc -Force -ErrorVariable err -ErrorAction SilentlyContinue

@@ -70,7 +70,7 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
     public TimeSpan PropagationDelay { get; set; } = TimeSpan.Zero;
 
     /// <summary>
-    /// <para type="description">A script block that receives the new key as a PplxToken ($_ and $args[0]) once it is current, e.g. to restart a service. Runs once per rotation.</para>
+    /// <para type="description">A script block that receives the new key as a PplxToken ($_ and $args[0]) once it is current, e.g. to restart a service. It runs with $ErrorActionPreference = 'Stop': any error it writes, a throw, $? false at its end, or a native command's non-zero exit code fails the hand-off, and then the old key is NOT revoked (RotationInterrupted); running the same command again retries the hand-off. Once it succeeds it is not run again for that rotation.</para>
     /// </summary>
     [Parameter(ParameterSetName = RotateSet)]
     public ScriptBlock? OnNewToken { get; set; }
@@ -229,9 +229,22 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
     private bool HandOff(ApiKey key, MintedTokenInfo info, Uri baseUri)
     {
         var token = new PplxToken(key, info.TokenName, null, baseUri);
-        OnNewToken!.InvokeWithContext(null, new List<PSVariable> { new("_", token) }, token);
+        HandOffRunner.Invoke(OnNewToken, token);
         return true;
     }
+
+    /// <summary>
+    /// Runs -OnNewToken with $_ and $args[0] set to the new token, and fails the hand-off on any error it writes
+    /// (its ErrorActionPreference is Stop), on $? false, and on a native command's non-zero exit code.
+    /// </summary>
+    private static readonly ScriptBlock HandOffRunner = ScriptBlock.Create(@"
+param($OnNewToken, $Token)
+$ErrorActionPreference = 'Stop'
+$global:LASTEXITCODE = 0
+$Token | & { process { & $OnNewToken $_ } }
+if (-not $?) { throw 'The -OnNewToken script block reported a failure ($? is false).' }
+if ($global:LASTEXITCODE -ne 0) { throw ""The -OnNewToken script block ended with exit code $global:LASTEXITCODE."" }
+");
 
     private string Plan() => Abort
         ? $"Abort the rotation: revoke the pending key, remove '{SiblingList()}', leave '{SecretName}' as it is"
