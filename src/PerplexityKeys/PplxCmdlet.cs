@@ -64,6 +64,7 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
             PplxTokenNameException => (ErrorIds.TokenNameInvalid, ErrorCategory.InvalidArgument),
             PplxConfigurationException { Setting: "BaseUri" } => (ErrorIds.BaseUriInvalid, ErrorCategory.InvalidArgument),
             PplxConfigurationException { Setting: "Model" } => (ErrorIds.ModelInvalid, ErrorCategory.InvalidArgument),
+            PplxConfigurationException { Setting: "RotationHelper" } => (ErrorIds.SecretIsRotationHelper, ErrorCategory.InvalidArgument),
             PplxConfigurationException => (ErrorIds.ParameterCombinationInvalid, ErrorCategory.InvalidArgument),
             PplxUnauthorizedException => (ErrorIds.ApiKeyUnauthorized, ErrorCategory.AuthenticationError),
             PplxForbiddenException => (ErrorIds.ApiKeyForbidden, ErrorCategory.PermissionDenied),
@@ -103,6 +104,32 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
         }
 
         return record;
+    }
+
+    /// <summary>
+    /// True for a helper secret of a rotation (pending, previous, journal), which is never a key of its own: piped in
+    /// (from Get-SecretInfo) it is skipped with a verbose line; named directly it is an error (SecretIsRotationHelper).
+    /// </summary>
+    protected bool IsRotationHelper(string secretName)
+    {
+        if (!RotationEngine.IsSiblingName(secretName))
+        {
+            return false;
+        }
+
+        string shown = OutsideText.Escape(secretName);
+        if (MyInvocation.ExpectingInput)
+        {
+            WriteVerbose($"Skipped '{shown}': it is a helper secret of a rotation (pending key, previous key or journal), not a key of its own.");
+        }
+        else
+        {
+            WriteItemError(
+                new PplxConfigurationException($"'{shown}' is a helper secret of a rotation (pending key, previous key or journal), not a key of its own; name the secret it belongs to.", "RotationHelper"),
+                shown);
+        }
+
+        return true;
     }
 
     /// <summary>Ctrl+C: cancel every HTTP call in flight.</summary>
@@ -201,7 +228,7 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
     protected System.Collections.Generic.IEnumerable<(ApiKey Key, PplxToken? Token)> InputKeys(
         PplxToken[]? tokens, SecureString[]? keys, string? secretName = null, string? vault = null, SecureString? vaultPassword = null)
     {
-        if (secretName is not null)
+        if (secretName is not null && !IsRotationHelper(secretName))
         {
             ApiKey? stored = null;
             try

@@ -98,6 +98,24 @@ Describe 'Invoke-PplxRotation' {
         Assert-Settled Prod pplx-svc $old.Fingerprint
     }
 
+    It 'skips the helper secrets of a staged rotation when they are piped in, and refuses them by name' {
+        $null = Invoke-PplxRotation -Vault Prod -SecretName pplx-svc -Stage Prepare -Force
+        @(Get-SecretInfo -Vault Prod).Name | Should -Contain 'pplx-svc-pplx-journal'
+        $keysBefore = @(Invoke-PplxEmulator $emu GET keys).Count
+
+        $tested = Get-SecretInfo -Vault Prod | Test-PplxToken -ErrorVariable testErr -Verbose 4>&1
+        $results = @($tested | Where-Object { $_ -is [PerplexityKeys.PplxTokenTestResult] })
+        $results.Name | Should -Be @('pplx-svc')
+        $results.Status | Should -Be @('Valid')
+        @($tested | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -match "Skipped 'pplx-svc-pplx-(previous|journal)'" }).Count | Should -Be 2
+        $testErr | Should -BeNullOrEmpty
+
+        $null = Invoke-PplxRotation -Vault Prod -SecretName pplx-svc-pplx-previous -Force -ErrorVariable rotErr -ErrorAction SilentlyContinue
+        $rotErr[0].FullyQualifiedErrorId | Should -Be 'SecretIsRotationHelper,PerplexityKeys.Commands.InvokePplxRotationCommand'
+        @(Invoke-PplxEmulator $emu GET keys).Count | Should -Be $keysBefore
+        @(Get-SecretInfo -Vault Prod -Name 'pplx-svc-pplx-previous-pplx-*') | Should -BeNullOrEmpty
+    }
+
     It 'rolls back when the new key fails its probe' {
         $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Status'; status = 401; path = '/v1/models' }
         $result = Invoke-PplxRotation -Vault Prod -SecretName pplx-svc -Force -ErrorVariable err -ErrorAction SilentlyContinue

@@ -42,6 +42,12 @@ public sealed class RotationEngine
     /// <summary>How long a run waits for another run of the same secret on this machine.</summary>
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Whether <paramref name="secretName"/> is shaped like a helper secret of a rotation (pending, previous or journal), never a key of its own.</summary>
+    public static bool IsSiblingName(string secretName) =>
+        secretName.EndsWith(PendingSuffix, StringComparison.OrdinalIgnoreCase)
+        || secretName.EndsWith(PreviousSuffix, StringComparison.OrdinalIgnoreCase)
+        || secretName.EndsWith(JournalSuffix, StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The name the module derives from S for a sibling: letters, digits and dashes only (Azure Key Vault's rule).</summary>
     public static string SiblingName(string secretName, string suffix)
     {

@@ -155,6 +155,11 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        if (IsRotationHelper(SecretName))
+        {
+            return;
+        }
+
         string target = $"'{SecretName}' in vault '{Vault}'";
         if (!ShouldProcessOrForce(Force, target, Plan()))
         {
