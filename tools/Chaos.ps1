@@ -133,7 +133,7 @@ try {
         # The guarantees, from the emulator's key list and the vault.
         $current = Test-PplxToken -Vault $secret.Vault.Name -SecretName $secret.Name
         if ($current.Status -ne 'Valid') { Add-Violation "rotation $i ($($secret.Name), $kind): the current key is $($current.Status)" }
-        $left = @(Get-SecretInfo -Vault $secret.Vault.Name -Name "$($secret.Name)-pplx-*").Name
+        $left = @(Get-PplxLiveHelper $secret.Vault.Name $secret.Name)
         if ($left) { Add-Violation "rotation $i ($($secret.Name), $kind): siblings left: $($left -join ', ')" }
         $keys = @(Invoke-PplxEmulator $emu GET keys)
         $oldKey = $keys | Where-Object fingerprint -EQ $old

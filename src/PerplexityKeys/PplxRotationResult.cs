@@ -17,6 +17,7 @@ public sealed class PplxRotationResult
         NewFingerprint = result.NewFingerprint;
         State = result.State;
         Resumed = result.Resumed;
+        AwaitingFinish = result.AwaitingFinish;
         Steps = result.Steps.ToArray();
         PossibleOrphans = result.PossibleOrphans.ToArray();
         Duration = TimeSpan.FromTicks(result.Steps.Sum(s => s.Duration.Ticks));
@@ -42,6 +43,9 @@ public sealed class PplxRotationResult
 
     /// <summary>True when this run carried on a rotation an earlier run had begun.</summary>
     public bool Resumed { get; }
+
+    /// <summary>True when the new key is current and the old one kept because the rotation was started with -Stage Prepare: only -Stage Finish revokes it.</summary>
+    public bool AwaitingFinish { get; }
 
     /// <summary>Each step with its start, duration and outcome.</summary>
     public IReadOnlyList<RotationStep> Steps { get; }

@@ -9,7 +9,7 @@ BeforeAll {
         # One working current key, the old key revoked, no sibling left, and every key minted for
         # this secret current, revoked or reported by name.
         (Test-PplxToken -Vault $Vault -SecretName $SecretName).Status | Should -Be 'Valid'
-        @(Get-SecretInfo -Vault $Vault).Name | Should -Be @($SecretName)
+        Get-PplxLiveHelper $Vault $SecretName | Should -BeNullOrEmpty
         $current = (Test-PplxToken -Vault $Vault -SecretName $SecretName).Fingerprint
         $current | Should -Not -Be $OldFingerprint
         (Get-PplxEmulatorKey $emu $OldFingerprint).revoked | Should -BeTrue
@@ -107,13 +107,42 @@ Describe 'Invoke-PplxRotation' {
         $results = @($tested | Where-Object { $_ -is [PerplexityKeys.PplxTokenTestResult] })
         $results.Name | Should -Be @('pplx-svc')
         $results.Status | Should -Be @('Valid')
-        @($tested | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -match "Skipped 'pplx-svc-pplx-(previous|journal)'" }).Count | Should -Be 2
+        @($tested | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -match "Skipped 'pplx-svc-pplx-(pending|previous|journal)'" }).Count | Should -Be 3
         $testErr | Should -BeNullOrEmpty
 
         $null = Invoke-PplxRotation -Vault Prod -SecretName pplx-svc-pplx-previous -Force -ErrorVariable rotErr -ErrorAction SilentlyContinue
         $rotErr[0].FullyQualifiedErrorId | Should -Be 'SecretIsRotationHelper,PerplexityKeys.Commands.InvokePplxRotationCommand'
         @(Invoke-PplxEmulator $emu GET keys).Count | Should -Be $keysBefore
         @(Get-SecretInfo -Vault Prod -Name 'pplx-svc-pplx-previous-pplx-*') | Should -BeNullOrEmpty
+    }
+
+    It 'keeps a prepared rotation staged when a plain batch runs over the vault' {
+        $null = Invoke-PplxRotation -Vault Prod -SecretName pplx-svc -Stage Prepare -Force
+        $batch = Get-SecretInfo -Vault Prod | Invoke-PplxRotation -Force
+        $batch | Should -HaveCount 1
+        $batch.State | Should -Be 'Propagating'
+        $batch.AwaitingFinish | Should -BeTrue
+        (Get-PplxEmulatorKey $emu $old.Fingerprint).revoked | Should -BeFalse
+        @(Invoke-PplxEmulator $emu GET keys | Where-Object { $_.name -like 'Prod/pplx-svc/*' }).Count | Should -Be 1
+        (Invoke-PplxRotation -Vault Prod -SecretName pplx-svc -Stage Finish -Force).State | Should -Be 'Done'
+        Assert-Settled Prod pplx-svc $old.Fingerprint
+    }
+
+    It 'gives svc.a and svc-a helpers of their own: an interrupted rotation of one never touches the other' {
+        $dot = New-PplxToken -TokenName dot -Vault Prod -SecretName 'svc.a' -ApiKey $emu.AdminKey
+        $dash = New-PplxToken -TokenName dash -Vault Prod -SecretName 'svc-a' -ApiKey $emu.AdminKey
+        $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Status'; status = 429; retryAfterSeconds = 3600; path = '/v1/models' }
+        $stopped = Invoke-PplxRotation -Vault Prod -SecretName 'svc.a' -Force -ErrorAction SilentlyContinue
+        $stopped.State | Should -Be 'Minted'
+
+        (Invoke-PplxRotation -Vault Prod -SecretName 'svc-a' -Force).State | Should -Be 'Done'
+        Assert-Settled Prod 'svc-a' $dash.Fingerprint
+        (Test-PplxToken -Vault Prod -SecretName 'svc.a').Fingerprint | Should -Be $dot.Fingerprint
+        (Get-PplxEmulatorKey $emu $dot.Fingerprint).revoked | Should -BeFalse
+        (Get-PplxEmulatorKey $emu $stopped.NewFingerprint).revoked | Should -BeFalse
+
+        (Invoke-PplxRotation -Vault Prod -SecretName 'svc.a' -Force).State | Should -Be 'Done'
+        Assert-Settled Prod 'svc.a' $dot.Fingerprint
     }
 
     It 'rolls back when the new key fails its probe' {
@@ -123,7 +152,7 @@ Describe 'Invoke-PplxRotation' {
         $result.State | Should -Be 'RolledBack'
         (Test-PplxToken -Vault Prod -SecretName pplx-svc).Fingerprint | Should -Be $old.Fingerprint
         (Get-PplxEmulatorKey $emu $result.NewFingerprint).revoked | Should -BeTrue
-        @(Get-SecretInfo -Vault Prod).Name | Should -Be @('pplx-svc')
+        Get-PplxLiveHelper Prod pplx-svc | Should -BeNullOrEmpty
     }
 
     It 'rolls back when <Case>' -TestCases @(
@@ -135,7 +164,7 @@ Describe 'Invoke-PplxRotation' {
         $err[0].FullyQualifiedErrorId | Should -Be 'RotationRolledBack,PerplexityKeys.Commands.InvokePplxRotationCommand'
         (Test-PplxToken -Vault Flaky -SecretName pplx-svc).Fingerprint | Should -Be $oldFlaky.Fingerprint
         (Get-PplxEmulatorKey $emu $result.NewFingerprint).revoked | Should -BeTrue
-        @(Get-SecretInfo -Vault Flaky).Name | Should -Be @('pplx-svc')
+        Get-PplxLiveHelper Flaky pplx-svc | Should -BeNullOrEmpty
     }
 
     It 'finishes when the old key was already revoked' {
@@ -154,7 +183,7 @@ Describe 'Invoke-PplxRotation' {
         $aborted.State | Should -Be 'Aborted'
         (Get-PplxEmulatorKey $emu $stopped.NewFingerprint).revoked | Should -BeTrue
         (Test-PplxToken -Vault Prod -SecretName pplx-svc).Fingerprint | Should -Be $old.Fingerprint
-        @(Get-SecretInfo -Vault Prod).Name | Should -Be @('pplx-svc')
+        Get-PplxLiveHelper Prod pplx-svc | Should -BeNullOrEmpty
     }
 
     It 'reports <Case> with its ErrorId and changes nothing' -TestCases @(

@@ -151,10 +151,24 @@ function Exit-PplxTestEnvironment([hashtable] $Saved) {
     foreach ($name in $Saved.Keys) { [Environment]::SetEnvironmentVariable($name, $Saved[$name]) }
 }
 
+function Get-PplxLiveHelper {
+    <# The helper secrets of a rotation of -SecretName that hold anything but their idle value (helpers are never
+       deleted, only set idle): empty when no rotation is under way. #>
+    param([Parameter(Mandatory, Position = 0)] [string] $Vault, [Parameter(Mandatory, Position = 1)] [string] $SecretName)
+    $engine = [PerplexityKeys.Core.Rotation.RotationEngine]
+    foreach ($suffix in $engine::PendingSuffix, $engine::PreviousSuffix, $engine::JournalSuffix) {
+        $name = $engine::SiblingName($SecretName, $suffix)
+        $value = Microsoft.PowerShell.SecretManagement\Get-Secret -Vault $Vault -Name $name -AsPlainText -ErrorAction Ignore
+        if ($null -eq $value) { continue }
+        $idle = if ($suffix -eq $engine::JournalSuffix) { [bool]([PerplexityKeys.Core.Rotation.RotationJournal]::TryParse($value).Idle) } else { $value -eq $engine::IdleValue }
+        if (-not $idle) { $name }
+    }
+}
+
 function Get-PlainText {
     <# Tests only: the text of a SecureString, to search outputs for leaks. #>
     param([Parameter(Mandatory, ValueFromPipeline)] [securestring] $Secure)
     process { [System.Net.NetworkCredential]::new('', $Secure).Password }
 }
 
-Export-ModuleMember -Function Start-PplxEmulator, Stop-PplxEmulator, Invoke-PplxEmulator, Reset-PplxEmulator, Get-PplxEmulatorKey, Get-PwshCommand, Get-PlainText, Use-PplxTestRegistry, Initialize-PplxTestWorld, New-PplxTestVault, Set-PplxTestVaultFault, Wait-PplxCondition, Start-PplxChildScript, Enter-PplxTestEnvironment, Exit-PplxTestEnvironment
+Export-ModuleMember -Function Get-PplxLiveHelper, Start-PplxEmulator, Stop-PplxEmulator, Invoke-PplxEmulator, Reset-PplxEmulator, Get-PplxEmulatorKey, Get-PwshCommand, Get-PlainText, Use-PplxTestRegistry, Initialize-PplxTestWorld, New-PplxTestVault, Set-PplxTestVaultFault, Wait-PplxCondition, Start-PplxChildScript, Enter-PplxTestEnvironment, Exit-PplxTestEnvironment

@@ -25,6 +25,13 @@ public sealed class RotationEngine
     /// <summary>Suffix of the journal sibling.</summary>
     public const string JournalSuffix = "-pplx-journal";
 
+    /// <summary>What a key helper (pending, previous) holds when it holds no key. Helpers are never deleted.</summary>
+    public const string IdleValue = "PerplexityKeys:idle";
+
+    private const int MaxVaultName = 127;
+
+    private static readonly ApiKey IdleKey = ApiKey.Create(IdleValue);
+
     private readonly PplxClient _client;
     private readonly ISecretVault _vault;
     private readonly TimeProvider _time;
@@ -48,17 +55,50 @@ public sealed class RotationEngine
         || secretName.EndsWith(PreviousSuffix, StringComparison.OrdinalIgnoreCase)
         || secretName.EndsWith(JournalSuffix, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>The name the module derives from S for a sibling: letters, digits and dashes only (Azure Key Vault's rule).</summary>
+    /// <summary>
+    /// The name the module derives from S for a helper: letters, digits and dashes only (Azure Key Vault's rule), at most
+    /// 127 characters. A name made only of those characters keeps its form (<c>svc-a</c> gives <c>svc-a-pplx-pending</c>);
+    /// in any other name every character but a letter or digit becomes <c>-</c> and four hex digits (<c>svc.a</c> gives
+    /// <c>svc-002Ea-pplx-pending</c>), so <c>svc.a</c> and <c>svc-a</c> never share helpers. A name too long for that is
+    /// cut and given a hash of the whole name. The journal also records its secret, so any collision left is refused.
+    /// </summary>
     public static string SiblingName(string secretName, string suffix)
     {
+        bool plain = secretName.Length > 0;
+        foreach (char c in secretName)
+        {
+            plain &= IsLetterOrDigit(c) || c == '-';
+        }
+
         var name = new StringBuilder(secretName.Length + suffix.Length);
         foreach (char c in secretName)
         {
-            name.Append((c is >= 'a' and <= 'z') || (c is >= 'A' and <= 'Z') || (c is >= '0' and <= '9') || c == '-' ? c : '-');
+            if (plain || IsLetterOrDigit(c))
+            {
+                name.Append(c);
+            }
+            else
+            {
+                name.Append('-').Append(((int)c).ToString("X4", CultureInfo.InvariantCulture));
+            }
+        }
+
+        int room = MaxVaultName - LongestSuffix;
+        if (name.Length > room)
+        {
+            using var sha = System.Security.Cryptography.SHA256.Create();
+            byte[] hash = sha.ComputeHash(Encoding.UTF8.GetBytes(secretName));
+            string tail = "-" + BitConverter.ToString(hash, 0, 6).Replace("-", string.Empty);
+            name.Length = room - tail.Length;
+            name.Append(tail);
         }
 
         return name.Append(suffix).ToString();
     }
+
+    private static int LongestSuffix => Math.Max(PendingSuffix.Length, Math.Max(PreviousSuffix.Length, JournalSuffix.Length));
+
+    private static bool IsLetterOrDigit(char c) => (c is >= 'a' and <= 'z') || (c is >= 'A' and <= 'Z') || (c is >= '0' and <= '9');
 
     /// <summary>Runs the rotation as far as <see cref="RotationRequest.Stage"/> asks.</summary>
     /// <exception cref="PplxRotationException">The rotation stopped; its Result says where it stands.</exception>
@@ -134,8 +174,7 @@ public sealed class RotationEngine
                 {
                     case RotationState.Minting:
                         ReportOrphan(_journal!.TokenName, "an earlier run died while minting");
-                        await StepAsync("ForgetLostMint", () => Vault.RemoveAsync(_j, _ct)).ConfigureAwait(false);
-                        _journal = null;
+                        await StepAsync("ForgetLostMint", () => IdleJournalAsync("MintLost")).ConfigureAwait(false);
                         Move(RotationState.Start);
                         break;
                     case RotationState.Start:
@@ -145,25 +184,28 @@ public sealed class RotationEngine
                         await PromoteAsync().ConfigureAwait(false);
                         break;
                     case RotationState.Promoted:
-                        await StepAsync("RemovePending", () => Vault.RemoveAsync(_p, _ct)).ConfigureAwait(false);
+                        await StepAsync("ClearPending", () => ClearKeyHelperAsync(_p)).ConfigureAwait(false);
                         _pending = null;
                         Move(RotationState.Propagating);
                         break;
                     case RotationState.Propagating:
                         await HandOffAsync().ConfigureAwait(false);
-                        if (_request.Stage == RotationStage.Prepare)
+                        if (_request.Stage == RotationStage.Prepare || (_journal!.Staged && _request.Stage == RotationStage.All))
                         {
-                            _engine._narrate($"Prepared: {_current.Fingerprint} is current, {_previous!.Fingerprint} is kept as '{_q}'. Run with -Stage Finish to revoke it.");
+                            // A staged rotation stays staged: only -Stage Finish revokes the old key, so a plain run
+                            // (a nightly batch, say) never revokes it before the deploy that Finish is waiting for.
+                            _engine._narrate(
+                                $"Prepared{(_request.Stage == RotationStage.All ? " by an earlier -Stage Prepare" : string.Empty)}: {_current.Fingerprint} is current, {_previous!.Fingerprint} is kept as '{_q}'. Run with -Stage Finish to revoke it.");
+                            Result.AwaitingFinish = true;
                             return Finish();
                         }
 
                         await RevokeOldAsync().ConfigureAwait(false);
                         break;
                     case RotationState.Revoked:
-                        await StepAsync("RemovePrevious", () => Vault.RemoveAsync(_q, _ct)).ConfigureAwait(false);
-                        await StepAsync("RemoveJournal", () => Vault.RemoveAsync(_j, _ct)).ConfigureAwait(false);
+                        await StepAsync("ClearPrevious", () => ClearKeyHelperAsync(_q)).ConfigureAwait(false);
+                        await StepAsync("IdleJournal", () => IdleJournalAsync("Done")).ConfigureAwait(false);
                         _previous = null;
-                        _journal = null;
                         Move(RotationState.Done);
                         break;
                     default:
@@ -232,11 +274,20 @@ public sealed class RotationEngine
             _pending = await ReadSiblingKeyAsync(_p).ConfigureAwait(false);
             _previous = await ReadSiblingKeyAsync(_q).ConfigureAwait(false);
             string? journalText = await Vault.GetTextAsync(_j, _ct).ConfigureAwait(false);
-            _journal = RotationJournal.TryParse(journalText);
-            if (journalText is not null && _journal is null)
+            RotationJournal? record = RotationJournal.TryParse(journalText);
+            if (journalText is not null && record is null)
             {
                 throw TakenBy(_j);
             }
+
+            if (record?.Secret is { } owner && !string.Equals(owner, _s, StringComparison.Ordinal))
+            {
+                throw Fail(
+                    RotationFailure.SiblingNameTaken,
+                    $"The helper secrets '{_p}', '{_q}' and '{_j}' belong to the rotation of '{OutsideText.Escape(owner)}', another secret of vault '{Vault.Name}' whose helper names are the same. Rename one of the two secrets. Nothing was changed.");
+            }
+
+            _journal = record is { Idle: false } ? record : null;
 
             if (_pending is not null && (_journal is null || (_journal.NewFingerprint ?? _pending.Fingerprint) != _pending.Fingerprint))
             {
@@ -262,13 +313,12 @@ public sealed class RotationEngine
             if (_state == RotationState.Start && _journal is not null)
             {
                 // A journal with nothing left to guard (a rollback or abort that died cleaning up).
-                await Vault.RemoveAsync(_j, _ct).ConfigureAwait(false);
                 if (_previous is not null)
                 {
-                    await Vault.RemoveAsync(_q, _ct).ConfigureAwait(false);
+                    await ClearKeyHelperAsync(_q).ConfigureAwait(false);
                 }
 
-                _journal = null;
+                await IdleJournalAsync("Cleared").ConfigureAwait(false);
                 _previous = null;
                 Result.OldFingerprint = _current.Fingerprint;
                 Result.NewFingerprint = null;
@@ -320,7 +370,8 @@ public sealed class RotationEngine
         {
             try
             {
-                return await Vault.GetKeyAsync(name, _ct).ConfigureAwait(false);
+                ApiKey? key = await Vault.GetKeyAsync(name, _ct).ConfigureAwait(false);
+                return IdleKey.Equals(key) ? null : key;
             }
             catch (Exception e) when (e is PplxSecretTypeException or PplxKeyFormatException)
             {
@@ -346,6 +397,8 @@ public sealed class RotationEngine
                 TokenName = $"{prefix}/{stamp}/{runId}",
                 OldFingerprint = _current.Fingerprint,
                 StartedAt = Now,
+                Secret = _s,
+                Staged = _request.Stage == RotationStage.Prepare,
             };
             Result.RunId = runId;
             Result.OldFingerprint = _current.Fingerprint;
@@ -367,8 +420,7 @@ public sealed class RotationEngine
             }
             catch (PplxException e) when (e is not PplxRotationException)
             {
-                await Vault.RemoveAsync(_j, _ct).ConfigureAwait(false);
-                _journal = null;
+                await IdleJournalAsync("MintFailed").ConfigureAwait(false);
                 throw Fail(RotationFailure.Interrupted, $"The mint for '{_s}' failed; nothing was changed. {e.Message}", e);
             }
 
@@ -381,7 +433,8 @@ public sealed class RotationEngine
             catch (PplxVaultException e)
             {
                 await DiscardAsync(fresh, authorizer, journal.TokenName).ConfigureAwait(false);
-                await TryAsync(() => Vault.RemoveAsync(_j, _ct)).ConfigureAwait(false);
+                await TryAsync(() => ClearKeyHelperAsync(_p)).ConfigureAwait(false);
+                await TryAsync(() => IdleJournalAsync("RolledBack")).ConfigureAwait(false);
                 _state = RotationState.RolledBack;
                 throw Fail(RotationFailure.RolledBack, $"The new key {fresh.Fingerprint} could not be stored as '{_p}' ({e.Message}); it was revoked and '{_s}' is unchanged.", e);
             }
@@ -413,8 +466,8 @@ public sealed class RotationEngine
             if (probe.ProvesUnusable)
             {
                 await DiscardAsync(fresh, _request.AuthorizingKey ?? old, _journal!.TokenName).ConfigureAwait(false);
-                await StepAsync("RemovePending", () => Vault.RemoveAsync(_p, _ct)).ConfigureAwait(false);
-                await StepAsync("RemoveJournal", () => Vault.RemoveAsync(_j, _ct)).ConfigureAwait(false);
+                await StepAsync("ClearPending", () => ClearKeyHelperAsync(_p)).ConfigureAwait(false);
+                await StepAsync("IdleJournal", () => IdleJournalAsync("RolledBack")).ConfigureAwait(false);
                 Move(RotationState.RolledBack);
                 throw Fail(RotationFailure.RolledBack, $"The new key {fresh.Fingerprint} failed its probe ({probe.Status}: {probe.Message}); it was revoked and '{_s}' still holds {old.Fingerprint}.");
             }
@@ -422,6 +475,14 @@ public sealed class RotationEngine
             if (probe.Status != TokenStatus.Valid)
             {
                 throw Fail(RotationFailure.Interrupted, $"The new key {fresh.Fingerprint} could not be proven ({probe.Status}: {probe.Message}). Nothing was lost: run the same command again to resume.");
+            }
+
+            if (!await JournalIsStillOursAsync().ConfigureAwait(false))
+            {
+                await DiscardAsync(fresh, _request.AuthorizingKey ?? old, _journal!.TokenName).ConfigureAwait(false);
+                throw Fail(
+                    RotationFailure.Conflict,
+                    $"Another rotation of '{_s}' (another machine?) took over '{_j}' since this run read it: this run's key {fresh.Fingerprint} was revoked and '{_s}' still holds {old.Fingerprint}. Run again to carry the other rotation on.");
             }
 
             if (_previous is null)
@@ -483,9 +544,9 @@ public sealed class RotationEngine
             }
 
             await DiscardAsync(fresh, _request.AuthorizingKey ?? old, _journal!.TokenName).ConfigureAwait(false);
-            await TryAsync(() => Vault.RemoveAsync(_p, _ct)).ConfigureAwait(false);
-            await TryAsync(() => Vault.RemoveAsync(_q, _ct)).ConfigureAwait(false);
-            await TryAsync(() => Vault.RemoveAsync(_j, _ct)).ConfigureAwait(false);
+            await TryAsync(() => ClearKeyHelperAsync(_p)).ConfigureAwait(false);
+            await TryAsync(() => ClearKeyHelperAsync(_q)).ConfigureAwait(false);
+            await TryAsync(() => IdleJournalAsync("RolledBack")).ConfigureAwait(false);
             _current = old;
             Move(RotationState.RolledBack);
             throw Fail(RotationFailure.RolledBack, $"The new key {fresh.Fingerprint} could not be made current ({cause.Message}); '{_s}' holds {old.Fingerprint} again and the new key was revoked.", cause);
@@ -542,6 +603,13 @@ public sealed class RotationEngine
                 return;
             }
 
+            if (!await JournalIsStillOursAsync().ConfigureAwait(false))
+            {
+                throw Fail(
+                    RotationFailure.Conflict,
+                    $"Another rotation of '{_s}' (another machine?) took over '{_j}' since this run read it; {old.Fingerprint} was NOT revoked. Run again to carry the other rotation on.");
+            }
+
             ApiKey authorizer = _request.AuthorizingKey ?? fresh;
             try
             {
@@ -587,14 +655,18 @@ public sealed class RotationEngine
                     return;
                 case RotationState.Minting:
                     ReportOrphan(_journal!.TokenName, "an earlier run died while minting");
-                    await StepAsync("RemoveJournal", () => Vault.RemoveAsync(_j, _ct)).ConfigureAwait(false);
+                    await StepAsync("IdleJournal", () => IdleJournalAsync("Aborted")).ConfigureAwait(false);
                     Move(RotationState.Aborted);
                     return;
                 case RotationState.Minted:
                     await DiscardAsync(_pending!, _request.AuthorizingKey ?? _current, _journal!.TokenName).ConfigureAwait(false);
-                    await StepAsync("RemovePrevious", () => Vault.RemoveAsync(_q, _ct)).ConfigureAwait(false);
-                    await StepAsync("RemovePending", () => Vault.RemoveAsync(_p, _ct)).ConfigureAwait(false);
-                    await StepAsync("RemoveJournal", () => Vault.RemoveAsync(_j, _ct)).ConfigureAwait(false);
+                    if (_previous is not null)
+                    {
+                        await StepAsync("ClearPrevious", () => ClearKeyHelperAsync(_q)).ConfigureAwait(false);
+                    }
+
+                    await StepAsync("ClearPending", () => ClearKeyHelperAsync(_p)).ConfigureAwait(false);
+                    await StepAsync("IdleJournal", () => IdleJournalAsync("Aborted")).ConfigureAwait(false);
                     Move(RotationState.Aborted);
                     return;
                 default:
@@ -617,6 +689,32 @@ public sealed class RotationEngine
             {
                 ReportOrphan(tokenName, $"{key.Fingerprint} could not be revoked");
             }
+        }
+
+        /// <summary>
+        /// Whether the journal still names this run. SecretManagement has no compare-and-swap, so a run on another
+        /// machine may have started its own rotation since this one read the vault; checked before promoting and before revoking.
+        /// </summary>
+        private async Task<bool> JournalIsStillOursAsync()
+        {
+            string? text = await StepAsync("CheckJournal", () => Vault.GetTextAsync(_j, _ct)).ConfigureAwait(false);
+            RotationJournal? now = RotationJournal.TryParse(text);
+            return now is { Idle: false } && now.RunId == _journal!.RunId;
+        }
+
+        /// <summary>Sets a key helper to <see cref="IdleValue"/>: helpers are overwritten, never deleted (see docs/rotation.md).</summary>
+        private Task ClearKeyHelperAsync(string name) => Vault.SetTextAsync(name, IdleValue, _ct);
+
+        /// <summary>Replaces the journal with the idle record of how this rotation ended; the run holds no journal after it.</summary>
+        private async Task IdleJournalAsync(string outcome)
+        {
+            RotationJournal? journal = _journal;
+            if (journal is not null)
+            {
+                await Vault.SetTextAsync(_j, journal.ToIdle(outcome, Now).ToJson(), _ct).ConfigureAwait(false);
+            }
+
+            _journal = null;
         }
 
         private static async Task TryAsync(Func<Task> cleanup)

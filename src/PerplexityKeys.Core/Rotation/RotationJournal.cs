@@ -6,7 +6,9 @@ namespace PerplexityKeys.Core.Rotation;
 
 /// <summary>
 /// The rotation's own record, kept as a text secret beside S. It holds fingerprints and names,
-/// never a key: it proves which siblings the module wrote and names a key whose mint answer was lost.
+/// never a key: it proves which siblings the module wrote (and for which secret) and names a key whose
+/// mint answer was lost. It is never deleted: when no rotation is under way it is an idle record of
+/// the last one (a soft-deleting vault such as Azure Key Vault could not write a deleted name again).
 /// </summary>
 public sealed class RotationJournal
 {
@@ -42,6 +44,43 @@ public sealed class RotationJournal
     [JsonPropertyName("oldRevoked")]
     public bool OldRevoked { get; set; }
 
+    /// <summary>The secret S this journal belongs to, exactly as named; another secret whose helper names collide is refused.</summary>
+    [JsonPropertyName("secret")]
+    public string? Secret { get; set; }
+
+    /// <summary>True when no rotation is under way: the record keeps only what the last one did.</summary>
+    [JsonPropertyName("idle")]
+    public bool Idle { get; set; }
+
+    /// <summary>For an idle record: how the last rotation ended (Done, RolledBack, Aborted).</summary>
+    [JsonPropertyName("outcome")]
+    public string? Outcome { get; set; }
+
+    /// <summary>For an idle record: when the last rotation ended.</summary>
+    [JsonPropertyName("completedAt")]
+    public DateTimeOffset? CompletedAt { get; set; }
+
+    /// <summary>True when the rotation was started with -Stage Prepare: only -Stage Finish completes it.</summary>
+    [JsonPropertyName("staged")]
+    public bool Staged { get; set; }
+
+    /// <summary>The idle record that replaces this journal when its rotation ends.</summary>
+    public RotationJournal ToIdle(string outcome, DateTimeOffset at) => new()
+    {
+        Kind = Marker,
+        Secret = Secret,
+        Idle = true,
+        RunId = RunId,
+        TokenName = TokenName,
+        OldFingerprint = OldFingerprint,
+        NewFingerprint = NewFingerprint,
+        StartedAt = StartedAt,
+        PromotedAt = PromotedAt,
+        OldRevoked = OldRevoked,
+        Outcome = outcome,
+        CompletedAt = at,
+    };
+
     /// <summary>A marker so a user's own secret under the journal's name is never taken for one.</summary>
     [JsonPropertyName("kind")]
     public string Kind { get; set; } = string.Empty;
@@ -62,7 +101,7 @@ public sealed class RotationJournal
         try
         {
             RotationJournal? journal = JsonSerializer.Deserialize<RotationJournal>(text!);
-            return journal?.Kind == Marker && journal.RunId.Length > 0 ? journal : null;
+            return journal?.Kind == Marker && (journal.Idle || journal.RunId.Length > 0) ? journal : null;
         }
         catch (JsonException)
         {

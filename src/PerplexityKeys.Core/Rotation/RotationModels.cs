@@ -80,6 +80,9 @@ public sealed class RotationResult
     /// <summary>Where the rotation stands after this run.</summary>
     public RotationState State { get; set; }
 
+    /// <summary>True when the new key is current and the old one is kept because the rotation was staged: only -Stage Finish revokes it.</summary>
+    public bool AwaitingFinish { get; set; }
+
     /// <summary>True when this run found a rotation under way and carried it on.</summary>
     public bool Resumed { get; set; }
 

@@ -12,7 +12,8 @@ namespace PerplexityKeys.Commands;
 
 /// <summary>
 /// <para type="synopsis">Rotates the Perplexity API key kept in a SecretManagement secret, with zero downtime.</para>
-/// <para type="description">Mints a new key and keeps it as the pending sibling before anything else, probes it, makes it current (read back and compared), hands it to consumers (-OnNewToken, -PropagationDelay), probes it again, then revokes the old key and cleans up. The state lives in the vault, so a run that died anywhere is finished by running the same command again, never minting twice. -Stage Prepare stops once the new key is current; -Stage Finish revokes the old one later. -Abort cancels a rotation whose new key is not yet current.</para>
+/// <para type="description">Mints a new key and keeps it as the pending sibling before anything else, probes it, makes it current (read back and compared), hands it to consumers (-OnNewToken, -PropagationDelay), probes it again, then revokes the old key and sets its helper secrets idle. The state lives in the vault, so a run that died anywhere is finished by running the same command again, never minting twice. -Stage Prepare stops once the new key is current; -Stage Finish revokes the old one later, and a plain run in between only reports the prepared rotation (AwaitingFinish) and revokes nothing. -Abort cancels a rotation whose new key is not yet current.</para>
+/// <para type="description">Helper secrets: beside the secret S the module keeps S-pplx-pending, S-pplx-previous and S-pplx-journal (letters, digits and dashes; a name with other characters has each of them written as a dash and four hex digits, so 'svc.a' and 'svc-a' never share helpers). They are never deleted, only set to an idle value, because Azure Key Vault soft-deletes and refuses to create a deleted name again. The idle journal records the secret it belongs to and how its last rotation ended. Every cmdlet skips helpers piped in from Get-SecretInfo.</para>
 /// </summary>
 /// <example>
 /// <code>Get-SecretInfo -Vault Prod -Name 'pplx-*' | Invoke-PplxRotation -Force</code>
@@ -58,7 +59,7 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
     public RotationStage Stage { get; set; } = RotationStage.All;
 
     /// <summary>
-    /// <para type="description">Cancel a rotation whose new key is not current yet: revoke the pending key, remove the module's siblings, leave the current key untouched.</para>
+    /// <para type="description">Cancel a rotation whose new key is not current yet: revoke the pending key, set the module's helper secrets idle, leave the current key untouched.</para>
     /// </summary>
     [Parameter(Mandatory = true, ParameterSetName = AbortSet)]
     public SwitchParameter Abort { get; set; }
@@ -252,12 +253,12 @@ if ($global:LASTEXITCODE -ne 0) { throw ""The -OnNewToken script block ended wit
 ");
 
     private string Plan() => Abort
-        ? $"Abort the rotation: revoke the pending key, remove '{SiblingList()}', leave '{SecretName}' as it is"
+        ? $"Abort the rotation: revoke the pending key, set '{SiblingList()}' idle, leave '{SecretName}' as it is"
         : Stage switch
         {
             RotationStage.Prepare => $"Prepare a rotation: mint a key ({AuthorizerText()}), keep it as '{Sibling(RotationEngine.PendingSuffix)}', probe it, keep the old key as '{Sibling(RotationEngine.PreviousSuffix)}', make the new key current{HandOffText()}",
-            RotationStage.Finish => $"Finish the rotation: wait {PropagationDelay}, probe the current key, revoke the previous key, remove '{SiblingList()}'",
-            _ => $"Rotate: mint a key ({AuthorizerText()}), keep it as pending, probe it, keep the old key as previous, make the new key current{HandOffText()}, wait {PropagationDelay}, probe it again, revoke the old key, remove '{SiblingList()}'",
+            RotationStage.Finish => $"Finish the rotation: wait {PropagationDelay}, probe the current key, revoke the previous key, set '{SiblingList()}' idle",
+            _ => $"Rotate: mint a key ({AuthorizerText()}), keep it as pending, probe it, keep the old key as previous, make the new key current{HandOffText()}, wait {PropagationDelay}, probe it again, revoke the old key, set '{SiblingList()}' idle (a rotation prepared with -Stage Prepare is only reported: -Stage Finish completes it)",
         };
 
     private string AuthorizerText() => _master is null ? "authorized by the current key" : $"authorized by {_master.Fingerprint}";

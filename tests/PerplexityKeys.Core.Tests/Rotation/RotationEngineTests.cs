@@ -14,17 +14,6 @@ public sealed class RotationEngineTests
     private static readonly string Previous = RotationEngine.SiblingName(Secret, RotationEngine.PreviousSuffix);
     private static readonly string Journal = RotationEngine.SiblingName(Secret, RotationEngine.JournalSuffix);
 
-    public static TheoryData<int> EveryVaultOperation()
-    {
-        var data = new TheoryData<int>();
-        for (int i = 1; i <= 28; i++)
-        {
-            data.Add(i);
-        }
-
-        return data;
-    }
-
     [Fact]
     public async Task Rotate_All_LeavesOneWorkingCurrentKey_RevokesTheOld_AndRemovesEverySibling()
     {
@@ -40,7 +29,7 @@ public sealed class RotationEngineTests
         Assert.Equal(current.Fingerprint, result.NewFingerprint);
         Assert.False(rig.KeyByFingerprint(current.Fingerprint)!.Revoked);
         Assert.True(rig.KeyByFingerprint(old.Fingerprint)!.Revoked);
-        Assert.Equal([Secret], vault.Names);
+        AssertOnlyIdleHelpers(vault);
         Assert.Empty(result.PossibleOrphans);
         Assert.Contains(result.Steps, s => s.Name == "RevokeOld");
         Assert.Equal(current.Fingerprint, vault.Metadata[Secret]["PplxFingerprint"]);
@@ -92,8 +81,74 @@ public sealed class RotationEngineTests
         Assert.Equal(RotationState.Done, finished.State);
         Assert.True(finished.Resumed);
         Assert.True(rig.KeyByFingerprint(old.Fingerprint)!.Revoked);
-        Assert.Equal([Secret], vault.Names);
+        AssertOnlyIdleHelpers(vault);
         Assert.Single(Mints(rig));
+    }
+
+    [Fact]
+    public async Task Rotate_InAVaultThatSoftDeletes_WorksTwiceInARow_BecauseNoHelperIsEverRemoved()
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
+        vault.SoftDelete = true;
+        RotationEngine engine = Engine(rig, vault);
+
+        RotationResult first = await engine.RunAsync(new RotationRequest { SecretName = Secret }, CancellationToken.None);
+        ApiKey middle = vault.Peek(Secret)!;
+        RotationResult second = await engine.RunAsync(new RotationRequest { SecretName = Secret }, CancellationToken.None);
+
+        Assert.Equal(RotationState.Done, first.State);
+        Assert.Equal(RotationState.Done, second.State);
+        Assert.True(rig.KeyByFingerprint(old.Fingerprint)!.Revoked);
+        Assert.True(rig.KeyByFingerprint(middle.Fingerprint)!.Revoked);
+        Assert.False(rig.KeyByFingerprint(vault.Peek(Secret)!.Fingerprint)!.Revoked);
+        AssertOnlyIdleHelpers(vault);
+        Assert.Equal("Done", RotationJournal.TryParse(vault.Raw(Journal) as string)!.Outcome);
+    }
+
+    [Fact]
+    public async Task Prepare_ThenAPlainRun_StaysStaged_AndOnlyFinishRevokesTheOldKey()
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
+        RotationEngine engine = Engine(rig, vault);
+        await engine.RunAsync(new RotationRequest { SecretName = Secret, Stage = RotationStage.Prepare }, CancellationToken.None);
+
+        RotationResult plain = await engine.RunAsync(new RotationRequest { SecretName = Secret }, CancellationToken.None);
+
+        Assert.Equal(RotationState.Propagating, plain.State);
+        Assert.True(plain.AwaitingFinish);
+        Assert.False(rig.KeyByFingerprint(old.Fingerprint)!.Revoked);
+        Assert.Equal(old, vault.Peek(Previous));
+        Assert.Single(Mints(rig));
+
+        RotationResult finished = await engine.RunAsync(new RotationRequest { SecretName = Secret, Stage = RotationStage.Finish }, CancellationToken.None);
+        Assert.Equal(RotationState.Done, finished.State);
+        Assert.True(rig.KeyByFingerprint(old.Fingerprint)!.Revoked);
+    }
+
+    [Fact]
+    public async Task Rotate_WhenAnotherMachineTakesTheJournalBeforePromotion_RevokesItsOwnKey_AndReportsConflict()
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
+        int journalReads = 0;
+        var theirs = new RotationJournal { Kind = "PerplexityKeys.RotationJournal/1", RunId = "other000", TokenName = "Mem/svc/other", OldFingerprint = old.Fingerprint, Secret = Secret };
+        vault.BeforeRead = name =>
+        {
+            if (name == Journal && ++journalReads == 2)
+            {
+                vault.Put(Journal, theirs.ToJson());   // the other machine's run wrote its journal after ours
+            }
+        };
+
+        var error = await Assert.ThrowsAsync<PplxRotationException>(() => Engine(rig, vault).RunAsync(new RotationRequest { SecretName = Secret }, CancellationToken.None));
+
+        Assert.Equal(RotationFailure.Conflict, error.Reason);
+        Assert.Equal(old, vault.Peek(Secret));
+        Assert.True(rig.KeyByFingerprint(error.Result.NewFingerprint!)!.Revoked);
+        Assert.False(rig.KeyByFingerprint(old.Fingerprint)!.Revoked);
+        Assert.Contains("was revoked", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -149,7 +204,7 @@ public sealed class RotationEngineTests
         Assert.Equal(RotationFailure.RolledBack, error.Reason);
         Assert.Equal(RotationState.RolledBack, error.Result.State);
         Assert.Equal(old, vault.Peek(Secret));
-        Assert.Equal([Secret], vault.Names);
+        AssertOnlyIdleHelpers(vault);
         Assert.True(rig.KeyByFingerprint(error.Result.NewFingerprint!)!.Revoked);
         Assert.False(rig.KeyByFingerprint(old.Fingerprint)!.Revoked);
     }
@@ -167,7 +222,7 @@ public sealed class RotationEngineTests
 
         Assert.Equal(RotationFailure.RolledBack, error.Reason);
         Assert.Equal(old, vault.Peek(Secret));
-        Assert.Equal([Secret], vault.Names);
+        AssertOnlyIdleHelpers(vault);
         Assert.True(rig.KeyByFingerprint(error.Result.NewFingerprint!)!.Revoked);
         Assert.False(rig.KeyByFingerprint(old.Fingerprint)!.Revoked);
     }
@@ -183,7 +238,7 @@ public sealed class RotationEngineTests
 
         Assert.Equal(RotationFailure.RolledBack, error.Reason);
         Assert.Equal(old, vault.Peek(Secret));
-        Assert.Equal([Secret], vault.Names);
+        AssertOnlyIdleHelpers(vault);
         Assert.True(rig.KeyByFingerprint(error.Result.NewFingerprint!)!.Revoked);
     }
 
@@ -208,29 +263,36 @@ public sealed class RotationEngineTests
         AssertSettled(rig, vault, old, rerun);
     }
 
-    [Theory]
-    [MemberData(nameof(EveryVaultOperation))]
-    public async Task Rotate_InterruptedAtAnyVaultOperation_IsFinishedByRunningItAgain(int crashAt)
+    [Fact]
+    public async Task Rotate_InterruptedAtEveryVaultOperation_IsFinishedByRunningItAgain()
     {
-        await using var rig = await EmulatorRig.StartAsync();
-        (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
-        RotationEngine engine = Engine(rig, vault);
-        vault.CrashAt = vault.Operations + crashAt;
-
-        try
+        // The number of vault operations comes from a dry run, not from a constant that drifts with the engine.
+        int operations;
+        await using (var dry = await EmulatorRig.StartAsync())
         {
-            await engine.RunAsync(new RotationRequest { SecretName = Secret }, CancellationToken.None);
-        }
-        catch (SimulatedCrashException)
-        {
+            (InMemoryVault vault, _) = await SeedAsync(dry);
+            int before = vault.Operations;
+            await Engine(dry, vault).RunAsync(new RotationRequest { SecretName = Secret }, CancellationToken.None);
+            operations = vault.Operations - before;
         }
 
-        Assert.False(rig.KeyByFingerprint(vault.Peek(Secret)!.Fingerprint)!.Revoked);
-        vault.CrashAt = 0;
-        RotationResult rerun = await engine.RunAsync(new RotationRequest { SecretName = Secret }, CancellationToken.None);
+        Assert.InRange(operations, 10, 60);
+        for (int crashAt = 1; crashAt <= operations; crashAt++)
+        {
+            await using var rig = await EmulatorRig.StartAsync();
+            (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
+            RotationEngine engine = Engine(rig, vault);
+            vault.CrashAt = vault.Operations + crashAt;
 
-        Assert.Equal(RotationState.Done, rerun.State);
-        AssertSettled(rig, vault, old, rerun);
+            await Assert.ThrowsAsync<SimulatedCrashException>(() => engine.RunAsync(new RotationRequest { SecretName = Secret }, CancellationToken.None));
+
+            Assert.False(rig.KeyByFingerprint(vault.Peek(Secret)!.Fingerprint)!.Revoked, $"crash at operation {crashAt}");
+            vault.CrashAt = 0;
+            RotationResult rerun = await engine.RunAsync(new RotationRequest { SecretName = Secret }, CancellationToken.None);
+
+            Assert.True(rerun.State == RotationState.Done, $"crash at operation {crashAt}: {rerun.State}");
+            AssertSettled(rig, vault, old, rerun);
+        }
     }
 
     [Theory]
@@ -244,7 +306,8 @@ public sealed class RotationEngineTests
         (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
         string name = which switch { "pending" => Pending, "previous" => Previous, _ => Journal };
 
-        vault.Put(name, which switch { "journal" => "my own notes", "journal-json" => "{\"runId\":\"x\",\"tokenName\":\"t\"}", _ => "pplx-" + new string('u', 48) });
+        string mine = which switch { "journal" => "my own notes", "journal-json" => "{\"runId\":\"x\",\"tokenName\":\"t\"}", _ => "pplx-" + new string('u', 48) };
+        vault.Put(name, mine);
 
         var error = await Assert.ThrowsAsync<PplxRotationException>(() => Engine(rig, vault).RunAsync(new RotationRequest { SecretName = Secret }, CancellationToken.None));
 
@@ -252,6 +315,7 @@ public sealed class RotationEngineTests
         Assert.Contains(name, error.Message, StringComparison.Ordinal);
         Assert.Equal(old, vault.Peek(Secret));
         Assert.Equal(2, vault.Names.Count);
+        Assert.Equal(mine, vault.Raw(name));
         Assert.Empty(Mints(rig));
     }
 
@@ -273,7 +337,7 @@ public sealed class RotationEngineTests
 
         await Assert.ThrowsAsync<PplxSecretTypeException>(() => Engine(rig, vault).RunAsync(new RotationRequest { SecretName = Secret }, CancellationToken.None));
 
-        Assert.Equal([Secret], vault.Names);
+        AssertOnlyIdleHelpers(vault);
     }
 
     [Fact]
@@ -292,7 +356,7 @@ public sealed class RotationEngineTests
 
         Assert.Equal(RotationState.Aborted, aborted.State);
         Assert.Equal(old, vault.Peek(Secret));
-        Assert.Equal([Secret], vault.Names);
+        AssertOnlyIdleHelpers(vault);
         Assert.True(rig.KeyByFingerprint(pending.Fingerprint)!.Revoked);
         Assert.False(rig.KeyByFingerprint(old.Fingerprint)!.Revoked);
     }
@@ -365,7 +429,7 @@ public sealed class RotationEngineTests
         RotationResult resumed = await engine.RunAsync(request, CancellationToken.None);
         Assert.Equal(RotationState.Done, resumed.State);
         Assert.True(rig.KeyByFingerprint(old.Fingerprint)!.Revoked);
-        Assert.True(vault.Names.SequenceEqual([Secret]), what);
+        AssertOnlyIdleHelpers(vault, what);
     }
 
     [Theory]
@@ -435,7 +499,7 @@ public sealed class RotationEngineTests
         Assert.Equal(RotationState.Done, resumed.State);
         Assert.Contains(resumed.Steps, s => s.Name == "ProbeOld" && s.Outcome == "Invalid");
         Assert.DoesNotContain(resumed.Steps, s => s.Name == "RevokeOld");
-        Assert.Equal([Secret], vault.Names);
+        AssertOnlyIdleHelpers(vault);
     }
 
     [Fact]
@@ -450,7 +514,7 @@ public sealed class RotationEngineTests
         RotationResult result = await engine.RunAsync(new RotationRequest { SecretName = Secret, Stage = RotationStage.Finish }, CancellationToken.None);
 
         Assert.Equal(RotationState.Done, result.State);
-        Assert.Equal([Secret], vault.Names);
+        AssertOnlyIdleHelpers(vault);
     }
 
     [Fact]
@@ -502,10 +566,58 @@ public sealed class RotationEngineTests
 
     [Theory]
     [InlineData("svc", "svc-pplx-pending")]
-    [InlineData("prod/api.key_1", "prod-api-key-1-pplx-pending")]
-    [InlineData("clé", "cl--pplx-pending")]
-    public void SiblingName_UsesOnlyLettersDigitsAndDashes(string secret, string expected) =>
+    [InlineData("pplx-billing", "pplx-billing-pplx-pending")]
+    [InlineData("svc-a", "svc-a-pplx-pending")]
+    [InlineData("svc.a", "svc-002Ea-pplx-pending")]
+    [InlineData("prod/api.key_1", "prod-002Fapi-002Ekey-005F1-pplx-pending")]
+    [InlineData("clé", "cl-00E9-pplx-pending")]
+    public void SiblingName_UsesOnlyLettersDigitsAndDashes_AndKeepsPlainNames(string secret, string expected) =>
         Assert.Equal(expected, RotationEngine.SiblingName(secret, RotationEngine.PendingSuffix));
+
+    [Fact]
+    public void SiblingName_NeverSharesHelpers_BetweenNamesThatOnlyPunctuationTellsApart()
+    {
+        string[] names = ["svc.a", "svc-a", "svc_a", "svc a", "svc/a", "svc--a", "svc.-a", "svc-.a"];
+
+        string[] helpers = names.Select(n => RotationEngine.SiblingName(n, RotationEngine.PendingSuffix)).ToArray();
+
+        Assert.Equal(names.Length, helpers.Distinct(StringComparer.Ordinal).Count());
+        Assert.All(helpers, h => Assert.Matches("^[A-Za-z0-9-]+$", h));
+    }
+
+    [Fact]
+    public void SiblingName_OfAVeryLongName_FitsKeyVaultsLimit_AndStaysDistinct()
+    {
+        string a = new string('x', 300) + "a", b = new string('x', 300) + "b";
+
+        string ha = RotationEngine.SiblingName(a, RotationEngine.PreviousSuffix), hb = RotationEngine.SiblingName(b, RotationEngine.PreviousSuffix);
+
+        Assert.InRange(ha.Length, 1, 127);
+        Assert.NotEqual(ha, hb);
+        Assert.EndsWith(RotationEngine.PreviousSuffix, ha, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rotate_OfASecretWhoseHelperNamesCollideWithAnothers_IsRefused_AndChangesNothing()
+    {
+        // "svc-002Ea" is a plain name; "svc.a" is written the same way in helper names. The journal records its owner.
+        await using var rig = await EmulatorRig.StartAsync();
+        var vault = new InMemoryVault();
+        ApiKey first = await rig.NewKeyAsync("first"), second = await rig.NewKeyAsync("second");
+        await vault.SetKeyAsync("svc.a", first, CancellationToken.None);
+        await vault.SetKeyAsync("svc-002Ea", second, CancellationToken.None);
+        await Engine(rig, vault).RunAsync(new RotationRequest { SecretName = "svc.a", Stage = RotationStage.Prepare }, CancellationToken.None);
+        int mints = Mints(rig).Count;
+
+        var error = await Assert.ThrowsAsync<PplxRotationException>(() => Engine(rig, vault).RunAsync(new RotationRequest { SecretName = "svc-002Ea" }, CancellationToken.None));
+
+        Assert.Equal(RotationFailure.SiblingNameTaken, error.Reason);
+        Assert.Contains("svc.a", error.Message, StringComparison.Ordinal);
+        Assert.Equal(second, vault.Peek("svc-002Ea"));
+        Assert.Equal(mints, Mints(rig).Count);
+        Assert.False(rig.KeyByFingerprint(first.Fingerprint)!.Revoked);
+        Assert.False(rig.KeyByFingerprint(second.Fingerprint)!.Revoked);
+    }
 
     [Theory]
     [InlineData(RotationState.Start, RotationState.Minted, true)]
@@ -541,15 +653,29 @@ public sealed class RotationEngineTests
         return (vault, old);
     }
 
+    /// <summary>Helpers are never deleted (a soft-deleting vault could not write them again): after a rotation ends,
+    /// every name beside the secret is an idle helper, and none holds a key.</summary>
+    private static void AssertOnlyIdleHelpers(InMemoryVault vault, string? because = null)
+    {
+        foreach (string name in vault.Names.Where(n => n != Secret))
+        {
+            object? raw = vault.Raw(name);
+            bool idle = name == Journal
+                ? RotationJournal.TryParse(raw as string) is { Idle: true, Secret: Secret }
+                : (name == Pending || name == Previous) && Equals(raw, RotationEngine.IdleValue);
+            Assert.True(idle, $"'{name}' is not an idle helper ({raw?.GetType().Name}){(because is null ? string.Empty : ": " + because)}.");
+        }
+    }
+
     /// <summary>The guarantees after a finished rotation: one working current key, the old one revoked,
-    /// no siblings, and every other key minted for this secret revoked or reported by name.</summary>
+    /// only idle helpers, and every other key minted for this secret revoked or reported by name.</summary>
     private static void AssertSettled(EmulatorRig rig, InMemoryVault vault, ApiKey old, RotationResult result)
     {
         ApiKey current = vault.Peek(Secret)!;
         Assert.NotEqual(old, current);
         Assert.False(rig.KeyByFingerprint(current.Fingerprint)!.Revoked);
         Assert.True(rig.KeyByFingerprint(old.Fingerprint)!.Revoked);
-        Assert.Equal([Secret], vault.Names);
+        AssertOnlyIdleHelpers(vault);
         foreach (EmulatorKey minted in rig.Host.State.Keys().Where(k => k.Name?.StartsWith("Mem/" + Secret + "/", StringComparison.Ordinal) == true))
         {
             bool accounted = minted.Fingerprint == current.Fingerprint || minted.Revoked || result.PossibleOrphans.Contains(minted.Name!);

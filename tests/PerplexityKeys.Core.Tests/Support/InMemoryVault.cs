@@ -29,11 +29,22 @@ public sealed class InMemoryVault(string name = "Mem") : ISecretVault
 
     public bool Locked { get; set; }
 
+    /// <summary>Azure Key Vault's rule: a removed name is soft-deleted and cannot be written again.</summary>
+    public bool SoftDelete { get; set; }
+
+    /// <summary>Called before each read with the name read (a test stands in for another machine's writes here).</summary>
+    public Action<string>? BeforeRead { get; set; }
+
+    private readonly HashSet<string> _deleted = new(StringComparer.OrdinalIgnoreCase);
+
     public int Operations => _operations;
 
     public IReadOnlyCollection<string> Names => _secrets.Keys.ToList();
 
     public void Put(string secretName, object value) => _secrets[secretName] = value;
+
+    /// <summary>What the vault holds under a name, without counting an operation.</summary>
+    public object? Raw(string secretName) => _secrets.TryGetValue(secretName, out object? v) ? v : null;
 
     public ApiKey? Peek(string secretName) => _secrets.TryGetValue(secretName, out object? v) && v is ApiKey k ? k : null;
 
@@ -66,13 +77,18 @@ public sealed class InMemoryVault(string name = "Mem") : ISecretVault
     public Task RemoveAsync(string secretName, CancellationToken cancellationToken)
     {
         Tick();
-        _secrets.TryRemove(secretName, out _);
+        if (_secrets.TryRemove(secretName, out _) && SoftDelete)
+        {
+            _deleted.Add(secretName);
+        }
+
         return Task.CompletedTask;
     }
 
     private object? Read(string secretName)
     {
         Tick();
+        BeforeRead?.Invoke(secretName);
         if (_stale.TryRemove(secretName, out object? old))
         {
             return old;
@@ -84,6 +100,11 @@ public sealed class InMemoryVault(string name = "Mem") : ISecretVault
     private Task Write(string secretName, object value)
     {
         Tick();
+        if (_deleted.Contains(secretName))
+        {
+            throw new PplxVaultOperationException($"Secret '{secretName}' is currently in a deleted but recoverable state, and its name cannot be reused.", Name, secretName);
+        }
+
         if (FailNextSet.Remove(secretName))
         {
             throw new PplxVaultOperationException($"Injected failure writing '{secretName}'.", Name, secretName);
