@@ -46,8 +46,14 @@ public sealed class RotationEngine
         _narrate = narrate ?? (_ => { });
     }
 
-    /// <summary>How long a run waits for another run of the same secret on this machine.</summary>
+    /// <summary>How long a run waits for another rotation in the same vault on this machine.</summary>
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How long another process may go on seeing a vault's old content after a write (SecretStore reloads its
+    /// per-process cache about 5 s after a change). A run starts writing only this long after another process's last write.
+    /// </summary>
+    public TimeSpan CacheWindow { get; init; }
 
     /// <summary>Whether <paramref name="secretName"/> is shaped like a helper secret of a rotation (pending, previous or journal), never a key of its own.</summary>
     public static bool IsSiblingName(string secretName) =>
@@ -105,10 +111,10 @@ public sealed class RotationEngine
     public async Task<RotationResult> RunAsync(RotationRequest request, CancellationToken cancellationToken)
     {
         var run = new Run(this, request, cancellationToken);
-        using RotationLock? held = await run.StepAsync("Lock", () => RotationLock.AcquireAsync(_vault.Name, request.SecretName, LockTimeout, _time, cancellationToken)).ConfigureAwait(false);
+        using RotationLock? held = await run.StepAsync("Lock", () => RotationLock.AcquireAsync(_vault.Name, LockTimeout, CacheWindow, _time, cancellationToken)).ConfigureAwait(false);
         if (held is null)
         {
-            throw run.Fail(RotationFailure.LockTimeout, $"Another rotation of '{request.SecretName}' in vault '{_vault.Name}' on this machine held the lock for {LockTimeout.TotalSeconds:0} s. Try again when it has finished.");
+            throw run.Fail(RotationFailure.LockTimeout, $"Another rotation in vault '{_vault.Name}' on this machine (one writer per vault at a time) held the lock for {LockTimeout.TotalSeconds:0} s. Try again when it has finished.");
         }
 
         return await run.ExecuteAsync().ConfigureAwait(false);

@@ -1,5 +1,7 @@
 using System;
+using System.Globalization;
 using System.IO;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
@@ -8,30 +10,49 @@ using System.Threading.Tasks;
 namespace PerplexityKeys.Core.Rotation;
 
 /// <summary>
-/// An OS-level lock per (vault, secret) on this machine: a file opened exclusively, released by
-/// the OS when the process dies, so a killed run never leaves the secret locked.
+/// One writer per vault on this machine, across processes and accounts. A vault such as SecretStore keeps its whole
+/// store cached in each process and rewrites the whole file on every write, so two writers of one store lose each
+/// other's writes even for different secrets: the lock is keyed by vault, not by secret. It is a file opened
+/// exclusively in a folder every account shares (the OS releases it when the process dies), and a writer starts only
+/// once another process's last write to the vault is older than the vault's cache window.
 /// </summary>
 public sealed class RotationLock : IDisposable
 {
     private readonly FileStream _file;
+    private readonly string _stampPath;
+    private readonly TimeProvider _time;
 
-    private RotationLock(FileStream file) => _file = file;
-
-    /// <summary>The folder the lock files live in.</summary>
-    public static string Directory { get; set; } = Path.Combine(Path.GetTempPath(), "PerplexityKeys", "locks");
-
-    /// <summary>Takes the lock, waiting up to <paramref name="timeout"/>; null when another run still holds it then.</summary>
-    public static async Task<RotationLock?> AcquireAsync(string vault, string secretName, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    private RotationLock(FileStream file, string stampPath, TimeProvider time)
     {
-        System.IO.Directory.CreateDirectory(Directory);
-        string path = Path.Combine(Directory, LockName(vault, secretName));
+        _file = file;
+        _stampPath = stampPath;
+        _time = time;
+    }
+
+    /// <summary>
+    /// The folder the lock files live in: one folder for every account of the machine (%ProgramData% on Windows,
+    /// the system temp folder on Linux and macOS, made world-writable and sticky like /tmp itself).
+    /// </summary>
+    public static string Directory { get; set; } = DefaultDirectory();
+
+    /// <summary>
+    /// Takes the vault's lock, waiting up to <paramref name="timeout"/> for another run to let go, then waits until
+    /// <paramref name="cacheWindow"/> has passed since another process last wrote the vault. Null when another run
+    /// still holds the lock at the timeout.
+    /// </summary>
+    public static async Task<RotationLock?> AcquireAsync(string vault, TimeSpan timeout, TimeSpan cacheWindow, TimeProvider time, CancellationToken cancellationToken)
+    {
+        EnsureSharedDirectory(Directory);
+        string name = LockName(vault);
+        string path = Path.Combine(Directory, name + ".lock");
         long start = time.GetTimestamp();
-        while (true)
+        FileStream? file = null;
+        while (file is null)
         {
             try
             {
-                var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
-                return new RotationLock(file);
+                // Read access is enough to hold the lock, and lets every account open a file another account created.
+                file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Read, FileShare.None, 1, FileOptions.None);
             }
             catch (IOException) when (time.GetElapsedTime(start) < timeout)
             {
@@ -42,15 +63,124 @@ public sealed class RotationLock : IDisposable
                 return null;
             }
         }
+
+        var held = new RotationLock(file, Path.Combine(Directory, name + "." + Account() + ".stamp"), time);
+        try
+        {
+            TimeSpan wait = cacheWindow - (time.GetUtcNow() - LastWriteByAnotherProcess(name));
+            if (cacheWindow > TimeSpan.Zero && wait > TimeSpan.Zero)
+            {
+                await time.Delay(wait, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            held.Dispose();
+            throw;
+        }
+
+        return held;
     }
 
-    /// <inheritdoc />
-    public void Dispose() => _file.Dispose();
+    /// <summary>Records this process's last write to the vault (for the next writer's cache window), then lets go.</summary>
+    public void Dispose()
+    {
+        try
+        {
+            string text = ProcessId + " " + _time.GetUtcNow().UtcDateTime.ToString("o", CultureInfo.InvariantCulture);
+            string temp = _stampPath + "." + Guid.NewGuid().ToString("N") + ".tmp";
+            File.WriteAllText(temp, text);
+            File.Copy(temp, _stampPath, overwrite: true);
+            File.Delete(temp);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The stamp only shortens the next writer's wait; without it the next writer cannot know of this write.
+        }
+        finally
+        {
+            _file.Dispose();
+        }
+    }
 
-    private static string LockName(string vault, string secretName)
+    /// <summary>The newest write that a process other than this one recorded for the vault.</summary>
+    private static DateTimeOffset LastWriteByAnotherProcess(string name)
+    {
+        DateTimeOffset newest = DateTimeOffset.MinValue;
+        foreach (string stamp in System.IO.Directory.GetFiles(Directory, name + ".*.stamp"))
+        {
+            try
+            {
+                string[] parts = File.ReadAllText(stamp).Split(' ');
+                if (parts.Length == 2
+                    && parts[0] != ProcessId
+                    && DateTimeOffset.TryParse(parts[1], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset at)
+                    && at > newest)
+                {
+                    newest = at;
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Being written right now: the writer holds no lock any more, its stamp is a moment old at most.
+            }
+        }
+
+        return newest;
+    }
+
+    private static readonly string ProcessId = CurrentProcessId().ToString(CultureInfo.InvariantCulture);
+
+    private static int CurrentProcessId()
+    {
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        return process.Id;
+    }
+
+    private static string LockName(string vault)
     {
         using var sha = SHA256.Create();
-        byte[] hash = sha.ComputeHash(Encoding.UTF8.GetBytes(vault.ToUpperInvariant() + "\0" + secretName.ToUpperInvariant()));
-        return BitConverter.ToString(hash, 0, 12).Replace("-", string.Empty) + ".lock";
+        byte[] hash = sha.ComputeHash(Encoding.UTF8.GetBytes(vault.ToUpperInvariant()));
+        return BitConverter.ToString(hash, 0, 12).Replace("-", string.Empty);
+    }
+
+    private static string Account()
+    {
+        var safe = new StringBuilder();
+        foreach (char c in Environment.UserName)
+        {
+            safe.Append(char.IsLetterOrDigit(c) ? c : '_');
+        }
+
+        return safe.Length == 0 ? "user" : safe.ToString();
+    }
+
+    private static string DefaultDirectory() =>
+        RuntimeInformation.IsOSPlatform(OSPlatform.Windows)
+            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.CommonApplicationData), "PerplexityKeys", "locks")
+            : Path.Combine("/tmp", "PerplexityKeys-locks");
+
+    private static void EnsureSharedDirectory(string directory)
+    {
+        if (System.IO.Directory.Exists(directory))
+        {
+            return;
+        }
+
+        System.IO.Directory.CreateDirectory(directory);
+        if (!RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+        {
+            // rwxrwxrwt, like /tmp: every account may create its lock and stamp files, none may remove another's.
+            _ = NativeMethods.chmod(directory, Convert.ToInt32("1777", 8));
+        }
+    }
+
+    private static class NativeMethods
+    {
+        [DllImport("libc", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+#pragma warning disable SA1300, IDE1006 // the C library's own name
+        internal static extern int chmod([MarshalAs(UnmanagedType.LPStr)] string path, int mode);
+#pragma warning restore SA1300, IDE1006
     }
 }

@@ -65,10 +65,16 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
     public SwitchParameter Abort { get; set; }
 
     /// <summary>
-    /// <para type="description">How long consumers get to pick up the new key before the old one is revoked, counted from when the new key became current. Default: none.</para>
+    /// <para type="description">How long consumers get to pick up the new key before the old one is revoked, counted from when the new key became current. Default: the vault's cache window (-VaultCacheWindow): a consumer in another process that re-reads the vault can see the old value that long after a write (SecretStore: about 5 s), and the old key must keep working until it sees the new one. Give a longer delay when consumers re-read less often.</para>
     /// </summary>
     [Parameter(ParameterSetName = RotateSet)]
     public TimeSpan PropagationDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// <para type="description">How long other processes may go on reading the vault's old content after a write. A rotation starts writing only this long after another process's last write to the vault (two SecretStore writers within it lose each other's writes), and it is the default -PropagationDelay. Default: 6 s for SecretStore, VaultParameters PplxCacheSeconds (plus 1 s) when the vault was registered with it, else none.</para>
+    /// </summary>
+    [Parameter]
+    public TimeSpan? VaultCacheWindow { get; set; }
 
     /// <summary>
     /// <para type="description">A script block that receives the new key as a PplxToken ($_ and $args[0]) once it is current, e.g. to restart a service. It runs with $ErrorActionPreference = 'Stop': any error it writes, a throw, $? false at its end, or a native command's non-zero exit code fails the hand-off, and then the old key is NOT revoked (RotationInterrupted); running the same command again retries the hand-off. Once it succeeds it is not run again for that rotation.</para>
@@ -115,7 +121,7 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
     public SecureString? VaultPassword { get; set; }
 
     /// <summary>
-    /// <para type="description">How long to wait for another rotation of the same secret on this machine. Default: 60 seconds.</para>
+    /// <para type="description">How long to wait for another rotation in the same vault on this machine, by any account (one writer per vault at a time). Default: 60 seconds.</para>
     /// </summary>
     [Parameter]
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(60);
@@ -180,17 +186,18 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
         }
 
         Uri baseUri = client.BaseUri;
+        TimeSpan cacheWindow = VaultCacheWindow ?? PerplexityKeys.VaultCacheWindow.Of(Vault);
         try
         {
             RotationResult result = Run((dispatcher, ct) =>
             {
-                var engine = new RotationEngine(client, VaultFor(Vault, dispatcher), TimeProvider.System, dispatcher.Verbose) { LockTimeout = LockTimeout };
+                var engine = new RotationEngine(client, VaultFor(Vault, dispatcher), TimeProvider.System, dispatcher.Verbose) { LockTimeout = LockTimeout, CacheWindow = cacheWindow };
                 var request = new RotationRequest
                 {
                     SecretName = SecretName,
                     Stage = Stage,
                     Abort = Abort,
-                    PropagationDelay = PropagationDelay,
+                    PropagationDelay = MyInvocation.BoundParameters.ContainsKey(nameof(PropagationDelay)) ? PropagationDelay : cacheWindow,
                     AuthorizingKey = _master,
                     Probe = Probe,
                     Model = Model,

@@ -540,7 +540,7 @@ public sealed class RotationEngineTests
     {
         await using var rig = await EmulatorRig.StartAsync();
         (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
-        using RotationLock? held = await RotationLock.AcquireAsync(vault.Name, Secret, TimeSpan.Zero, TimeProvider.System, CancellationToken.None);
+        using RotationLock? held = await RotationLock.AcquireAsync(vault.Name, TimeSpan.Zero, TimeSpan.Zero, TimeProvider.System, CancellationToken.None);
         Assert.NotNull(held);
         var engine = new RotationEngine(rig.Client, vault, TimeProvider.System) { LockTimeout = TimeSpan.Zero };
 
