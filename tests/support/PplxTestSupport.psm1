@@ -78,14 +78,93 @@ function Use-PplxTestRegistry {
 }
 
 function New-PplxTestVault {
-    <# Registers a test extension vault (File: with metadata; Flaky: without, failing on demand) backed by a temp file. #>
+    <# Registers a test extension vault backed by a temp file. File: with metadata; Flaky: without,
+       failing on demand; Store: like SecretStore (per-process cache reloaded -CacheSeconds after a
+       change, default 5; -Password starts it locked in every process, relocking -PasswordTimeout
+       seconds after an unlock; a locked call prompts or, with -Interaction None, fails);
+       KeyVault: like Azure Key Vault (no metadata, names of letters, digits and dashes, soft delete). #>
     [CmdletBinding()]
-    param([Parameter(Mandatory)][ValidateSet('File', 'Flaky')] [string] $Kind, [Parameter(Mandatory)] [string] $Name, [switch] $DefaultVault)
+    param(
+        [Parameter(Mandatory)][ValidateSet('File', 'Flaky', 'Store', 'KeyVault')] [string] $Kind, [Parameter(Mandatory)] [string] $Name, [switch] $DefaultVault,
+        [double] $CacheSeconds, [string] $Password, [int] $PasswordTimeout, [ValidateSet('Prompt', 'None')] [string] $Interaction
+    )
     if (-not $env:PPLX_SM_REGISTRY) { $null = Use-PplxTestRegistry }
     $path = Join-Path (Split-Path $env:PPLX_SM_REGISTRY) "$Name.json"
-    $module = Join-Path $script:RepoRoot "tests/support/vaults/${Kind}Vault"
-    Microsoft.PowerShell.SecretManagement\Register-SecretVault -ModuleName $module -Name $Name -VaultParameters @{ Path = $path } -DefaultVault:$DefaultVault -AllowClobber
+    $module = Join-Path $script:RepoRoot "tests/support/vaults/$(if ($Kind -eq 'KeyVault') { 'KeyVaultLikeVault' } else { "${Kind}Vault" })"
+    $parameters = @{ Path = $path }
+    foreach ($setting in 'CacheSeconds', 'Password', 'PasswordTimeout', 'Interaction') {
+        if (-not $PSBoundParameters.ContainsKey($setting)) { continue }
+        if ($Kind -ne 'Store') { throw [System.ArgumentException]::new("-$setting is a setting of -Kind Store vaults only.") }
+        $parameters[$setting] = $PSBoundParameters[$setting]
+    }
+    Microsoft.PowerShell.SecretManagement\Register-SecretVault -ModuleName $module -Name $Name -VaultParameters $parameters -DefaultVault:$DefaultVault -AllowClobber
     [pscustomobject]@{ Name = $Name; Path = $path; Kind = $Kind }
+}
+
+function Get-PplxTestVaultDeletedSecret {
+    <# The names a KeyVault test vault holds as soft-deleted (they cannot be written until purged). #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] $Vault)
+    $file = "$($Vault.Path).deleted.json"
+    if (Test-Path $file) { $data = Get-Content -Raw $file | ConvertFrom-Json -AsHashtable; if ($data) { @($data.Keys) | Sort-Object } }
+}
+
+function Remove-PplxTestVaultDeletedSecret {
+    <# Purges soft-deleted names of a KeyVault test vault (wildcards allowed), as Remove-AzKeyVaultSecret -InRemovedState would. #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] $Vault, [Parameter(Mandatory)] [string] $Name)
+    . (Join-Path $script:RepoRoot 'tests/support/vaults/Common/FileLock.ps1')
+    $file = "$($Vault.Path).deleted.json"
+    Use-VaultFileLock $Vault.Path {
+        if (-not (Test-Path $file)) { return }
+        $data = Get-Content -Raw $file | ConvertFrom-Json -AsHashtable
+        $kept = @{}
+        if ($data) { foreach ($k in $data.Keys) { if ($k -notlike $Name) { $kept[$k] = $data[$k] } } }
+        $tmp = "$file.$PID.tmp"
+        $kept | ConvertTo-Json -Depth 4 | Set-Content $tmp
+        [System.IO.File]::Move($tmp, $file, $true)
+    }
+}
+
+function Start-PplxVaultClient {
+    <# Starts tests/support/VaultClient.ps1 in another pwsh (this environment, -NonInteractive): a
+       SecretManagement caller of -Vault that runs one command at a time (Invoke-PplxVaultClient),
+       so a test can interleave the vault calls of two processes. Returns once it answers. #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] [string] $Vault)
+    $pwsh = Get-PwshCommand
+    $psi = [System.Diagnostics.ProcessStartInfo]::new($pwsh.FilePath)
+    foreach ($a in @($pwsh.Arguments) + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $script:RepoRoot 'tests/support/VaultClient.ps1'), '-Vault', $Vault)) { $psi.ArgumentList.Add($a) }
+    $psi.UseShellExecute = $false
+    $psi.RedirectStandardInput = $true
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $process = [System.Diagnostics.Process]::Start($psi)
+    $client = [pscustomobject]@{ Process = $process; Vault = $Vault; Stderr = $process.StandardError.ReadToEndAsync() }
+    $null = Invoke-PplxVaultClient $client @{ op = 'ping' } -TimeoutSeconds 120
+    $client
+}
+
+function Invoke-PplxVaultClient {
+    <# Runs one command in a vault client: Invoke-PplxVaultClient $c @{ op = 'get'; name = 'a' }. Returns its answer
+       (ok, value, infos, error, exceptions, messages); see tests/support/VaultClient.ps1. #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory, Position = 0)] $Client, [Parameter(Mandatory, Position = 1)] [hashtable] $Command, [int] $TimeoutSeconds = 30)
+    $Client.Process.StandardInput.WriteLine(($Command | ConvertTo-Json -Compress -Depth 4))
+    $Client.Process.StandardInput.Flush()
+    while ($true) {
+        $read = $Client.Process.StandardOutput.ReadLineAsync()
+        if (-not $read.Wait([TimeSpan]::FromSeconds($TimeoutSeconds))) { throw "The vault client did not answer '$($Command.op)' within $TimeoutSeconds s." }
+        if ($null -eq $read.Result) { $null = $Client.Stderr.Wait(5000); throw "The vault client ended: $(if ($Client.Stderr.IsCompleted) { $Client.Stderr.Result })" }
+        if ($read.Result.StartsWith('PPLX-VAULT-CLIENT ')) { return $read.Result.Substring('PPLX-VAULT-CLIENT '.Length) | ConvertFrom-Json -AsHashtable }
+    }
+}
+
+function Stop-PplxVaultClient {
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] $Client)
+    $Client.Process.StandardInput.Close()
+    if (-not $Client.Process.WaitForExit(10000)) { $Client.Process.Kill() }
 }
 
 function Initialize-PplxTestWorld {
@@ -171,4 +250,4 @@ function Get-PlainText {
     process { [System.Net.NetworkCredential]::new('', $Secure).Password }
 }
 
-Export-ModuleMember -Function Get-PplxLiveHelper, Start-PplxEmulator, Stop-PplxEmulator, Invoke-PplxEmulator, Reset-PplxEmulator, Get-PplxEmulatorKey, Get-PwshCommand, Get-PlainText, Use-PplxTestRegistry, Initialize-PplxTestWorld, New-PplxTestVault, Set-PplxTestVaultFault, Wait-PplxCondition, Start-PplxChildScript, Enter-PplxTestEnvironment, Exit-PplxTestEnvironment
+Export-ModuleMember -Function Get-PplxLiveHelper, Start-PplxEmulator, Stop-PplxEmulator, Invoke-PplxEmulator, Reset-PplxEmulator, Get-PplxEmulatorKey, Get-PwshCommand, Get-PlainText, Use-PplxTestRegistry, Initialize-PplxTestWorld, New-PplxTestVault, Get-PplxTestVaultDeletedSecret, Remove-PplxTestVaultDeletedSecret, Start-PplxVaultClient, Invoke-PplxVaultClient, Stop-PplxVaultClient, Set-PplxTestVaultFault, Wait-PplxCondition, Start-PplxChildScript, Enter-PplxTestEnvironment, Exit-PplxTestEnvironment
