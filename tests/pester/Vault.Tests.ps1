@@ -41,7 +41,7 @@ Describe 'Keys in SecretManagement vaults' {
 
         It 'the hazards it avoids: Set without -Vault and no default vault fails; Remove-Secret needs -Vault' {
             Set-SecretVaultDefault -ClearDefault
-            { Set-Secret -Name x -Secret 'y' } | Should -Throw -ErrorId 'SetSecretCommandFailNoVault,Set-Secret'
+            { Set-Secret -Name x -Secret 'y' } | Should -Throw -ErrorId 'SetSecretCommandFailNoVault,Microsoft.PowerShell.SecretManagement.SetSecretCommand'
             (Get-Command Remove-Secret).Parameters['Vault'].Attributes.Where({ $_ -is [System.Management.Automation.ParameterAttribute] }).Mandatory | Should -Contain $true
             # The module names the vault on every write, so it works with no default vault at all.
             $t = New-PplxToken -Vault Prod -SecretName pplx-nodefault
