@@ -6,7 +6,8 @@
     seeded admin key, probes it both ways, revokes it and shows that it is refused afterwards.
     Then keeps a key in a throwaway SecretManagement vault and rotates it with zero downtime:
     through the real SecretManagement when it is installed, else through the test double (it
-    says which). No key text is printed: only fingerprints.
+    says which). The run has its own HOME in a temp folder, so the vault is registered in a
+    throwaway registry, never the user's. No key text is printed: only fingerprints.
 #>
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
@@ -19,6 +20,8 @@ $ErrorActionPreference = 'Stop'
 $registered = $false
 $work = Join-Path ([IO.Path]::GetTempPath()) "pplx-demo-$([guid]::NewGuid().ToString('N'))"
 $null = New-Item -ItemType Directory -Force $work
+$savedEnv = @{}
+foreach ($name in 'HOME', 'DOTNET_CLI_HOME', 'NUGET_PACKAGES', 'PSModulePath') { $savedEnv[$name] = [Environment]::GetEnvironmentVariable($name) }
 $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
 foreach ($a in $EmulatorPath, '--port', '0', '--exit-on-stdin-close') { $psi.ArgumentList.Add($a) }
 $psi.RedirectStandardOutput = $true
@@ -55,9 +58,16 @@ try {
     }
     else {
         $env:PSModulePath = $TestModulesPath + [IO.Path]::PathSeparator + $env:PSModulePath
-        $env:PPLX_SM_REGISTRY = Join-Path $work 'vaultinfo.json'
         Write-Host "`nSecretManagement is not installed: the demo uses the project's test double of it (tests/support)." -ForegroundColor Yellow
     }
+    # SecretManagement keeps its vault registry under $HOME and reads HOME once, at its first use: give
+    # this run its own HOME before that (dotnet keeps its own folders).
+    if ($env:HOME) {
+        if (-not $env:DOTNET_CLI_HOME) { $env:DOTNET_CLI_HOME = $env:HOME }
+        if (-not $env:NUGET_PACKAGES) { $env:NUGET_PACKAGES = Join-Path $env:HOME '.nuget/packages' }
+    }
+    $env:HOME = Join-Path $work 'home'
+    $null = New-Item -ItemType Directory -Force $env:HOME
     Import-Module Microsoft.PowerShell.SecretManagement
     $vaultName = "PplxDemo$([guid]::NewGuid().ToString('N').Substring(0, 6))"
     Register-SecretVault -Name $vaultName -ModuleName $VaultModulePath -VaultParameters @{ Path = (Join-Path $work 'vault.json') }
@@ -90,6 +100,7 @@ try {
 }
 finally {
     if ($registered) { Unregister-SecretVault -Name $vaultName }
+    foreach ($name in $savedEnv.Keys) { [Environment]::SetEnvironmentVariable($name, $savedEnv[$name]) }
     Remove-Item -Recurse -Force $work -ErrorAction Ignore
     $emulator.StandardInput.Close()
     if (-not $emulator.WaitForExit(10000)) { $emulator.Kill() }

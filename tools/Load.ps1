@@ -43,7 +43,7 @@ try {
     }
 }
 finally {
-    Set-Content (Join-Path (Split-Path $env:PPLX_SM_REGISTRY) 'stop') 'stop'
+    Set-Content (Join-Path $env:PPLX_TEST_WORK 'stop') 'stop'
     foreach ($c in $consumerProcesses) { if (-not $c.Process.WaitForExit(30000)) { $c.Process.Kill($true) } }
     Stop-PplxEmulator $emu
     Exit-PplxTestEnvironment $saved

@@ -7,6 +7,7 @@ using System.Management.Automation;
 using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
+using PerplexityKeys.Core.Api;
 using PerplexityKeys.Core.Model;
 using PerplexityKeys.Core.Vault;
 
@@ -62,7 +63,7 @@ internal sealed class SecretManagementVault : ISecretVault
     /// <summary>Reads a key; null when missing. Strings, SecureStrings and PSCredentials (password) are keys.</summary>
     public ApiKey? ReadKey(string secretName)
     {
-        object? value = Invoke("Get-Secret", secretName, [], requireVault: false).FirstOrDefault()?.BaseObject;
+        object? value = Read(secretName, asPlainText: false);
         return value switch
         {
             null => null,
@@ -77,10 +78,12 @@ internal sealed class SecretManagementVault : ISecretVault
     public void WriteKey(string secretName, ApiKey key) =>
         Invoke("Set-Secret", secretName, new() { ["SecureStringSecret"] = key.ToSecureString() }, requireVault: true);
 
-    /// <summary>True when the secret exists (Get-SecretInfo, which reads no value).</summary>
-    public bool Exists(string secretName) =>
-        Invoke("Get-SecretInfo", secretName, [], requireVault: false)
-            .Any(info => string.Equals(info.Properties["Name"]?.Value as string, secretName, StringComparison.OrdinalIgnoreCase));
+    /// <summary>
+    /// True when the secret exists (Get-SecretInfo, which reads no value). Get-SecretInfo takes a wildcard
+    /// filter, so the name goes escaped and the names that come back are compared whole (ignoring case, as
+    /// vaults such as SecretStore match names).
+    /// </summary>
+    public bool Exists(string secretName) => FindInfo(secretName, out _) is not null;
 
     /// <summary>Replaces metadata with strings; false when the vault keeps none.</summary>
     public bool TrySetMetadata(string secretName, IReadOnlyDictionary<string, string> metadata)
@@ -126,13 +129,63 @@ internal sealed class SecretManagementVault : ISecretVault
 
     private string? ReadText(string secretName)
     {
-        object? value = Invoke("Get-Secret", secretName, new() { ["AsPlainText"] = true }, requireVault: false).FirstOrDefault()?.BaseObject;
+        object? value = Read(secretName, asPlainText: true);
         return value switch
         {
             null => null,
             string text => text,
             _ => "(" + value.GetType().Name + ")",
         };
+    }
+
+    /// <summary>
+    /// Get-Secret, with the name taken literally. Without a vault, SecretManagement looks the name up in the
+    /// default vault through Get-SecretInfo, a wildcard filter, so a name such as 'svc[1]' is never found
+    /// there: the vault is found first (Get-SecretInfo, escaped, exact names, default vault first, as
+    /// SecretManagement searches), then read by name.
+    /// </summary>
+    private object? Read(string secretName, bool asPlainText)
+    {
+        string? vault = _vault;
+        if (vault is null)
+        {
+            vault = FindInfo(secretName, out _)?.Properties["VaultName"]?.Value as string;
+            if (vault is null)
+            {
+                return null;
+            }
+        }
+
+        var parameters = new Dictionary<string, object>();
+        if (asPlainText)
+        {
+            parameters["AsPlainText"] = true;
+        }
+
+        return Invoke("Get-Secret", secretName, parameters, requireVault: false, vault: vault).FirstOrDefault()?.BaseObject;
+    }
+
+    /// <summary>The secret's SecretInformation (the first exact match), or null; vault errors throw unless the secret was found.</summary>
+    private PSObject? FindInfo(string secretName, out IReadOnlyList<ErrorRecord> errors)
+    {
+        using PowerShell ps = PowerShell.Create(RunspaceMode.CurrentRunspace);
+        ps.AddCommand(Module + "Get-SecretInfo").AddParameter("Name", WildcardPattern.Escape(secretName));
+        if (_vault is not null)
+        {
+            ps.AddParameter("Vault", _vault);
+        }
+
+        Collection<PSObject> output = Run(ps, secretName, out errors);
+        PSObject? match = output.FirstOrDefault(info => string.Equals(info.Properties["Name"]?.Value as string, secretName, StringComparison.OrdinalIgnoreCase));
+        if (match is null)
+        {
+            foreach (ErrorRecord error in errors)
+            {
+                ThrowFor(error, secretName);
+            }
+        }
+
+        return match;
     }
 
     private Task<T> OnPipeline<T>(Func<T> work) =>
@@ -150,18 +203,19 @@ internal sealed class SecretManagementVault : ISecretVault
         }
     }
 
-    private Collection<PSObject> Invoke(string command, string secretName, Dictionary<string, object> parameters, bool requireVault)
+    private Collection<PSObject> Invoke(string command, string secretName, Dictionary<string, object> parameters, bool requireVault, string? vault = null)
     {
-        if (requireVault && _vault is null)
+        vault ??= _vault;
+        if (requireVault && vault is null)
         {
             throw new PplxVaultOperationException($"{command} needs a vault name (-Vault); the module never writes to a vault it was not told.", Name, secretName);
         }
 
         using PowerShell ps = PowerShell.Create(RunspaceMode.CurrentRunspace);
         ps.AddCommand(Module + command).AddParameter("Name", secretName);
-        if (_vault is not null)
+        if (vault is not null)
         {
-            ps.AddParameter("Vault", _vault);
+            ps.AddParameter("Vault", vault);
         }
 
         foreach (KeyValuePair<string, object> pair in parameters)
@@ -180,17 +234,38 @@ internal sealed class SecretManagementVault : ISecretVault
 
     private Collection<PSObject> Execute(PowerShell ps, string secretName)
     {
+        Collection<PSObject> output = Run(ps, secretName, out IReadOnlyList<ErrorRecord> errors);
+        foreach (ErrorRecord error in errors)
+        {
+            ThrowFor(error, secretName);
+        }
+
+        return output;
+    }
+
+    /// <summary>
+    /// Runs one SecretManagement call; its output and error records. A call that the host stopped
+    /// (SecretStore prompting for a password with no one to answer: the nested pipeline ends Stopped, often
+    /// with no error record at all) is a failure, never a success or "not found".
+    /// </summary>
+    private Collection<PSObject> Run(PowerShell ps, string secretName, out IReadOnlyList<ErrorRecord> errors)
+    {
         Collection<PSObject> output;
-        var errors = new List<ErrorRecord>();
+        var records = new List<ErrorRecord>();
+        errors = records;
         try
         {
             output = ps.Invoke();
-            errors.AddRange(ps.Streams.Error);
+            records.AddRange(ps.Streams.Error);
+        }
+        catch (PipelineStoppedException)
+        {
+            output = [];
         }
         catch (RuntimeException e)
         {
             output = [];
-            errors.Add(e.ErrorRecord);
+            records.Add(e.ErrorRecord);
         }
         catch (Exception e) when (e is CommandNotFoundException or InvalidOperationException)
         {
@@ -203,17 +278,26 @@ internal sealed class SecretManagementVault : ISecretVault
             _cmdlet.WriteWarning(warning.Message);
         }
 
-        foreach (ErrorRecord error in errors)
+        if (ps.InvocationStateInfo.State == PSInvocationState.Stopped)
         {
-            ThrowFor(error, secretName);
+            if (_cmdlet.Stopping)
+            {
+                throw new PipelineStoppedException(); // Ctrl+C: this pipeline is stopping, not the vault.
+            }
+
+            throw PplxVaultLockedException.PromptStopped(Name, secretName, ps.InvocationStateInfo.Reason);
         }
 
         return output;
     }
 
+    /// <summary>
+    /// Maps one SecretManagement error record to the core's exceptions. Matched on exception types and on
+    /// the ErrorId part of the FullyQualifiedErrorId (before the comma), never the whole FQID: its suffix
+    /// names SecretManagement's cmdlet, and a vault's own errors keep their ErrorId under it.
+    /// </summary>
     private void ThrowFor(ErrorRecord error, string secretName)
     {
-        string id = error.FullyQualifiedErrorId ?? string.Empty;
         for (Exception? e = error.Exception; e is not null; e = e.InnerException)
         {
             if (e.GetType().FullName == "Microsoft.PowerShell.SecretManagement.PasswordRequiredException")
@@ -222,33 +306,56 @@ internal sealed class SecretManagementVault : ISecretVault
             }
         }
 
-        if (id.StartsWith("GetSecretNotFound", StringComparison.Ordinal))
+        switch (ErrorIdOf(error))
         {
-            return; // Not found is "null", not an error.
+            case "GetSecretNotFound":
+                return; // Not found is "null", not an error.
+            case "GetSecretVaultNotFound" or "VaultNotFound":
+                throw new PplxVaultNotFoundException(_vault ?? string.Empty, error.Exception);
+            case "SetSecretMetadataCommandNotSupported":
+                throw new MetadataNotSupportedException();
+            case "SetSecretCommandFailNoVault" or "SetSecretInfoCommandFailNoVault":
+                throw new PplxVaultOperationException("No vault was named and SecretManagement has no default vault.", Name, secretName, error.Exception);
+            case "CommandNotFoundException":
+                throw new PplxVaultOperationException(
+                    "SecretManagement is not available. Install Microsoft.PowerShell.SecretManagement and register a vault.", Name, secretName, error.Exception);
         }
 
-        if (id.StartsWith("GetSecretVaultNotFound", StringComparison.Ordinal) || id.StartsWith("VaultNotFound", StringComparison.Ordinal))
-        {
-            throw new PplxVaultNotFoundException(_vault ?? string.Empty, error.Exception);
-        }
-
-        if (id.StartsWith("SetSecretMetadataCommandNotSupported", StringComparison.Ordinal))
-        {
-            throw new MetadataNotSupportedException();
-        }
-
-        if (id.StartsWith("SetSecretCommandFailNoVault", StringComparison.Ordinal))
-        {
-            throw new PplxVaultOperationException("No vault was named and SecretManagement has no default vault.", Name, secretName, error.Exception);
-        }
-
-        if (id.StartsWith("CommandNotFoundException", StringComparison.Ordinal))
+        if (error.Exception is CommandNotFoundException)
         {
             throw new PplxVaultOperationException(
                 "SecretManagement is not available. Install Microsoft.PowerShell.SecretManagement and register a vault.", Name, secretName, error.Exception);
         }
 
-        throw new PplxVaultOperationException($"The vault '{Name}' failed on '{secretName}': {error.Exception?.Message}", Name, secretName, error.Exception);
+        throw new PplxVaultOperationException($"The vault '{Name}' failed on '{secretName}': {Reason(error.Exception)}", Name, secretName, error.Exception);
+    }
+
+    /// <summary>The ErrorId part of a FullyQualifiedErrorId ("GetSecretNotFound,Microsoft.PowerShell.SecretManagement.GetSecretCommand").</summary>
+    private static string ErrorIdOf(ErrorRecord error)
+    {
+        string id = error.FullyQualifiedErrorId ?? string.Empty;
+        int comma = id.IndexOf(',');
+        return comma < 0 ? id : id.Substring(0, comma);
+    }
+
+    /// <summary>
+    /// The failure's message and the vault's own reason under it (SecretManagement puts that only in the
+    /// InnerException: "Unable to add secret X to vault V"), each once, key-like text redacted and control
+    /// characters escaped: a vault's text is outside text.
+    /// </summary>
+    private static string Reason(Exception? error)
+    {
+        var parts = new List<string>();
+        for (Exception? e = error; e is not null && parts.Count < 4; e = e.InnerException)
+        {
+            string text = OutsideText.EscapeRedacted(e.Message ?? string.Empty).Trim();
+            if (text.Length > 0 && !parts.Any(p => p.Contains(text)))
+            {
+                parts.Add(text.Length > 500 ? text.Substring(0, 500) + "..." : text);
+            }
+        }
+
+        return parts.Count == 0 ? "(no reason given)" : string.Join(": ", parts);
     }
 
     private sealed class MetadataNotSupportedException : Exception;

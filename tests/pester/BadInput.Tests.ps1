@@ -11,7 +11,7 @@ BeforeAll {
 
     function Get-World {
         # What must not change: every vault file and the emulator's keys.
-        $files = Get-ChildItem (Split-Path $env:PPLX_SM_REGISTRY) -Filter '*.json' | Where-Object Name -NE 'vaultinfo.json' | Sort-Object Name |
+        $files = Get-ChildItem $env:PPLX_TEST_WORK -Filter '*.json' | Sort-Object Name |
             ForEach-Object { "$($_.Name)=$(Get-Content -Raw $_.FullName)" }
         $keys = Invoke-PplxEmulator $emu GET keys | ForEach-Object { "$($_.fingerprint)/$($_.revoked)" }
         ($files + $keys) -join "`n"

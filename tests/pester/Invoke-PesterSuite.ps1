@@ -16,6 +16,9 @@ $env:PSModulePath = (Join-Path $root 'out/test-modules') + [IO.Path]::PathSepara
 $env:PPLX_TEST_MODULE = Join-Path $root 'out/PerplexityKeys'
 $env:PPLX_TEST_SUPPORT = Join-Path $root 'tests/support/PplxTestSupport.psm1'
 Import-Module Pester -MinimumVersion 6.0 -ErrorAction Stop
+# The run's own HOME, before anything uses SecretManagement: its vault registry lives under $HOME.
+Import-Module $env:PPLX_TEST_SUPPORT
+$testHome = Use-PplxTestHome
 
 $work = Split-Path $ResultPath
 $transcript = Join-Path $work 'pester-transcript.txt'
@@ -34,6 +37,7 @@ $config.Output.RenderMode = 'Plaintext'
 $null = Start-Transcript -Path $transcript
 try { $result = Invoke-Pester -Configuration $config }
 finally { $null = Stop-Transcript }
+Remove-Item -Recurse -Force $testHome -ErrorAction Ignore
 
 # The leak audit. Emulator keys are 'pplx-' and 48 random letters and digits; the tests' own
 # made-up keys repeat one character, so demanding a dozen distinct characters tells them apart.

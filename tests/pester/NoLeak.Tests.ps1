@@ -100,7 +100,7 @@ Describe 'No key text in any output' {
         Import-Module Microsoft.PowerShell.SecretManagement -Force
         $null = New-PplxTestVault -Kind File -Name Audit
         $t = New-PplxToken -Vault Audit -SecretName pplx-audited
-        $log = Join-Path (Split-Path $env:PPLX_SM_REGISTRY) 'audit.jsonl'
+        $log = Join-Path $env:PPLX_TEST_WORK 'audit.jsonl'
         $r = Invoke-PplxRotation -Vault Audit -SecretName pplx-audited -Force -AuditLog $log
         $lines = Get-Content $log | ConvertFrom-Json
         $lines.Count | Should -Be $r.Steps.Count

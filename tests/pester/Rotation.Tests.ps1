@@ -44,7 +44,7 @@ Describe 'Invoke-PplxRotation' {
     It 'touches nothing under -WhatIf and says what it would do' {
         $before = Get-Content -Raw $prod.Path
         $keys = @(Invoke-PplxEmulator $emu GET keys).Count
-        $transcript = Join-Path (Split-Path $env:PPLX_SM_REGISTRY) 'whatif.txt'
+        $transcript = Join-Path $env:PPLX_TEST_WORK 'whatif.txt'
         $null = Start-Transcript $transcript
         Invoke-PplxRotation -Vault Prod -SecretName pplx-svc -WhatIf
         $null = Stop-Transcript
@@ -289,7 +289,7 @@ Describe 'Invoke-PplxRotation' {
     }
 
     It 'keeps a consumer that re-reads the vault on 401 free of failed requests' {
-        $work = Split-Path $env:PPLX_SM_REGISTRY
+        $work = $env:PPLX_TEST_WORK
         $stop = Join-Path $work 'stop'; $resultFile = Join-Path $work 'consumer.json'
         $consumer = Start-PplxChildScript 'Consumer.ps1' @('-Vault', 'Prod', '-SecretName', 'pplx-svc', '-StopFile', $stop, '-ResultFile', $resultFile, '-RereadMs', '100')
         try {

@@ -5,7 +5,6 @@
 BeforeAll {
     Import-Module $env:PPLX_TEST_SUPPORT -Force
     Import-Module Microsoft.PowerShell.SecretManagement -Force
-    $savedRegistry = $env:PPLX_SM_REGISTRY   # each test below points it at a fresh registry
 
     function Get-Messages([System.Management.Automation.ErrorRecord] $Record) {
         # Every message along the exception chain: SecretManagement wraps a vault's own reason.
@@ -33,10 +32,6 @@ BeforeAll {
         if (-not $line) { throw "The vault call printed no outcome. stderr: $($stderr.Result)" }
         [pscustomobject]@{ Call = $line.Substring('PPLX-VAULT-CALL '.Length) | ConvertFrom-Json; Stderr = $stderr.Result }
     }
-}
-
-AfterAll {
-    $env:PPLX_SM_REGISTRY = $savedRegistry
 }
 
 Describe 'StoreVault, like SecretStore' {

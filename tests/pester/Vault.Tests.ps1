@@ -41,7 +41,7 @@ Describe 'Keys in SecretManagement vaults' {
 
         It 'the hazards it avoids: Set without -Vault and no default vault fails; Remove-Secret needs -Vault' {
             Set-SecretVaultDefault -ClearDefault
-            { Set-Secret -Name x -Secret 'y' } | Should -Throw -ErrorId 'SetSecretCommandFailNoVault,Set-Secret'
+            { Set-Secret -Name x -Secret 'y' } | Should -Throw -ErrorId 'SetSecretCommandFailNoVault,Microsoft.PowerShell.SecretManagement.SetSecretCommand'
             (Get-Command Remove-Secret).Parameters['Vault'].Attributes.Where({ $_ -is [System.Management.Automation.ParameterAttribute] }).Mandatory | Should -Contain $true
             # The module names the vault on every write, so it works with no default vault at all.
             $t = New-PplxToken -Vault Prod -SecretName pplx-nodefault
@@ -136,6 +136,72 @@ Describe 'Keys in SecretManagement vaults' {
             (Test-PplxToken -Vault Flaky -SecretName pplx-svc -VaultPassword (Get-Secret -Vault Prod -Name flaky-password)).Status | Should -Be 'Valid'
             Set-PplxTestVaultFault $flaky -Locked
             { Test-PplxToken -Vault Flaky -SecretName pplx-svc -VaultPassword 'letmein' } | Should -Throw -ErrorId 'ParameterArgumentTransformationError,PerplexityKeys.Commands.TestPplxTokenCommand'
+        }
+    }
+
+    Context 'Vaults as the real SecretManagement reports them (../shared/secretmanagement.md §9)' {
+        It 'fails New-PplxToken when the vault prompted and the pipeline stopped: VaultLocked, nothing stored, no key left live' {
+            Set-PplxTestVaultFault $flaky -Prompt
+            # The existence check is stopped first: nothing is minted.
+            $t = New-PplxToken -TokenName prompted -Vault Flaky -SecretName pplx-new -ErrorVariable err -ErrorAction SilentlyContinue
+            $t | Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -Be 'VaultLocked,PerplexityKeys.Commands.NewPplxTokenCommand'
+            $err[0].Exception.Message | Should -Match 'asked for a password'
+            $err[0].Exception.Message | Should -Match 'Set-SecretStoreConfiguration -Interaction None'
+            $err[0].Exception.Message | Should -Match '-VaultPassword'
+            @(Invoke-PplxEmulator $emu GET keys | Where-Object name -EQ 'prompted').Count | Should -Be 0
+            # -Force skips the check: the write is stopped, and the key just minted is revoked.
+            $t = New-PplxToken -TokenName prompted-force -Vault Flaky -SecretName pplx-new -Force -ErrorVariable err2 -ErrorAction SilentlyContinue
+            $t | Should -BeNullOrEmpty
+            $err2[0].FullyQualifiedErrorId | Should -Be 'VaultLocked,PerplexityKeys.Commands.NewPplxTokenCommand'
+            (Invoke-PplxEmulator $emu GET keys | Where-Object name -EQ 'prompted-force').revoked | Should -BeTrue
+            Set-PplxTestVaultFault $flaky
+            Get-SecretInfo -Vault Flaky -Name pplx-new | Should -BeNullOrEmpty
+        }
+
+        It 'reports a read that the vault''s prompt stopped as VaultLocked, never as SecretNotFound' {
+            $null = New-PplxToken -Vault Flaky -SecretName pplx-svc
+            Set-PplxTestVaultFault $flaky -Prompt
+            $null = Test-PplxToken -Vault Flaky -SecretName pplx-svc -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -Be 'VaultLocked,PerplexityKeys.Commands.TestPplxTokenCommand'
+            $err[0].Exception | Should -BeOfType ([PerplexityKeys.Core.Vault.PplxVaultLockedException])
+            $password = ConvertTo-SecureString 'letmein' -AsPlainText -Force
+            (Test-PplxToken -Vault Flaky -SecretName pplx-svc -VaultPassword $password).Status | Should -Be 'Valid'
+        }
+
+        It 'does not report Removed when the vault''s prompt stopped the removal' {
+            $t = New-PplxToken -Vault Flaky -SecretName pplx-svc
+            Set-PplxTestVaultFault $flaky -Prompt
+            Revoke-PplxToken -Vault Flaky -SecretName pplx-svc -Force -RemoveSecret -ErrorVariable err -ErrorAction SilentlyContinue
+            @($err | Where-Object { $_.FullyQualifiedErrorId -like 'VaultLocked,*' }).Count | Should -BeGreaterThan 0
+            Set-PplxTestVaultFault $flaky
+            Get-SecretInfo -Vault Flaky -Name pplx-svc | Should -Not -BeNullOrEmpty
+            $null = $t
+        }
+
+        It 'carries the vault''s own reason, escaped, in the message of a failed write' {
+            Set-PplxTestVaultFault $flaky -Broken "disk full`e[31m on /dev/vault`nfake line"
+            $null = New-PplxToken -TokenName refused -Vault Flaky -SecretName pplx-svc -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -Be 'VaultOperationFailed,PerplexityKeys.Commands.NewPplxTokenCommand'
+            $err[0].Exception.Message | Should -Match 'disk full'
+            $err[0].Exception.Message | Should -Match 'fake line'
+            $err[0].Exception.Message | Should -Not -Match "[`e`n]"
+        }
+
+        It 'treats a secret name with wildcard characters literally: <Name>' -TestCases @(
+            @{ Name = 'svc[1]' }
+            @{ Name = 'svc*' }
+        ) {
+            $decoy = New-PplxToken -Vault Prod -SecretName ($Name -replace '[\[\]*]', 'x')
+            $t = New-PplxToken -Vault Prod -SecretName $Name
+            $null = New-PplxToken -Vault Prod -SecretName $Name -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -Be 'SecretExists,PerplexityKeys.Commands.NewPplxTokenCommand'
+            (Test-PplxToken -SecretName $Name).Fingerprint | Should -Be $t.Fingerprint   # no -Vault: found in the default vault
+            Revoke-PplxToken -Vault Prod -SecretName $Name -Force -RemoveSecret
+            (Get-PplxEmulatorKey $emu $t.Fingerprint).revoked | Should -BeTrue
+            @(Get-SecretInfo -Vault Prod | Where-Object Name -CEQ $Name).Count | Should -Be 0
+            (Get-PplxEmulatorKey $emu $decoy.Fingerprint).revoked | Should -BeFalse
+            @(Get-SecretInfo -Vault Prod | Where-Object Name -CEQ ($Name -replace '[\[\]*]', 'x')).Count | Should -Be 1
         }
     }
 

@@ -69,16 +69,49 @@ function Get-PwshCommand {
     else { [pscustomobject]@{ FilePath = (Join-Path $PSHOME 'pwsh'); Arguments = @() } }
 }
 
-function Use-PplxTestRegistry {
-    <# Points the SecretManagement double at a fresh, private vault registry for this process. #>
-    $dir = Join-Path ([IO.Path]::GetTempPath()) "pplx-vaults-$([guid]::NewGuid().ToString('N'))"
+function Use-PplxTestHome {
+    <# Gives this process, and every process it starts, its own HOME under a temp folder, so SecretManagement's
+       vault registry ($HOME/.secretmanagement/secretvaultregistry/vaultinfo, the only place the real module
+       reads) is never the user's. Once per process: SecretManagement reads HOME once, at its first use, so
+       this must run before any SecretManagement call. dotnet keeps its own folders (DOTNET_CLI_HOME,
+       NUGET_PACKAGES), so `dotnet pwsh` and the NuGet cache still resolve. Returns the HOME. #>
+    [CmdletBinding()]
+    param()
+    if ($env:PPLX_TEST_HOME -and $env:HOME -eq $env:PPLX_TEST_HOME -and (Test-Path $env:PPLX_TEST_HOME)) { return $env:PPLX_TEST_HOME }
+    $original = $env:HOME
+    if ($original) {
+        if (-not $env:DOTNET_CLI_HOME) { $env:DOTNET_CLI_HOME = $original }
+        if (-not $env:NUGET_PACKAGES) { $env:NUGET_PACKAGES = Join-Path $original '.nuget/packages' }
+    }
+    $dir = Join-Path ([IO.Path]::GetTempPath()) "pplx-home-$([guid]::NewGuid().ToString('N'))"
     $null = New-Item -ItemType Directory -Force $dir
-    $env:PPLX_SM_REGISTRY = Join-Path $dir 'vaultinfo.json'
+    $env:HOME = $dir
+    $env:PPLX_TEST_HOME = $dir
     $dir
 }
 
+function Use-PplxTestRegistry {
+    <# A clean start for one test: this process's own HOME (Use-PplxTestHome), every vault unregistered from
+       its registry, and a fresh work folder for vault files and logs ($env:PPLX_TEST_WORK, returned). #>
+    [CmdletBinding()]
+    param()
+    $testHome = Use-PplxTestHome
+    $vaults = @(Microsoft.PowerShell.SecretManagement\Get-SecretVault -ErrorAction SilentlyContinue)
+    # Only this run's vaults (files under its HOME) are ever unregistered. Any other vault means SecretManagement
+    # was first used before HOME was changed, and the registry in use is the user's own: refuse to touch it.
+    $foreign = @($vaults | Where-Object { -not "$($_.VaultParameters['Path'])".StartsWith($testHome + [IO.Path]::DirectorySeparatorChar) })
+    if ($foreign.Count -gt 0) {
+        throw "The SecretManagement registry in use holds vaults that are not this test run's ($($foreign.Name -join ', ')): SecretManagement was used before this process had its own HOME. Call Use-PplxTestHome before any SecretManagement call."
+    }
+    if ($vaults.Count -gt 0) { $vaults | Microsoft.PowerShell.SecretManagement\Unregister-SecretVault -Confirm:$false }
+    $work = Join-Path $testHome "work-$([guid]::NewGuid().ToString('N'))"
+    $null = New-Item -ItemType Directory -Force $work
+    $env:PPLX_TEST_WORK = $work
+    $work
+}
+
 function New-PplxTestVault {
-    <# Registers a test extension vault backed by a temp file. File: with metadata; Flaky: without,
+    <# Registers a test extension vault backed by a file in the work folder. File: with metadata; Flaky: without,
        failing on demand; Store: like SecretStore (per-process cache reloaded -CacheSeconds after a
        change, default 5; -Password starts it locked in every process, relocking -PasswordTimeout
        seconds after an unlock; a locked call prompts or, with -Interaction None, fails);
@@ -88,8 +121,8 @@ function New-PplxTestVault {
         [Parameter(Mandatory)][ValidateSet('File', 'Flaky', 'Store', 'KeyVault')] [string] $Kind, [Parameter(Mandatory)] [string] $Name, [switch] $DefaultVault,
         [double] $CacheSeconds, [string] $Password, [int] $PasswordTimeout, [ValidateSet('Prompt', 'None')] [string] $Interaction
     )
-    if (-not $env:PPLX_SM_REGISTRY) { $null = Use-PplxTestRegistry }
-    $path = Join-Path (Split-Path $env:PPLX_SM_REGISTRY) "$Name.json"
+    if (-not $env:PPLX_TEST_WORK -or -not (Test-Path $env:PPLX_TEST_WORK)) { $null = Use-PplxTestRegistry }
+    $path = Join-Path $env:PPLX_TEST_WORK "$Name.json"
     $module = Join-Path $script:RepoRoot "tests/support/vaults/$(if ($Kind -eq 'KeyVault') { 'KeyVaultLikeVault' } else { "${Kind}Vault" })"
     $parameters = @{ Path = $path }
     foreach ($setting in 'CacheSeconds', 'Password', 'PasswordTimeout', 'Interaction') {
@@ -180,11 +213,13 @@ function Initialize-PplxTestWorld {
 }
 
 function Set-PplxTestVaultFault {
-    <# Queues FlakyVault faults: -FailNextSet, -StaleNextGet, -StaleAfterSet, -HangOnSet (names), -Locked. #>
+    <# Queues FlakyVault faults: -FailNextSet, -StaleNextGet, -StaleAfterSet, -HangOnSet (names), -Locked, -Prompt
+       (every call stops the pipeline, as SecretStore's password prompt does on a closed stdin), -Broken <reason>
+       (every call throws an IOException with that reason). #>
     [CmdletBinding()]
-    param([Parameter(Mandatory)] $Vault, [string[]] $FailNextSet = @(), [string[]] $StaleNextGet = @(), [string[]] $StaleAfterSet = @(), [string[]] $HangOnSet = @(), [switch] $Locked)
+    param([Parameter(Mandatory)] $Vault, [string[]] $FailNextSet = @(), [string[]] $StaleNextGet = @(), [string[]] $StaleAfterSet = @(), [string[]] $HangOnSet = @(), [switch] $Locked, [switch] $Prompt, [string] $Broken = '')
     $tmp = "$($Vault.Path).faults.$PID.tmp"
-    @{ FailNextSet = $FailNextSet; StaleNextGet = $StaleNextGet; StaleAfterSet = $StaleAfterSet; HangOnSet = $HangOnSet; Locked = $Locked.IsPresent } |
+    @{ FailNextSet = $FailNextSet; StaleNextGet = $StaleNextGet; StaleAfterSet = $StaleAfterSet; HangOnSet = $HangOnSet; Locked = $Locked.IsPresent; Prompt = $Prompt.IsPresent; Broken = $Broken } |
         ConvertTo-Json | Set-Content $tmp
     [System.IO.File]::Move($tmp, "$($Vault.Path).faults.json", $true)
 }
@@ -215,10 +250,13 @@ function Start-PplxChildScript {
 }
 
 function Enter-PplxTestEnvironment {
-    <# For tools/ scripts: puts the laid-out module and the SecretManagement double in reach and
-       imports them; returns the environment as it was, for Exit-PplxTestEnvironment. #>
+    <# For tools/ scripts: gives the run its own HOME (Use-PplxTestHome), puts the laid-out module and the
+       SecretManagement double in reach and imports them; returns the environment as it was, for Exit-PplxTestEnvironment. #>
     $saved = @{}
-    foreach ($name in 'PSModulePath', 'PERPLEXITY_BASE_URL', 'PERPLEXITY_API_KEY', 'PPLX_SM_REGISTRY', 'PPLX_TEST_MODULE') { $saved[$name] = [Environment]::GetEnvironmentVariable($name) }
+    foreach ($name in 'PSModulePath', 'PERPLEXITY_BASE_URL', 'PERPLEXITY_API_KEY', 'PPLX_TEST_MODULE', 'PPLX_TEST_WORK', 'HOME', 'PPLX_TEST_HOME', 'DOTNET_CLI_HOME', 'NUGET_PACKAGES') { $saved[$name] = [Environment]::GetEnvironmentVariable($name) }
+    # A tool run has its own HOME, unless this process already has one (a tool run inside the Pester run).
+    $runHome = Use-PplxTestHome
+    $saved['(created home)'] = if ($saved['PPLX_TEST_HOME'] -ne $runHome) { $runHome } else { $null }
     $env:PSModulePath = (Join-Path $script:RepoRoot 'out/test-modules') + [IO.Path]::PathSeparator + $env:PSModulePath
     $env:PPLX_TEST_MODULE = Join-Path $script:RepoRoot 'out/PerplexityKeys'
     Import-Module $env:PPLX_TEST_MODULE -Global
@@ -227,7 +265,9 @@ function Enter-PplxTestEnvironment {
 }
 
 function Exit-PplxTestEnvironment([hashtable] $Saved) {
-    foreach ($name in $Saved.Keys) { [Environment]::SetEnvironmentVariable($name, $Saved[$name]) }
+    $created = $Saved['(created home)']
+    foreach ($name in $Saved.Keys) { if ($name -ne '(created home)') { [Environment]::SetEnvironmentVariable($name, $Saved[$name]) } }
+    if ($created) { Remove-Item -Recurse -Force $created -ErrorAction Ignore }
 }
 
 function Get-PplxLiveHelper {
@@ -250,4 +290,4 @@ function Get-PlainText {
     process { [System.Net.NetworkCredential]::new('', $Secure).Password }
 }
 
-Export-ModuleMember -Function Get-PplxLiveHelper, Start-PplxEmulator, Stop-PplxEmulator, Invoke-PplxEmulator, Reset-PplxEmulator, Get-PplxEmulatorKey, Get-PwshCommand, Get-PlainText, Use-PplxTestRegistry, Initialize-PplxTestWorld, New-PplxTestVault, Get-PplxTestVaultDeletedSecret, Remove-PplxTestVaultDeletedSecret, Start-PplxVaultClient, Invoke-PplxVaultClient, Stop-PplxVaultClient, Set-PplxTestVaultFault, Wait-PplxCondition, Start-PplxChildScript, Enter-PplxTestEnvironment, Exit-PplxTestEnvironment
+Export-ModuleMember -Function Get-PplxLiveHelper, Start-PplxEmulator, Stop-PplxEmulator, Invoke-PplxEmulator, Reset-PplxEmulator, Get-PplxEmulatorKey, Get-PwshCommand, Get-PlainText, Use-PplxTestHome, Use-PplxTestRegistry, Initialize-PplxTestWorld, New-PplxTestVault, Get-PplxTestVaultDeletedSecret, Remove-PplxTestVaultDeletedSecret, Start-PplxVaultClient, Invoke-PplxVaultClient, Stop-PplxVaultClient, Set-PplxTestVaultFault, Wait-PplxCondition, Start-PplxChildScript, Enter-PplxTestEnvironment, Exit-PplxTestEnvironment

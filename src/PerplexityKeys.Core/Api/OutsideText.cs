@@ -10,6 +10,9 @@ namespace PerplexityKeys.Core.Api;
 /// </summary>
 public static class OutsideText
 {
+    /// <summary>The escaped text with anything shaped like a key replaced by its fingerprint (a vault's or server's message may echo one).</summary>
+    public static string EscapeRedacted(string text) => Escape(ApiErrorMapper.Redact(text));
+
     /// <summary>The escaped text; plain printable text comes back unchanged.</summary>
     public static string Escape(string text)
     {

@@ -30,18 +30,43 @@ public sealed class PplxVaultNotFoundException : PplxVaultException
     }
 }
 
-/// <summary>The vault is locked and needs a password.</summary>
+/// <summary>The vault is locked and needs a password (it said so, or it asked for one interactively).</summary>
 public sealed class PplxVaultLockedException : PplxVaultException
 {
     /// <summary>Creates the exception.</summary>
     public PplxVaultLockedException(string vault, Exception? innerException = null)
-        : base(
+        : this(
             $"The vault '{vault}' is locked. Pass -VaultPassword (a SecureString) so the module can call Unlock-SecretVault; in a scheduled task, read the password from a file only the task's account can read, or configure SecretStore with -Authentication None for that account.",
             vault,
             null,
+            false,
             innerException)
     {
     }
+
+    private PplxVaultLockedException(string message, string vault, string? secretName, bool prompted, Exception? innerException)
+        : base(message, vault, secretName, innerException)
+    {
+        AskedForPassword = prompted;
+    }
+
+    /// <summary>True when the vault asked for a password interactively and the host stopped the call.</summary>
+    public bool AskedForPassword { get; }
+
+    /// <summary>
+    /// The vault asked for a password through the host (SecretStore's default -Interaction Prompt) and, with no
+    /// one to answer, the call was stopped: nothing was read or written.
+    /// </summary>
+    public static PplxVaultLockedException PromptStopped(string vault, string? secretName, Exception? innerException = null) =>
+        new(
+            $"The vault '{vault}' asked for a password interactively and the call was stopped with no answer, so nothing was read or written" +
+            (secretName is null ? "." : $" ('{secretName}').") +
+            " For unattended use, configure SecretStore not to prompt: Set-SecretStoreConfiguration -Interaction None" +
+            " (with -Authentication None, or keep the password and pass it to this module with -VaultPassword, which unlocks the vault first); or pass -VaultPassword now.",
+            vault,
+            secretName,
+            true,
+            innerException);
 }
 
 /// <summary>The secret does not exist.</summary>

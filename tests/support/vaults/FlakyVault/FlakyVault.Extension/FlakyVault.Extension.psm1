@@ -6,6 +6,9 @@
 #   StaleAfterSet: names whose next Set-Secret queues StaleNextGet (a read-back that comes back stale)
 #   HangOnSet    : names whose next Set-Secret writes "<Path>.hanging" and then never returns
 #   Locked       : $true = every operation throws PasswordRequiredException (Unlock-SecretVault 'letmein' clears it)
+#   Prompt       : $true = every operation stops the pipeline (PipelineStoppedException), as SecretStore's password
+#                  prompt does when the store is locked and stdin is closed (Unlock-SecretVault 'letmein' clears it)
+#   Broken       : a reason: every operation throws it (a vault's own failure, which SecretManagement wraps)
 # Tests only: it stores secrets in clear text.
 . (Join-Path $PSScriptRoot '../../Common/VaultStore.ps1')
 
@@ -23,6 +26,8 @@ function Set-Faults([string] $Path, [hashtable] $Faults) {
 function Use-Fault([string] $Path, [string] $Kind, [string] $Name) {
     # True when a fault of this kind is queued for the name; spends it.
     $faults = Get-Faults $Path
+    if ($faults.Prompt) { throw [System.Management.Automation.PipelineStoppedException]::new() }
+    if ($faults.Broken) { throw [System.IO.IOException]::new($faults.Broken) }
     if ($faults.Locked) { throw [Microsoft.PowerShell.SecretManagement.PasswordRequiredException]::new('A valid password is required to access the FlakyVault vault.') }
     $names = @($faults[$Kind])
     $hit = $names | Where-Object { $_ -eq $Name } | Select-Object -First 1
@@ -80,7 +85,9 @@ function Get-SecretInfo {
 
 function Test-SecretVault {
     param([string] $VaultName, [hashtable] $AdditionalParameters)
-    -not (Get-Faults $AdditionalParameters.Path).Locked
+    $faults = Get-Faults $AdditionalParameters.Path
+    if ($faults.Broken) { throw [System.IO.IOException]::new($faults.Broken) }
+    -not $faults.Locked
 }
 
 function Unlock-SecretVault {
@@ -88,5 +95,6 @@ function Unlock-SecretVault {
     if ([System.Net.NetworkCredential]::new('', $Password).Password -ne 'letmein') { throw [System.Security.Authentication.AuthenticationException]::new('FlakyVault unlock failed: wrong password.') }
     $faults = Get-Faults $AdditionalParameters.Path
     $faults.Locked = $false
+    $faults.Prompt = $false
     Set-Faults $AdditionalParameters.Path $faults
 }
