@@ -150,11 +150,11 @@ Describe 'Keys in SecretManagement vaults' {
             $err[0].Exception.Message | Should -Match 'Set-SecretStoreConfiguration -Interaction None'
             $err[0].Exception.Message | Should -Match '-VaultPassword'
             @(Invoke-PplxEmulator $emu GET keys | Where-Object name -EQ 'prompted').Count | Should -Be 0
-            # -Force skips the check: the write is stopped, and the key just minted is revoked.
+            # -Force reads what it would replace (to name it), so it is stopped before the mint as well.
             $t = New-PplxToken -TokenName prompted-force -Vault Flaky -SecretName pplx-new -Force -ErrorVariable err2 -ErrorAction SilentlyContinue
             $t | Should -BeNullOrEmpty
             $err2[0].FullyQualifiedErrorId | Should -Be 'VaultLocked,PerplexityKeys.Commands.NewPplxTokenCommand'
-            (Invoke-PplxEmulator $emu GET keys | Where-Object name -EQ 'prompted-force').revoked | Should -BeTrue
+            @(Invoke-PplxEmulator $emu GET keys | Where-Object name -EQ 'prompted-force').Count | Should -Be 0
             Set-PplxTestVaultFault $flaky
             Get-SecretInfo -Vault Flaky -Name pplx-new | Should -BeNullOrEmpty
         }
@@ -218,6 +218,25 @@ Describe 'Keys in SecretManagement vaults' {
             Get-SecretInfo -Vault Prod -Name pplx-svc | Revoke-PplxToken -Force -RemoveSecret
             (Get-PplxEmulatorKey $emu $t.Fingerprint).revoked | Should -BeTrue
             Get-SecretInfo -Vault Prod -Name pplx-svc | Should -BeNullOrEmpty
+        }
+
+        It 'refuses -RemoveSecret without -Vault before revoking anything' {
+            $t = New-PplxToken -Vault Prod -SecretName pplx-svc
+            Revoke-PplxToken -SecretName pplx-svc -Force -RemoveSecret -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -Be 'ParameterCombinationInvalid,PerplexityKeys.Commands.RevokePplxTokenCommand'
+            (Get-PplxEmulatorKey $emu $t.Fingerprint).revoked | Should -BeFalse
+            Get-SecretInfo -Vault Prod -Name pplx-svc | Should -Not -BeNullOrEmpty
+        }
+    }
+
+    Context 'New-PplxToken -Force over a stored key' {
+        It 'names the key it replaced in a warning, and leaves it live' {
+            $first = New-PplxToken -Vault Prod -SecretName pplx-svc
+            $second = New-PplxToken -Vault Prod -SecretName pplx-svc -Force -WarningVariable warned -WarningAction SilentlyContinue
+            ($warned -join "`n") | Should -Match ([regex]::Escape($first.Fingerprint))
+            ($warned -join "`n") | Should -Match 'Revoke-PplxToken'
+            (Get-PplxEmulatorKey $emu $first.Fingerprint).revoked | Should -BeFalse
+            (Test-PplxToken -Vault Prod -SecretName pplx-svc).Fingerprint | Should -Be $second.Fingerprint
         }
     }
 }

@@ -70,7 +70,7 @@ public sealed class NewPplxTokenCommand : PplxCmdlet
     public string? SecretName { get; set; }
 
     /// <summary>
-    /// <para type="description">Overwrite an existing secret named -SecretName.</para>
+    /// <para type="description">Overwrite an existing secret named -SecretName. The key it held is not revoked (consumers may still use it): a warning names its fingerprint so you can revoke it once nothing uses it. To replace a stored key without downtime and revoke the old one, use Invoke-PplxRotation.</para>
     /// </summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -124,11 +124,18 @@ public sealed class NewPplxTokenCommand : PplxCmdlet
         }
 
         SecretManagementVault? vault = Vault is null ? null : VaultFor(Vault);
+        ApiKey? overwritten = null;
         try
         {
-            if (vault is not null && !Force && vault.Exists(SecretName!))
+            if (vault is not null && vault.Exists(SecretName!))
             {
-                throw new PplxSecretExistsException(Vault!, SecretName!);
+                if (!Force)
+                {
+                    throw new PplxSecretExistsException(Vault!, SecretName!);
+                }
+
+                // -Force replaces the value; the key it held stays live (consumers may still use it), so it is named.
+                overwritten = vault.ReadKey(SecretName!);
             }
         }
         catch (PplxException e)
@@ -153,6 +160,11 @@ public sealed class NewPplxTokenCommand : PplxCmdlet
             if (vault is not null)
             {
                 Store(vault, minted, authorizingKey, client);
+            }
+
+            if (overwritten is not null && !overwritten.Equals(minted.Key))
+            {
+                WriteWarning($"'{OutsideText.Escape(SecretName!)}' in vault '{OutsideText.Escape(Vault!)}' held {overwritten.Fingerprint}, which -Force replaced and which still works: revoke it (Revoke-PplxToken) once nothing uses it. Invoke-PplxRotation replaces a stored key without downtime and revokes the old one.");
             }
 
             WriteObject(new PplxToken(minted.Key, minted.TokenName ?? name, minted.CreatedAt, _baseUri));

@@ -116,6 +116,13 @@ public sealed class RevokePplxTokenCommand : PplxCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        if (RemoveSecret && SecretName is not null && string.IsNullOrEmpty(Vault))
+        {
+            // SecretManagement removes only from a named vault: refuse before revoking, or the secret would stay behind holding a dead key.
+            WriteItemError(new PplxConfigurationException("-RemoveSecret needs -Vault (SecretManagement removes a secret only from a named vault); nothing was revoked.", "RemoveSecret"), SecretName);
+            return;
+        }
+
         ApiKey authorizingKey = _authorizingKey!;
         foreach ((ApiKey key, PplxToken? token) in InputKeys(InputObject, Key, SecretName, Vault, VaultPassword))
         {
