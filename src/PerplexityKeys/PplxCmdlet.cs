@@ -210,7 +210,7 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>A SecretManagement vault for the core, its calls made on this cmdlet's pipeline thread.</summary>
-    internal SecretManagementVault VaultFor(string? vault, PipelineDispatcher? dispatcher = null) => new(this, vault, dispatcher);
+    internal SecretManagementVault VaultFor(string? vault, PipelineDispatcher? dispatcher = null, SecureString? password = null) => new(this, vault, dispatcher, password);
 
     /// <summary>Unlocks a vault with -VaultPassword when one was given (never prompts).</summary>
     internal void UnlockIfAsked(string? vault, SecureString? password)
@@ -234,7 +234,7 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
             try
             {
                 UnlockIfAsked(vault, vaultPassword);
-                stored = VaultFor(vault).ReadKey(secretName) ?? throw new PplxSecretNotFoundException(vault ?? "(any vault)", secretName);
+                stored = VaultFor(vault, null, vaultPassword).ReadKey(secretName) ?? throw new PplxSecretNotFoundException(vault ?? "(any vault)", secretName);
                 WarnOnOddShape(stored);
             }
             catch (PplxException e)

@@ -25,12 +25,19 @@ internal sealed class SecretManagementVault : ISecretVault
     private readonly PSCmdlet _cmdlet;
     private readonly string? _vault;
     private readonly PipelineDispatcher? _dispatcher;
+    private readonly SecureString? _password;
 
-    public SecretManagementVault(PSCmdlet cmdlet, string? vault, PipelineDispatcher? dispatcher)
+    /// <param name="cmdlet">The calling cmdlet (its pipeline thread runs every call).</param>
+    /// <param name="vault">The vault; null = SecretManagement's search.</param>
+    /// <param name="dispatcher">Brings calls from other threads to the pipeline thread.</param>
+    /// <param name="password">The vault's password (-VaultPassword): a vault that relocks during a run (SecretStore's
+    /// -PasswordTimeout) is unlocked again with it and the call repeated once.</param>
+    public SecretManagementVault(PSCmdlet cmdlet, string? vault, PipelineDispatcher? dispatcher, SecureString? password = null)
     {
         _cmdlet = cmdlet;
         _vault = vault;
         _dispatcher = dispatcher;
+        _password = password;
     }
 
     public string Name => _vault ?? "(default search)";
@@ -120,10 +127,12 @@ internal sealed class SecretManagementVault : ISecretVault
     }
 
     /// <summary>Unlock-SecretVault with a password (never a prompt).</summary>
-    public void Unlock(SecureString password)
+    public void Unlock(SecureString password) => Unlock(password, _vault ?? throw new PplxVaultOperationException("Unlock-SecretVault needs a vault name (-Vault).", Name, "(unlock)"));
+
+    private void Unlock(SecureString password, string vault)
     {
         using PowerShell ps = PowerShell.Create(RunspaceMode.CurrentRunspace);
-        ps.AddCommand(Module + "Unlock-SecretVault").AddParameter("Name", _vault).AddParameter("Password", password);
+        ps.AddCommand(Module + "Unlock-SecretVault").AddParameter("Name", vault).AddParameter("Password", password);
         Execute(ps, "(unlock)");
     }
 
@@ -204,6 +213,26 @@ internal sealed class SecretManagementVault : ISecretVault
     }
 
     private Collection<PSObject> Invoke(string command, string secretName, Dictionary<string, object> parameters, bool requireVault, string? vault = null)
+    {
+        try
+        {
+            return InvokeOnce(command, secretName, parameters, requireVault, vault);
+        }
+        catch (PplxVaultLockedException) when (_password is not null && (vault ?? _vault) is { } named)
+        {
+            Unlock(_password, named);
+            try
+            {
+                return InvokeOnce(command, secretName, parameters, requireVault, vault);
+            }
+            catch (PplxVaultLockedException again)
+            {
+                throw PplxVaultLockedException.StillLocked(named, secretName, again);
+            }
+        }
+    }
+
+    private Collection<PSObject> InvokeOnce(string command, string secretName, Dictionary<string, object> parameters, bool requireVault, string? vault)
     {
         vault ??= _vault;
         if (requireVault && vault is null)

@@ -72,3 +72,47 @@ Describe 'A Key-Vault-like vault, which soft-deletes' {
         @(Invoke-PplxEmulator $emu GET keys | Where-Object { $_.name -like 'AzKV/pplx-svc/*' -and -not $_.revoked }) | Should -HaveCount 1
     }
 }
+
+Describe 'A SecretStore-like vault with a password that relocks' {
+    BeforeEach {
+        Reset-PplxEmulator $emu
+        $env:PERPLEXITY_BASE_URL = $emu.BaseUri
+        $env:PERPLEXITY_API_KEY = $null
+        $null = Use-PplxTestRegistry
+        $password = ConvertTo-SecureString 'letmein' -AsPlainText -Force
+        $null = New-PplxTestVault -Kind Store -Name Locked -DefaultVault -CacheSeconds 0 -Password 'letmein' -PasswordTimeout 1 -Interaction None
+        Unlock-SecretVault -Name Locked -Password $password
+        $old = New-PplxToken -TokenName locked -Vault Locked -SecretName pplx-svc -ApiKey $emu.AdminKey
+        $null = New-PplxToken -TokenName admin -Vault Locked -SecretName pplx-admin -ApiKey $emu.AdminKey
+        $audit = Join-Path $env:PPLX_TEST_WORK 'audit.jsonl'
+
+        function Wait-Relocked {
+            # The store relocks PasswordTimeout after an unlock; wait for that state, bounded.
+            Wait-PplxCondition { $null -eq (Get-Secret -Vault Locked -Name pplx-svc -ErrorAction SilentlyContinue) } -TimeoutSeconds 30 -Because 'the store to relock'
+        }
+    }
+
+    It 'unlocks it again when it relocks mid-run, with -VaultPassword, and finishes' {
+        $result = Invoke-PplxRotation -Vault Locked -SecretName pplx-svc -VaultPassword $password -PropagationDelay 00:00:02.5 -Force
+        $result.State | Should -Be 'Done'
+        (Get-PplxEmulatorKey $emu $old.Fingerprint).revoked | Should -BeTrue
+    }
+
+    It 'reads the master key only after unlocking the vault, when -ApiKeyVault is left out' {
+        Wait-Relocked
+        $result = Invoke-PplxRotation -Vault Locked -SecretName pplx-svc -ApiKeySecretName pplx-admin -VaultPassword $password -Force
+        $result.State | Should -Be 'Done'
+    }
+
+    It 'writes its result and an audit line when the vault stays locked' {
+        Wait-Relocked
+        $result = Invoke-PplxRotation -Vault Locked -SecretName pplx-svc -AuditLog $audit -Force -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Be 'VaultLocked,PerplexityKeys.Commands.InvokePplxRotationCommand'
+        $result | Should -BeOfType ([PerplexityKeys.PplxRotationResult])
+        $result.State | Should -Be 'Start'
+        $lines = @(Get-Content $audit | ConvertFrom-Json)
+        $lines.Count | Should -BeGreaterThan 0
+        ($lines | ConvertTo-Json -Depth 5) | Should -Match 'VaultLocked'
+        @(Invoke-PplxEmulator $emu GET keys | Where-Object { $_.name -like 'Locked/pplx-svc/*' }) | Should -BeNullOrEmpty
+    }
+}

@@ -106,18 +106,33 @@ public sealed class RotationEngine
 
     private static bool IsLetterOrDigit(char c) => (c is >= 'a' and <= 'z') || (c is >= 'A' and <= 'Z') || (c is >= '0' and <= '9');
 
+    /// <summary>
+    /// The result of the latest <see cref="RunAsync"/>, as far as it got: also when it failed with an error that is not a
+    /// <see cref="PplxRotationException"/> (a vault that stayed locked, say), so the caller can still report and audit it.
+    /// </summary>
+    public RotationResult? LastResult { get; private set; }
+
     /// <summary>Runs the rotation as far as <see cref="RotationRequest.Stage"/> asks.</summary>
     /// <exception cref="PplxRotationException">The rotation stopped; its Result says where it stands.</exception>
     public async Task<RotationResult> RunAsync(RotationRequest request, CancellationToken cancellationToken)
     {
         var run = new Run(this, request, cancellationToken);
+        LastResult = run.Result;
         using RotationLock? held = await run.StepAsync("Lock", () => RotationLock.AcquireAsync(_vault.Name, LockTimeout, CacheWindow, _time, cancellationToken)).ConfigureAwait(false);
         if (held is null)
         {
             throw run.Fail(RotationFailure.LockTimeout, $"Another rotation in vault '{_vault.Name}' on this machine (one writer per vault at a time) held the lock for {LockTimeout.TotalSeconds:0} s. Try again when it has finished.");
         }
 
-        return await run.ExecuteAsync().ConfigureAwait(false);
+        try
+        {
+            return await run.ExecuteAsync().ConfigureAwait(false);
+        }
+        catch (PplxException e) when (e is not PplxRotationException)
+        {
+            run.Stopped();
+            throw;
+        }
     }
 
     /// <summary>One run: the request, the names, what the vault holds, and the steps taken.</summary>
@@ -237,6 +252,9 @@ public sealed class RotationEngine
                 throw;
             }
         }
+
+        /// <summary>Records where the rotation stands when an error that is not a rotation failure ends the run.</summary>
+        public void Stopped() => Result.State = _state;
 
         public PplxRotationException Fail(RotationFailure reason, string message, Exception? inner = null)
         {

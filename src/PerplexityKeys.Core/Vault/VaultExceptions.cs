@@ -57,6 +57,18 @@ public sealed class PplxVaultLockedException : PplxVaultException
     /// The vault asked for a password through the host (SecretStore's default -Interaction Prompt) and, with no
     /// one to answer, the call was stopped: nothing was read or written.
     /// </summary>
+    /// <summary>The vault stayed locked even after it was unlocked again with the password the caller gave.</summary>
+    public static PplxVaultLockedException StillLocked(string vault, string? secretName, Exception? innerException = null) =>
+        new(
+            $"The vault '{vault}' locked again during the run and stayed locked after it was unlocked with -VaultPassword" +
+            (secretName is null ? "." : $" (at '{secretName}').") +
+            " Check the password, or give the vault a longer -PasswordTimeout (Set-SecretStoreConfiguration).",
+            vault,
+            secretName,
+            false,
+            innerException);
+
+    /// <summary>The vault asked for a password interactively and the host stopped the call.</summary>
     public static PplxVaultLockedException PromptStopped(string vault, string? secretName, Exception? innerException = null) =>
         new(
             $"The vault '{vault}' asked for a password interactively and the call was stopped with no answer, so nothing was read or written" +

@@ -149,7 +149,14 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
             ModelIdPolicy.Validate(Model);
             if (ApiKey is not null || ApiKeySecretName is not null)
             {
+                // The master key is read only once the vaults are unlocked: without -ApiKeyVault, SecretManagement's
+                // search may have to read the very vault being rotated.
                 UnlockIfAsked(ApiKeyVault, VaultPassword);
+                if (ApiKeyVault is null && MyInvocation.BoundParameters.ContainsKey(nameof(Vault)))
+                {
+                    UnlockIfAsked(Vault, VaultPassword);
+                }
+
                 _master = ResolveAuthorizingKey(ApiKey, ApiKeySecretName, ApiKeyVault);
             }
         }
@@ -187,11 +194,12 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
 
         Uri baseUri = client.BaseUri;
         TimeSpan cacheWindow = VaultCacheWindow ?? PerplexityKeys.VaultCacheWindow.Of(Vault);
+        RotationEngine? engine = null;
         try
         {
             RotationResult result = Run((dispatcher, ct) =>
             {
-                var engine = new RotationEngine(client, VaultFor(Vault, dispatcher), TimeProvider.System, dispatcher.Verbose) { LockTimeout = LockTimeout, CacheWindow = cacheWindow };
+                engine = new RotationEngine(client, VaultFor(Vault, dispatcher, VaultPassword), TimeProvider.System, dispatcher.Verbose) { LockTimeout = LockTimeout, CacheWindow = cacheWindow };
                 var request = new RotationRequest
                 {
                     SecretName = SecretName,
@@ -208,20 +216,24 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
             Audit(result, null);
             WriteObject(new PplxRotationResult(result));
         }
-        catch (PplxRotationException e)
+        catch (PplxException e)
         {
-            Audit(e.Result, e);
-            var result = new PplxRotationResult(e.Result);
+            // Every run that got as far as the engine writes its result and its audit line, however it failed.
+            RotationResult? partial = (e as PplxRotationException)?.Result ?? engine?.LastResult;
+            if (partial is null)
+            {
+                WriteItemError(e, target);
+                return;
+            }
+
+            Audit(partial, e);
+            var result = new PplxRotationResult(partial);
             WriteObject(result);
             WriteItemError(e, result);
         }
-        catch (PplxException e)
-        {
-            WriteItemError(e, target);
-        }
     }
 
-    private void Audit(RotationResult result, PplxRotationException? failure)
+    private void Audit(RotationResult result, PplxException? failure)
     {
         if (AuditLog is null)
         {
@@ -231,7 +243,13 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
         try
         {
             string path = GetUnresolvedProviderPathFromPSPath(AuditLog);
-            System.IO.File.AppendAllLines(path, RotationAudit.Lines(result, failure?.Reason.ToString()));
+            string? reason = failure switch
+            {
+                PplxRotationException rotation => rotation.Reason.ToString(),
+                { } other => ToErrorRecord(other, null).FullyQualifiedErrorId,
+                null => null,
+            };
+            System.IO.File.AppendAllLines(path, RotationAudit.Lines(result, reason));
         }
         catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException)
         {
