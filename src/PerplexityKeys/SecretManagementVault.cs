@@ -9,6 +9,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using PerplexityKeys.Core.Api;
 using PerplexityKeys.Core.Model;
+using PerplexityKeys.Core.Rotation;
 using PerplexityKeys.Core.Vault;
 
 namespace PerplexityKeys;
@@ -26,6 +27,7 @@ internal sealed class SecretManagementVault : ISecretVault
     private readonly string? _vault;
     private readonly PipelineDispatcher? _dispatcher;
     private readonly SecureString? _password;
+    private readonly Dictionary<string, string> _userNames = new(StringComparer.OrdinalIgnoreCase);
 
     /// <param name="cmdlet">The calling cmdlet (its pipeline thread runs every call).</param>
     /// <param name="vault">The vault; null = SecretManagement's search.</param>
@@ -67,6 +69,12 @@ internal sealed class SecretManagementVault : ISecretVault
         return true;
     });
 
+    private ApiKey KeyOf(string secretName, PSCredential credential)
+    {
+        _userNames[secretName] = credential.UserName;
+        return ApiKey.FromSecureString(credential.Password);
+    }
+
     /// <summary>Reads a key; null when missing. Strings, SecureStrings and PSCredentials (password) are keys.</summary>
     public ApiKey? ReadKey(string secretName)
     {
@@ -75,15 +83,43 @@ internal sealed class SecretManagementVault : ISecretVault
         {
             null => null,
             SecureString secure => ApiKey.FromSecureString(secure),
-            PSCredential credential => ApiKey.FromSecureString(credential.Password),
+            PSCredential credential => KeyOf(secretName, credential),
             string text => ApiKey.Create(text),
             _ => throw new PplxSecretTypeException(Name, secretName, value is Hashtable ? "hashtable" : value is byte[] ? "byte[]" : value.GetType().Name),
         };
     }
 
-    /// <summary>Writes a key as a SecureString.</summary>
-    public void WriteKey(string secretName, ApiKey key) =>
-        Invoke("Set-Secret", secretName, new() { ["SecureStringSecret"] = key.ToSecureString() }, requireVault: true);
+    /// <summary>
+    /// Writes a key. What was there stays there: a secret kept as a PSCredential stays one (with its UserName), a String
+    /// stays a String, anything else (or a new secret) is a SecureString; and the user's own metadata (Owner, Expires, …)
+    /// is written with it, since some vaults (SecretStore) reset metadata on every overwrite. Helper secrets are ours:
+    /// always SecureStrings, no lookup.
+    /// </summary>
+    public void WriteKey(string secretName, ApiKey key)
+    {
+        PSObject? info = RotationEngine.IsSiblingName(secretName) ? null : FindInfo(secretName, out _);
+        string? type = info?.Properties["Type"]?.Value?.ToString();
+        var parameters = new Dictionary<string, object>();
+        switch (type)
+        {
+            case "PSCredential":
+                parameters["Secret"] = new PSCredential(UserNameOf(secretName), key.ToSecureString());
+                break;
+            case "String":
+                parameters["Secret"] = new System.Net.NetworkCredential(string.Empty, key.ToSecureString()).Password; // the vault keeps it as text, as it did
+                break;
+            default:
+                parameters["SecureStringSecret"] = key.ToSecureString();
+                break;
+        }
+
+        if (info?.Properties["Metadata"]?.Value is IDictionary { Count: > 0 } kept)
+        {
+            parameters["Metadata"] = ToHashtable(kept);
+        }
+
+        Invoke("Set-Secret", secretName, parameters, requireVault: true);
+    }
 
     /// <summary>
     /// True when the secret exists (Get-SecretInfo, which reads no value). Get-SecretInfo takes a wildcard
@@ -92,10 +128,10 @@ internal sealed class SecretManagementVault : ISecretVault
     /// </summary>
     public bool Exists(string secretName) => FindInfo(secretName, out _) is not null;
 
-    /// <summary>Replaces metadata with strings; false when the vault keeps none.</summary>
+    /// <summary>Sets the module's metadata keys beside the user's own (which stay); false when the vault keeps none.</summary>
     public bool TrySetMetadata(string secretName, IReadOnlyDictionary<string, string> metadata)
     {
-        var table = new Hashtable();
+        Hashtable table = FindInfo(secretName, out _)?.Properties["Metadata"]?.Value is IDictionary current ? ToHashtable(current) : new Hashtable();
         foreach (KeyValuePair<string, string> pair in metadata)
         {
             table[pair.Key] = pair.Value;
@@ -115,6 +151,28 @@ internal sealed class SecretManagementVault : ISecretVault
             _cmdlet.WriteWarning($"The vault '{Name}' did not keep metadata for '{secretName}': {e.Message}");
             return false;
         }
+    }
+
+    private static Hashtable ToHashtable(IDictionary source)
+    {
+        var table = new Hashtable(StringComparer.OrdinalIgnoreCase);
+        foreach (DictionaryEntry entry in source)
+        {
+            table[entry.Key] = entry.Value is PSObject wrapped ? wrapped.BaseObject : entry.Value;
+        }
+
+        return table;
+    }
+
+    /// <summary>The UserName of a secret kept as a PSCredential (from the last read of it, else read now).</summary>
+    private string UserNameOf(string secretName)
+    {
+        if (_userNames.TryGetValue(secretName, out string? known))
+        {
+            return known;
+        }
+
+        return Read(secretName, asPlainText: false) is PSCredential credential ? credential.UserName : "PerplexityKeys";
     }
 
     /// <summary>Removes a secret; nothing when it is missing.</summary>

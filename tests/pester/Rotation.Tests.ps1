@@ -145,6 +145,29 @@ Describe 'Invoke-PplxRotation' {
         Assert-Settled Prod 'svc.a' $dot.Fingerprint
     }
 
+    It 'keeps what was there: a <Type> secret stays one, with its UserName and the user''s own metadata' -TestCases @(
+        @{ Type = 'PSCredential' }
+        @{ Type = 'String' }
+    ) {
+        $key = New-PplxToken -ApiKey $emu.AdminKey
+        $text = $key.Key | Get-PlainText
+        $value = if ($Type -eq 'PSCredential') { [pscredential]::new('svc-user', $key.Key) } else { $text }
+        $expires = [datetime]::new(2027, 1, 31, 0, 0, 0, [DateTimeKind]::Utc)
+        Set-Secret -Vault Prod -Name pplx-typed -Secret $value -Metadata @{ Owner = 'team-a'; Expires = $expires }
+
+        (Invoke-PplxRotation -Vault Prod -SecretName pplx-typed -Force).State | Should -Be 'Done'
+
+        $info = Get-SecretInfo -Vault Prod -Name pplx-typed
+        $info.Type | Should -Be $Type
+        $info.Metadata['Owner'] | Should -Be 'team-a'
+        ([datetime]$info.Metadata['Expires']).ToUniversalTime() | Should -Be $expires
+        $info.Metadata['PplxRotatedFrom'] | Should -Be $key.Fingerprint
+        $now = Get-Secret -Vault Prod -Name pplx-typed
+        if ($Type -eq 'PSCredential') { $now.UserName | Should -Be 'svc-user' }
+        (Test-PplxToken -Vault Prod -SecretName pplx-typed).Fingerprint | Should -Be $info.Metadata['PplxFingerprint']
+        (Get-PplxEmulatorKey $emu $key.Fingerprint).revoked | Should -BeTrue
+    }
+
     It 'rolls back when the new key fails its probe' {
         $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Status'; status = 401; path = '/v1/models' }
         $result = Invoke-PplxRotation -Vault Prod -SecretName pplx-svc -Force -ErrorVariable err -ErrorAction SilentlyContinue
