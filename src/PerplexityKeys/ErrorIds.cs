@@ -72,6 +72,9 @@ public static class ErrorIds
     /// <summary>The secret exists and -Force was not given.</summary>
     public const string SecretExists = "SecretExists";
 
+    /// <summary>The key to rotate is also kept in other secrets (a copy in another vault); pass -AllowSharedKey to rotate anyway.</summary>
+    public const string KeyShared = "KeyShared";
+
     /// <summary>A vault operation failed.</summary>
     public const string VaultOperationFailed = "VaultOperationFailed";
 

@@ -168,6 +168,20 @@ Describe 'Invoke-PplxRotation' {
         (Get-PplxEmulatorKey $emu $key.Fingerprint).revoked | Should -BeTrue
     }
 
+    It 'refuses to rotate a key that another vault keeps a copy of, before changing anything, unless -AllowSharedKey' {
+        Set-Secret -Vault Flaky -Name pplx-dr-copy -SecureStringSecret $old.Key
+        $refused = Invoke-PplxRotation -Vault Prod -SecretName pplx-svc -Force -ErrorVariable err -ErrorAction SilentlyContinue
+        $refused | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Be 'KeyShared,PerplexityKeys.Commands.InvokePplxRotationCommand'
+        $err[0].Exception.Message | Should -Match 'Flaky/pplx-dr-copy'
+        @(Invoke-PplxEmulator $emu GET keys | Where-Object { $_.name -like 'Prod/pplx-svc/*' }) | Should -BeNullOrEmpty
+        Get-PplxLiveHelper Prod pplx-svc | Should -BeNullOrEmpty
+
+        (Invoke-PplxRotation -Vault Prod -SecretName pplx-svc -Force -AllowSharedKey).State | Should -Be 'Done'
+        # The copy is of Prod's key, not of the key Flaky's own secret holds: that rotation goes on.
+        (Invoke-PplxRotation -Vault Flaky -SecretName pplx-svc -Force).State | Should -Be 'Done'
+    }
+
     It 'rolls back when the new key fails its probe' {
         $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Status'; status = 401; path = '/v1/models' }
         $result = Invoke-PplxRotation -Vault Prod -SecretName pplx-svc -Force -ErrorVariable err -ErrorAction SilentlyContinue

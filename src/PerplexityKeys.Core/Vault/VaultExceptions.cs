@@ -115,6 +115,27 @@ public sealed class PplxVaultOperationException : PplxVaultException
     }
 }
 
+/// <summary>The key about to be rotated is also kept in other secrets, which would be left holding a revoked key.</summary>
+public sealed class PplxKeySharedException : PplxVaultException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="vault">The vault of the secret being rotated.</param>
+    /// <param name="secretName">The secret being rotated.</param>
+    /// <param name="fingerprint">The shared key's fingerprint.</param>
+    /// <param name="copies">The other places, as "vault/secret".</param>
+    public PplxKeySharedException(string vault, string secretName, string fingerprint, System.Collections.Generic.IReadOnlyList<string> copies)
+        : base(
+            $"The key {fingerprint} in '{secretName}' is also kept in {string.Join(", ", copies)}. Rotating it would revoke the key those secrets hold. Nothing was changed. Rotate with -AllowSharedKey to go on anyway (then update or rotate the copies), or give each service a key of its own.",
+            vault,
+            secretName)
+    {
+        Copies = copies;
+    }
+
+    /// <summary>The other places the key is kept, as "vault/secret".</summary>
+    public System.Collections.Generic.IReadOnlyList<string> Copies { get; }
+}
+
 /// <summary>A secret exists where the module would write a new one, and it was not asked to overwrite.</summary>
 public sealed class PplxSecretExistsException : PplxVaultException
 {

@@ -7,6 +7,7 @@ using PerplexityKeys.Core;
 using PerplexityKeys.Core.Api;
 using PerplexityKeys.Core.Model;
 using PerplexityKeys.Core.Rotation;
+using PerplexityKeys.Core.Vault;
 
 namespace PerplexityKeys.Commands;
 
@@ -35,6 +36,7 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
     private const string AbortSet = "Abort";
 
     private ApiKey? _master;
+    private KeyCopies? _copies;
 
     /// <summary>
     /// <para type="description">The SecretManagement vault that holds the secret.</para>
@@ -134,6 +136,12 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
     public string? AuditLog { get; set; }
 
     /// <summary>
+    /// <para type="description">Rotate a key that is also kept in other secrets (in this or another registered vault). Without it, such a rotation is refused before anything changes (KeyShared), because the copies would be left holding a revoked key. Every registered vault is looked through once per command; locked vaults are skipped.</para>
+    /// </summary>
+    [Parameter(ParameterSetName = RotateSet)]
+    public SwitchParameter AllowSharedKey { get; set; }
+
+    /// <summary>
     /// <para type="description">Rotate without asking for confirmation (-WhatIf still only reports).</para>
     /// </summary>
     [Parameter]
@@ -192,6 +200,11 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
             return;
         }
 
+        if (!Abort && !AllowSharedKey && !RefuseSharedKey(target))
+        {
+            return;
+        }
+
         Uri baseUri = client.BaseUri;
         TimeSpan cacheWindow = VaultCacheWindow ?? PerplexityKeys.VaultCacheWindow.Of(Vault);
         RotationEngine? engine = null;
@@ -231,6 +244,28 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
             WriteObject(result);
             WriteItemError(e, result);
         }
+    }
+
+    /// <summary>False (and an error written) when the key in the secret is also kept elsewhere: nothing is changed then.</summary>
+    private bool RefuseSharedKey(string target)
+    {
+        try
+        {
+            ApiKey? current = VaultFor(Vault, null, VaultPassword).ReadKey(SecretName);
+            IReadOnlyList<string> elsewhere = current is null ? [] : (_copies ??= new KeyCopies(this)).Of(current, Vault, SecretName);
+            if (elsewhere.Count > 0)
+            {
+                WriteItemError(new PplxKeySharedException(Vault, SecretName, current!.Fingerprint, elsewhere), target);
+                return false;
+            }
+        }
+        catch (PplxException e)
+        {
+            // The engine reads the secret again and reports what is wrong with it, with a result.
+            WriteVerbose($"Could not look for copies of the key in '{OutsideText.Escape(SecretName)}': {e.Message}");
+        }
+
+        return true;
     }
 
     private void Audit(RotationResult result, PplxException? failure)

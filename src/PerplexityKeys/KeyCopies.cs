@@ -1,0 +1,93 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using PerplexityKeys.Core;
+using PerplexityKeys.Core.Api;
+using PerplexityKeys.Core.Model;
+using PerplexityKeys.Core.Rotation;
+
+namespace PerplexityKeys;
+
+/// <summary>
+/// Where else a key is kept, across every registered vault: so a rotation can say, before it changes anything, that
+/// the key it would revoke is also kept elsewhere (a copy in a disaster-recovery vault, say). The vaults are listed
+/// once per command and each secret is read at most once, on the pipeline thread; a secret whose PplxFingerprint
+/// metadata names another key is not read at all. Keys are compared whole, never by fingerprint alone. A vault or
+/// secret that cannot be read (locked, say) is skipped, and verbose says so.
+/// </summary>
+internal sealed class KeyCopies(PplxCmdlet cmdlet)
+{
+    private readonly Dictionary<(string Vault, string Secret), ApiKey?> _read = [];
+    private List<PSObject>? _infos;
+
+    /// <summary>The other secrets (as "vault/secret", escaped) that hold <paramref name="key"/>.</summary>
+    public IReadOnlyList<string> Of(ApiKey key, string vault, string secretName)
+    {
+        var copies = new List<string>();
+        foreach (PSObject info in Infos())
+        {
+            string? otherVault = info.Properties["VaultName"]?.Value as string;
+            string? name = info.Properties["Name"]?.Value as string;
+            string? type = info.Properties["Type"]?.Value?.ToString();
+            if (otherVault is null || name is null || RotationEngine.IsSiblingName(name) || type is not ("String" or "SecureString" or "PSCredential")
+                || (string.Equals(otherVault, vault, StringComparison.OrdinalIgnoreCase) && string.Equals(name, secretName, StringComparison.OrdinalIgnoreCase)))
+            {
+                continue;
+            }
+
+            if (info.Properties["Metadata"]?.Value is IDictionary metadata && metadata["PplxFingerprint"] is { } noted && noted.ToString() != key.Fingerprint)
+            {
+                continue;
+            }
+
+            if (key.Equals(Read(otherVault, name)))
+            {
+                copies.Add(OutsideText.Escape(otherVault) + "/" + OutsideText.Escape(name));
+            }
+        }
+
+        return copies;
+    }
+
+    private List<PSObject> Infos()
+    {
+        if (_infos is null)
+        {
+            using PowerShell ps = PowerShell.Create(RunspaceMode.CurrentRunspace);
+            ps.AddCommand("Microsoft.PowerShell.SecretManagement\\Get-SecretInfo").AddParameter("ErrorAction", "SilentlyContinue");
+            try
+            {
+                _infos = [.. ps.Invoke()];
+            }
+            catch (RuntimeException e)
+            {
+                cmdlet.WriteVerbose($"Could not list the vaults' secrets to look for copies of keys: {OutsideText.Escape(e.Message)}");
+                _infos = [];
+            }
+        }
+
+        return _infos;
+    }
+
+    private ApiKey? Read(string vault, string name)
+    {
+        if (!_read.TryGetValue((vault, name), out ApiKey? key))
+        {
+            try
+            {
+                key = cmdlet.VaultFor(vault).ReadKey(name);
+            }
+            catch (PplxException e)
+            {
+                cmdlet.WriteVerbose($"Skipped '{OutsideText.Escape(name)}' in vault '{OutsideText.Escape(vault)}' while looking for copies of keys: {e.Message}");
+                key = null;
+            }
+
+            _read[(vault, name)] = key;
+        }
+
+        return key;
+    }
+}
