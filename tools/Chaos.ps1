@@ -21,7 +21,7 @@
 param(
     [int] $Rotations = 1000,
     [int] $Seed = 7,
-    [int] $Secrets = 4
+    [int] $Secrets = 8
 )
 
 # build.ps1 runs under strict mode; this script reads properties that may be absent on purpose.
@@ -30,7 +30,7 @@ $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot '../tests/support/PplxTestSupport.psm1')
 $saved = Enter-PplxTestEnvironment
 
-$faultKinds = 'none', 'none', 'http429', 'http500', 'http502', 'http503', 'slow', 'reset', 'nonJson', 'lostMint', 'revokeFails', 'revokeIgnored', 'probe401', 'models403Retired', 'models404', 'modelsHtml', 'vaultWriteFails', 'staleRead', 'locked', 'kill'
+$faultKinds = 'none', 'none', 'http429', 'http500', 'http502', 'http503', 'slow', 'reset', 'nonJson', 'lostMint', 'revokeFails', 'revokeIgnored', 'probe401', 'models403Retired', 'models404', 'modelsHtml', 'twoProcesses', 'twoMachines', 'vaultWriteFails', 'staleRead', 'locked', 'kill'
 $paths = '/generate_auth_token', '/v1/models', '/revoke_auth_token'
 $retiredBody = '{"error":{"message":"Sonar is now the Agent API. Use /v1/responses instead.","type":"chat_completions_not_available","code":403}}'
 $password = ConvertTo-SecureString 'letmein' -AsPlainText -Force
@@ -56,6 +56,66 @@ function Invoke-Rotation($Secret, [switch] $Unlock) {
     $result
 }
 
+function Invoke-Concurrent($Secret, [string] $Kind) {
+    # twoProcesses: this secret and another of the same vault rotated by two processes at once (SecretStore's
+    # whole-file rewrites from per-process caches). twoMachines: this secret rotated by two processes that stand
+    # for two machines (separate lock folders, so nothing on one "machine" keeps the other out).
+    $others = @($secretsList | Where-Object { $_.Vault.Name -eq $Secret.Vault.Name -and $_.Name -ne $Secret.Name })
+    $pair = if ($Kind -eq 'twoProcesses' -and $others) { @($Secret, $others[$rng.Next($others.Count)]) } else { @($Secret, $Secret) }
+    if ($pair[1] -ne $Secret) { $pair[1] | Add-Member -Force -NotePropertyName OldBefore -NotePropertyValue (Test-PplxToken -Vault $pair[1].Vault.Name -SecretName $pair[1].Name).Fingerprint }
+    $go = Join-Path $env:PPLX_TEST_WORK "go-$([guid]::NewGuid().ToString('N'))"
+    $children = for ($c = 0; $c -lt 2; $c++) {
+        $saved = $env:PERPLEXITYKEYS_LOCK_DIRECTORY
+        if ($Kind -eq 'twoMachines' -and $c -eq 1) { $env:PERPLEXITYKEYS_LOCK_DIRECTORY = Join-Path $env:PPLX_TEST_WORK 'other-machine-locks' }
+        try { Start-PplxChildScript 'Invoke-TestRotation.ps1' @('-Vault', $pair[$c].Vault.Name, '-SecretName', $pair[$c].Name, '-GoFile', $go, '-ResultFile', "$go.$c.results") }
+        finally { $env:PERPLEXITYKEYS_LOCK_DIRECTORY = $saved }
+    }
+    Wait-PplxCondition -TimeoutSeconds 120 -Because 'both processes to be ready' { @(Get-ChildItem "$go.*.ready" -ErrorAction Ignore).Count -eq 2 -or @($children | Where-Object HasExited).Count -gt 0 }
+    Set-Content $go 'go'
+    foreach ($child in $children) { if (-not $child.WaitForExit(300000)) { $child.Kill($true) } }
+    for ($c = 0; $c -lt 2; $c++) {
+        foreach ($line in @(Get-Content "$go.$c.results" -ErrorAction Ignore)) {
+            foreach ($o in @(($line | ConvertFrom-Json).orphans)) { if ($o) { $null = $pair[$c].Orphans.Add($o) } }
+        }
+    }
+    $script:lastOtherProcessWrite = [DateTime]::UtcNow
+    $pair[1]
+}
+
+function Wait-CacheWindow($Secret) {
+    # A store cached per process shows this process another process's writes only after its window: the checks
+    # below read the vault, so they wait that long after the last write by a child process (bounded by the window).
+    if ($Secret.Vault.Kind -eq 'Store') {
+        Wait-PplxCondition -TimeoutSeconds 30 -Because 'the store''s cache window' { ([DateTime]::UtcNow - $script:lastOtherProcessWrite).TotalSeconds -gt $storeCacheSeconds + 1 }
+    }
+}
+
+function Complete-Rotation($Secret, [string] $Old, $Result, [int] $Number, [string] $Kind) {
+    $tries = 0
+    while (-not $Result -or $Result.State -notin 'Done', 'RolledBack') {
+        if (++$tries -gt 4) { Add-Violation "rotation $Number ($($Secret.Name), $Kind): did not settle, state $($Result.State)"; break }
+        $stats.Resumes++
+        $Result = Invoke-Rotation $Secret -Unlock
+    }
+    if ($Result.State -eq 'RolledBack') { $stats.Rollbacks++ } elseif ($Result.State -eq 'Done') { $stats.Done++ }
+
+    # The guarantees, from the emulator's key list and the vault.
+    $current = Test-PplxToken -Vault $Secret.Vault.Name -SecretName $Secret.Name
+    if ($current.Status -ne 'Valid') { Add-Violation "rotation $Number ($($Secret.Name), $Kind): the current key is $($current.Status)" }
+    $left = @(Get-PplxLiveHelper $Secret.Vault.Name $Secret.Name)
+    if ($left) { Add-Violation "rotation $Number ($($Secret.Name), $Kind): siblings left: $($left -join ', ')" }
+    $keys = @(Invoke-PplxEmulator $emu GET keys)
+    $oldKey = $keys | Where-Object fingerprint -EQ $Old
+    if ($Result.State -eq 'Done' -and -not $oldKey.revoked) { Add-Violation "rotation $Number ($($Secret.Name), $Kind): the old key $Old is not revoked" }
+    if ($Result.State -eq 'RolledBack' -and $current.Fingerprint -ne $Old -and $Kind -notin 'twoProcesses', 'twoMachines') { Add-Violation "rotation $Number ($($Secret.Name), $Kind): rolled back but the current key changed" }
+    $live = @($keys | Where-Object { -not $_.revoked -and ($_.name -like "$($Secret.Vault.Name)/$($Secret.Name)/*" -or $_.name -eq "seed/$($Secret.Name)") })
+    foreach ($k in $live) {
+        if ($k.fingerprint -ne $current.Fingerprint -and -not $Secret.Orphans.Contains($k.name)) {
+            Add-Violation "rotation $Number ($($Secret.Name), $Kind): $($k.fingerprint) ($($k.name)) is live, not current and not reported"
+        }
+    }
+}
+
 function Invoke-Kill($Secret, [string] $Path) {
     $flaky = $Secret.Vault.Kind -eq 'Flaky'
     if ($flaky) {
@@ -66,6 +126,7 @@ function Invoke-Kill($Secret, [string] $Path) {
         $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Delay'; delayMs = 600000; path = $Path }
     }
     $child = Start-PplxChildScript 'Invoke-TestRotation.ps1' @('-Vault', $Secret.Vault.Name, '-SecretName', $Secret.Name)
+    $script:lastOtherProcessWrite = [DateTime]::UtcNow
     try {
         # A child may finish or fail before reaching the fault (e.g. a revoke path on a rotation that rolls back).
         Wait-PplxCondition -TimeoutSeconds 60 -Because 'the child to reach the fault' {
@@ -75,6 +136,7 @@ function Invoke-Kill($Secret, [string] $Path) {
     finally {
         if (-not $child.HasExited) { $child.Kill($true); $stats.Kills++ }
         $child.WaitForExit()
+        $script:lastOtherProcessWrite = [DateTime]::UtcNow
         Remove-Item "$($Secret.Vault.Path).hanging" -ErrorAction Ignore
     }
 }
@@ -83,9 +145,15 @@ try {
     $env:PERPLEXITY_BASE_URL = $emu.BaseUri
     $env:PERPLEXITY_API_KEY = $null
     $null = Use-PplxTestRegistry
-    $vaults = @((New-PplxTestVault -Kind File -Name ChaosFile), (New-PplxTestVault -Kind Flaky -Name ChaosFlaky))
+    $storeCacheSeconds = 1
+    $script:lastOtherProcessWrite = [DateTime]::MinValue
+    $vaults = @(
+        (New-PplxTestVault -Kind File -Name ChaosFile),
+        (New-PplxTestVault -Kind Flaky -Name ChaosFlaky),
+        (New-PplxTestVault -Kind Store -Name ChaosStore -CacheSeconds $storeCacheSeconds),
+        (New-PplxTestVault -Kind KeyVault -Name ChaosKeyVault))
     $secretsList = foreach ($i in 1..$Secrets) {
-        $vault = $vaults[$i % 2]
+        $vault = $vaults[$i % $vaults.Count]
         $null = New-PplxToken -ApiKey $emu.AdminKey -TokenName "seed/svc$i" -Vault $vault.Name -SecretName "svc$i"
         [pscustomobject]@{ Name = "svc$i"; Vault = $vault; Orphans = [System.Collections.Generic.HashSet[string]]::new() }
     }
@@ -95,6 +163,10 @@ try {
         $kind = $faultKinds[$rng.Next($faultKinds.Count)]
         $path = $paths[$rng.Next($paths.Count)]
         if ($secret.Vault.Kind -ne 'Flaky' -and $kind -in 'vaultWriteFails', 'staleRead', 'locked') { $kind = 'none' }
+        # Two processes on one store where per-process caches bite; two machines where one vault is shared (File, Key Vault).
+        if ($kind -eq 'twoProcesses' -and $secret.Vault.Kind -ne 'Store') { $kind = 'none' }
+        if ($kind -eq 'twoMachines' -and $secret.Vault.Kind -notin 'File', 'KeyVault') { $kind = 'none' }
+        Wait-CacheWindow $secret
         $faultCounts[$kind] = 1 + [int]$faultCounts[$kind]
         $old = (Test-PplxToken -Vault $secret.Vault.Name -SecretName $secret.Name).Fingerprint
         $stats.Rotations++
@@ -117,34 +189,20 @@ try {
             'locked' { Set-PplxTestVaultFault $secret.Vault -Locked }
         }
 
+        $alsoRotated = $null
         if ($kind -eq 'kill') { Invoke-Kill $secret $path; $result = $null }
+        elseif ($kind -in 'twoProcesses', 'twoMachines') {
+            $alsoRotated = Invoke-Concurrent $secret $kind
+            $oldOther = if ($alsoRotated -ne $secret) { $alsoRotated.OldBefore } else { $null }
+            $result = $null
+            Wait-CacheWindow $secret
+        }
         else { $result = Invoke-Rotation $secret }
 
-        # Settle: clear the fault and run the same command again until the rotation is over.
+        # Settle: clear the fault and run the same command again until the rotation is over; then check.
         Clear-Faults $secret
-        $tries = 0
-        while (-not $result -or $result.State -notin 'Done', 'RolledBack') {
-            if (++$tries -gt 4) { Add-Violation "rotation $i ($($secret.Name), $kind): did not settle, state $($result.State)"; break }
-            $stats.Resumes++
-            $result = Invoke-Rotation $secret -Unlock
-        }
-        if ($result.State -eq 'RolledBack') { $stats.Rollbacks++ } elseif ($result.State -eq 'Done') { $stats.Done++ }
-
-        # The guarantees, from the emulator's key list and the vault.
-        $current = Test-PplxToken -Vault $secret.Vault.Name -SecretName $secret.Name
-        if ($current.Status -ne 'Valid') { Add-Violation "rotation $i ($($secret.Name), $kind): the current key is $($current.Status)" }
-        $left = @(Get-PplxLiveHelper $secret.Vault.Name $secret.Name)
-        if ($left) { Add-Violation "rotation $i ($($secret.Name), $kind): siblings left: $($left -join ', ')" }
-        $keys = @(Invoke-PplxEmulator $emu GET keys)
-        $oldKey = $keys | Where-Object fingerprint -EQ $old
-        if ($result.State -eq 'Done' -and -not $oldKey.revoked) { Add-Violation "rotation $i ($($secret.Name), $kind): the old key $old is not revoked" }
-        if ($result.State -eq 'RolledBack' -and $current.Fingerprint -ne $old) { Add-Violation "rotation $i ($($secret.Name), $kind): rolled back but the current key changed" }
-        $live = @($keys | Where-Object { -not $_.revoked -and ($_.name -like "$($secret.Vault.Name)/$($secret.Name)/*" -or $_.name -eq "seed/$($secret.Name)") })
-        foreach ($k in $live) {
-            if ($k.fingerprint -ne $current.Fingerprint -and -not $secret.Orphans.Contains($k.name)) {
-                Add-Violation "rotation $i ($($secret.Name), $kind): $($k.fingerprint) ($($k.name)) is live, not current and not reported"
-            }
-        }
+        Complete-Rotation $secret $old $result $i $kind
+        if ($alsoRotated -and $alsoRotated -ne $secret) { Wait-CacheWindow $alsoRotated; Complete-Rotation $alsoRotated $oldOther $null $i $kind }
     }
 
     # No key was revoked while it was a secret's value: replay the vaults' write history.
@@ -172,7 +230,7 @@ finally {
 
 $started.Stop()
 Write-Host ''
-Write-Host "Chaos campaign, seed $Seed, $Secrets secrets in two vaults (one with metadata, one without)"
+Write-Host "Chaos campaign, seed $Seed, $Secrets secrets in four vaults (file with metadata, flaky without, SecretStore-like, Key-Vault-like)"
 Write-Host ('{0,-16} {1,8}' -f 'Fault', 'Count')
 foreach ($f in $faultCounts.GetEnumerator()) { Write-Host ('{0,-16} {1,8}' -f $f.Key, $f.Value) }
 Write-Host ''

@@ -56,7 +56,7 @@ Describe 'Keys in SecretManagement vaults' {
             $null = New-PplxToken -TokenName second -Vault Prod -SecretName pplx-svc -ErrorVariable err -ErrorAction SilentlyContinue
             $err[0].FullyQualifiedErrorId | Should -Be 'SecretExists,PerplexityKeys.Commands.NewPplxTokenCommand'
             @(Invoke-PplxEmulator $emu GET keys).Count | Should -Be $keysBefore
-            $third = New-PplxToken -TokenName third -Vault Prod -SecretName pplx-svc -Force
+            $third = New-PplxToken -TokenName third -Vault Prod -SecretName pplx-svc -Force -WarningAction SilentlyContinue
             (Get-SecretInfo -Vault Prod -Name pplx-svc).Metadata['PplxFingerprint'] | Should -Be $third.Fingerprint
         }
 

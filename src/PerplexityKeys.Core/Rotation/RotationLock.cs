@@ -31,7 +31,8 @@ public sealed class RotationLock : IDisposable
 
     /// <summary>
     /// The folder the lock files live in: one folder for every account of the machine (%ProgramData% on Windows,
-    /// the system temp folder on Linux and macOS, made world-writable and sticky like /tmp itself).
+    /// the system temp folder on Linux and macOS, made world-writable and sticky like /tmp itself), or
+    /// $env:PERPLEXITYKEYS_LOCK_DIRECTORY when set.
     /// </summary>
     public static string Directory { get; set; } = DefaultDirectory();
 
@@ -155,8 +156,12 @@ public sealed class RotationLock : IDisposable
         return safe.Length == 0 ? "user" : safe.ToString();
     }
 
+    /// <summary>The environment variable that moves the lock folder (it must be one folder for every account of the machine).</summary>
+    public const string DirectoryVariable = "PERPLEXITYKEYS_LOCK_DIRECTORY";
+
     private static string DefaultDirectory() =>
-        RuntimeInformation.IsOSPlatform(OSPlatform.Windows)
+        System.Environment.GetEnvironmentVariable(DirectoryVariable) is { Length: > 0 } chosen ? chosen
+        : RuntimeInformation.IsOSPlatform(OSPlatform.Windows)
             ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.CommonApplicationData), "PerplexityKeys", "locks")
             : Path.Combine("/tmp", "PerplexityKeys-locks");
 
