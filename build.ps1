@@ -21,6 +21,9 @@
     Chaos (default 1000) and Load (default 100): how many rotations.
 .PARAMETER Seed
     Chaos: the seed (default 7); the same seed injects the same faults.
+.PARAMETER VaultKind
+    Load: File (default; consumers re-read the file) or Store (SecretStore-like, cached per process, rotated
+    with the module's default propagation delay, which covers the store's cache window).
 #>
 [CmdletBinding()]
 param(
@@ -35,7 +38,11 @@ param(
     [int] $Rotations = 0,
 
     # Chaos: the seed that makes a campaign repeatable.
-    [int] $Seed = 7
+    [int] $Seed = 7,
+
+    # Load: the kind of vault the consumers read (File, or Store: SecretStore-like, cached per process).
+    [ValidateSet('File', 'Store')]
+    [string] $VaultKind = 'File'
 )
 
 Set-StrictMode -Version Latest
@@ -151,7 +158,7 @@ function Invoke-Chaos {
 
 function Invoke-Load {
     Invoke-Build
-    $r = & (Join-Path $Root 'tools/Load.ps1') -Rotations $(if ($Rotations) { $Rotations } else { 100 })
+    $r = & (Join-Path $Root 'tools/Load.ps1') -Rotations $(if ($Rotations) { $Rotations } else { 100 }) -VaultKind $VaultKind
     if ($r.Failed -gt 0 -or $r.Rotations -lt $(if ($Rotations) { $Rotations } else { 100 })) { exit 1 }
 }
 

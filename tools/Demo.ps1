@@ -52,7 +52,9 @@ try {
     if ($after.Status -ne 'Invalid') { throw "The revoked key still probes as $($after.Status)." }
 
     # --- Rotation through a throwaway vault ----------------------------------------------------
-    $real = Get-Module -ListAvailable Microsoft.PowerShell.SecretManagement | Where-Object { -not $_.PrivateData.PSData.IsTestDouble } | Select-Object -First 1
+    # Real means any SecretManagement outside this project's test modules: only standard module properties are read.
+    $doubleBase = [IO.Path]::GetFullPath($TestModulesPath)
+    $real = Get-Module -ListAvailable Microsoft.PowerShell.SecretManagement | Where-Object { -not ([IO.Path]::GetFullPath($_.ModuleBase).StartsWith($doubleBase)) } | Select-Object -First 1
     if ($real) {
         Write-Host "`nSecretManagement $($real.Version) is installed: the demo uses the real module." -ForegroundColor Cyan
     }

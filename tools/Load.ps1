@@ -10,7 +10,10 @@ param(
     [int] $Rotations = 100,
     [int] $Consumers = 3,
     [int] $RereadMs = 200,
-    [timespan] $PropagationDelay = '00:00:00.5'
+    [timespan] $PropagationDelay = '00:00:00.5',
+    # File: a vault every reader re-reads. Store: SecretStore-like, cached per process (the consumers see a change
+    # only after the store's window), rotated with the module's default propagation delay, which covers that window.
+    [ValidateSet('File', 'Store')] [string] $VaultKind = 'File'
 )
 
 # build.ps1 runs under strict mode; this script reads properties that may be absent on purpose.
@@ -27,7 +30,7 @@ try {
     $env:PERPLEXITY_BASE_URL = $emu.BaseUri
     $env:PERPLEXITY_API_KEY = $null
     $work = Use-PplxTestRegistry
-    $vault = New-PplxTestVault -Kind File -Name LoadVault
+    $vault = if ($VaultKind -eq 'Store') { New-PplxTestVault -Kind Store -Name LoadVault -CacheSeconds 1 } else { New-PplxTestVault -Kind File -Name LoadVault }
     $null = New-PplxToken -ApiKey $emu.AdminKey -TokenName 'seed/pplx-load' -Vault LoadVault -SecretName pplx-load
     $stop = Join-Path $work 'stop'
     $consumerProcesses = foreach ($c in 1..$Consumers) {
@@ -38,7 +41,8 @@ try {
 
     $done = 0
     for ($i = 1; $i -le $Rotations; $i++) {
-        $r = Invoke-PplxRotation -Vault LoadVault -SecretName pplx-load -PropagationDelay $PropagationDelay -Force
+        $delay = if ($VaultKind -eq 'Store') { @{} } else { @{ PropagationDelay = $PropagationDelay } }
+        $r = Invoke-PplxRotation -Vault LoadVault -SecretName pplx-load -Force @delay
         if ($r.State -eq 'Done') { $done++ }
     }
 }
@@ -56,7 +60,7 @@ $rereads = ($totals | Measure-Object rereads -Sum).Sum
 $readErrors = ($totals | Measure-Object readErrors -Sum).Sum
 $started.Stop()
 Write-Host ''
-Write-Host "Load: $Consumers consumer processes re-reading every $RereadMs ms (and on 401); propagation delay $PropagationDelay"
+Write-Host "Load: $Consumers consumer processes re-reading a $VaultKind vault every $RereadMs ms (and on 401); propagation delay $(if ($VaultKind -eq 'Store') { 'the default (the store''s cache window)' } else { $PropagationDelay })"
 Write-Host ('{0,-12} {1,8}' -f 'Requests', $requests)
 Write-Host ('{0,-12} {1,8}' -f 'Failed', $failed)
 Write-Host ('{0,-12} {1,8}' -f 'Re-reads', $rereads)
