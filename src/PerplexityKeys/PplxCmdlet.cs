@@ -64,6 +64,7 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
             PplxTokenNameException => (ErrorIds.TokenNameInvalid, ErrorCategory.InvalidArgument),
             PplxConfigurationException { Setting: "BaseUri" } => (ErrorIds.BaseUriInvalid, ErrorCategory.InvalidArgument),
             PplxConfigurationException { Setting: "Model" } => (ErrorIds.ModelInvalid, ErrorCategory.InvalidArgument),
+            PplxConfigurationException { Setting: "Confirmation" } => (ErrorIds.ConfirmationRequired, ErrorCategory.PermissionDenied),
             PplxConfigurationException { Setting: "RotationHelper" } => (ErrorIds.SecretIsRotationHelper, ErrorCategory.InvalidArgument),
             PplxConfigurationException => (ErrorIds.ParameterCombinationInvalid, ErrorCategory.InvalidArgument),
             PplxUnauthorizedException => (ErrorIds.ApiKeyUnauthorized, ErrorCategory.AuthenticationError),
@@ -285,7 +286,52 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
             return true;
         }
 
+        if (!IsWhatIf() && WouldAskHigh() && !CanPrompt())
+        {
+            // A scheduled task or pipeline step has nobody to answer: say so at once, and how to go on.
+            ThrowTerminatingError(ToErrorRecord(
+                new PplxConfigurationException(
+                    $"{action} of {OutsideText.Escape(target)} needs a confirmation, and this session cannot ask for one (it runs non-interactively, or its input is not a terminal). Pass -Force (or -Confirm:$false) to go on without asking, or -WhatIf to see what would be done.",
+                    "Confirmation"),
+                target));
+        }
+
         return ShouldProcess(target, action);
+    }
+
+    /// <summary>Whether ShouldProcess would ask for a high-impact change: -Confirm, or $ConfirmPreference at High or below.</summary>
+    private bool WouldAskHigh()
+    {
+        if (MyInvocation.BoundParameters.TryGetValue("Confirm", out object? confirm))
+        {
+            return confirm is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(confirm);
+        }
+
+        object? preference = SessionState.PSVariable.GetValue("ConfirmPreference");
+        return preference is ConfirmImpact impact
+            ? impact != ConfirmImpact.None && impact <= ConfirmImpact.High
+            : !(preference is string text && string.Equals(text, "None", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Whether anybody can answer a prompt: not -NonInteractive, and input from a terminal.</summary>
+    private static bool CanPrompt()
+    {
+        foreach (string argument in Environment.GetCommandLineArgs())
+        {
+            if (argument.Length >= 5 && "-noninteractive".StartsWith(argument.ToLowerInvariant(), StringComparison.Ordinal) && argument.StartsWith("-noni", StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+        }
+
+        try
+        {
+            return !Console.IsInputRedirected;
+        }
+        catch (System.IO.IOException)
+        {
+            return false;
+        }
     }
 
     private ApiKey? ToApiKey(SecureString secure, object target)

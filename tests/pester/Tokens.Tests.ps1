@@ -254,5 +254,36 @@ Describe 'Token cmdlets against the emulator' {
             & $pwsh.FilePath @($pwsh.Arguments) -NoProfile -NonInteractive -Command "Import-Module '$env:PPLX_TEST_MODULE'; New-PplxToken -TokenName x -BaseUri http://example.com" 2>$null
             $LASTEXITCODE | Should -Not -Be 0
         }
+
+        It 'never waits for a confirmation nobody can give: <How> fails at once with ConfirmationRequired and revokes nothing' -TestCases @(
+            @{ How = 'pwsh -NonInteractive'; Arguments = @('-NonInteractive') }
+            @{ How = 'pwsh with stdin from nowhere'; Arguments = @() }
+        ) {
+            $t = New-PplxToken -TokenName unconfirmed
+            $text = $t.Key | Get-PlainText
+            $pwsh = Get-PwshCommand
+            $script = "Import-Module '$env:PPLX_TEST_MODULE'; `$e = `$env:PPLX_KEY_UNDER_TEST | ConvertTo-SecureString -AsPlainText -Force; Revoke-PplxToken -Key `$e -ErrorAction Stop"
+            $psi = [System.Diagnostics.ProcessStartInfo]::new($pwsh.FilePath)
+            foreach ($a in @($pwsh.Arguments) + @('-NoProfile') + $Arguments + @('-Command', $script)) { $psi.ArgumentList.Add($a) }
+            $psi.Environment['PPLX_KEY_UNDER_TEST'] = $text
+            $psi.RedirectStandardInput = $true; $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true; $psi.UseShellExecute = $false
+            $p = [System.Diagnostics.Process]::Start($psi)
+            $p.StandardInput.Close()
+            $stdout = $p.StandardOutput.ReadToEndAsync(); $stderr = $p.StandardError.ReadToEndAsync()
+            $p.WaitForExit(120000) | Should -BeTrue
+            $p.ExitCode | Should -Not -Be 0
+            ($stdout.Result + $stderr.Result) | Should -Match 'ConfirmationRequired|-Force'
+            ($stdout.Result + $stderr.Result) | Should -Not -Match 'Object reference'
+            (Get-PplxEmulatorKey $emu $t.Fingerprint).revoked | Should -BeFalse
+        }
+
+        It 'leaves nothing in $Error after a command that succeeded, though it looked for secrets that were not there' {
+            $null = Initialize-PplxTestWorld $emu
+            $null = New-PplxToken -Vault Prod -SecretName pplx-clean
+            $env:PERPLEXITY_API_KEY = $null
+            $Error.Clear()
+            (Invoke-PplxRotation -Vault Prod -SecretName pplx-clean -Force).State | Should -Be 'Done'
+            $Error.Count | Should -Be 0
+        }
     }
 }
