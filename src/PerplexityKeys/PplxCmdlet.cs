@@ -29,6 +29,7 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
 
     private static readonly ConcurrentDictionary<(Uri BaseUri, int TimeoutSec), PplxClient> Clients = new();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly System.Collections.Generic.Dictionary<Uri, PplxClient> _ownClients = [];
 
     /// <summary>
     /// <para type="description">The API's base URI. Default: the base URI a PplxToken remembers, else $env:PERPLEXITY_BASE_URL, else https://api.perplexity.ai. Plain http is allowed only to loopback.</para>
@@ -44,6 +45,19 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
     [ValidateRange(1, 3600)]
     public int TimeoutSec { get; set; } = 30;
 
+    /// <summary>
+    /// <para type="description">A proxy for https calls, as Invoke-RestMethod's -Proxy. Default: the system's proxy (HTTPS_PROXY, the OS settings). A loopback base URI never goes through a proxy.</para>
+    /// </summary>
+    [Parameter]
+    public Uri? Proxy { get; set; }
+
+    /// <summary>
+    /// <para type="description">Credentials for -Proxy (or the system's proxy), as Invoke-RestMethod's -ProxyCredential.</para>
+    /// </summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? ProxyCredential { get; set; }
+
     /// <summary>Cancelled when the user presses Ctrl+C.</summary>
     protected CancellationToken StopToken => _stopping.Token;
 
@@ -51,6 +65,11 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
     public void Dispose()
     {
         _stopping.Dispose();
+        foreach (PplxClient own in _ownClients.Values)
+        {
+            own.Dispose();
+        }
+
         GC.SuppressFinalize(this);
     }
 
@@ -184,14 +203,41 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>The session's client for a base URI (one HttpClient each, for the life of the process).</summary>
-    protected PplxClient ClientFor(Uri baseUri) =>
-        Clients.GetOrAdd((baseUri, TimeoutSec), key => new PplxClient(new PplxClientOptions
+    protected PplxClient ClientFor(Uri baseUri)
+    {
+        if (Proxy is null && ProxyCredential is null)
         {
-            BaseUri = key.BaseUri,
-            UserAgent = UserAgent(),
-            AttemptTimeout = TimeSpan.FromSeconds(key.TimeoutSec),
-            TotalTimeout = TimeSpan.FromSeconds(Math.Max(120, key.TimeoutSec * 4)),
-        }));
+            return Clients.GetOrAdd((baseUri, TimeoutSec), key => NewClient(key.BaseUri, null));
+        }
+
+        // A proxy of this command's own: clients of its own, not shared with the session, disposed with the command.
+        if (!_ownClients.TryGetValue(baseUri, out PplxClient? own))
+        {
+            _ownClients[baseUri] = own = NewClient(baseUri, ProxyFor());
+        }
+
+        return own;
+    }
+
+    private PplxClient NewClient(Uri baseUri, System.Net.IWebProxy? proxy) => new(new PplxClientOptions
+    {
+        BaseUri = baseUri,
+        UserAgent = UserAgent(),
+        AttemptTimeout = TimeSpan.FromSeconds(TimeoutSec),
+        TotalTimeout = TimeSpan.FromSeconds(Math.Max(120, TimeoutSec * 4)),
+        Proxy = proxy,
+    });
+
+    private System.Net.IWebProxy ProxyFor()
+    {
+        System.Net.IWebProxy proxy = Proxy is null ? System.Net.WebRequest.GetSystemWebProxy() : new System.Net.WebProxy(Proxy);
+        if (ProxyCredential is not null)
+        {
+            proxy.Credentials = ProxyCredential.GetNetworkCredential();
+        }
+
+        return proxy;
+    }
 
     /// <summary>
     /// Runs async work (HTTP, rotations) off the pipeline thread while this thread serves it:

@@ -244,6 +244,47 @@ Describe 'Token cmdlets against the emulator' {
         }
     }
 
+    Describe 'Proxies' {
+        It 'never sends a loopback request through the proxy the environment names' {
+            $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0); $listener.Start()
+            try {
+                $proxy = "http://127.0.0.1:$($listener.LocalEndpoint.Port)"
+                $pwsh = Get-PwshCommand
+                $script = "Import-Module '$env:PPLX_TEST_MODULE'; (`$env:PPLX_KEY_UNDER_TEST | ConvertTo-SecureString -AsPlainText -Force | Test-PplxToken -TimeoutSec 5).Status; (`$env:PPLX_KEY_UNDER_TEST | ConvertTo-SecureString -AsPlainText -Force | Test-PplxToken -TimeoutSec 5 -Proxy '$proxy').Status"
+                $psi = [System.Diagnostics.ProcessStartInfo]::new($pwsh.FilePath)
+                foreach ($a in @($pwsh.Arguments) + @('-NoProfile', '-NonInteractive', '-Command', $script)) { $psi.ArgumentList.Add($a) }
+                foreach ($v in 'HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'http_proxy', 'https_proxy', 'all_proxy') { $psi.Environment[$v] = $proxy }
+                $psi.Environment['NO_PROXY'] = ''
+                $psi.Environment['PPLX_KEY_UNDER_TEST'] = $emu.AdminKey | Get-PlainText
+                $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true; $psi.UseShellExecute = $false
+                $p = [System.Diagnostics.Process]::Start($psi)
+                $out = $p.StandardOutput.ReadToEnd(); $null = $p.StandardError.ReadToEnd(); $p.WaitForExit()
+                ($out -split "`n" | Where-Object { $_.Trim() }) | Should -Be @('Valid', 'Valid')
+                $listener.Pending() | Should -BeFalse -Because 'the proxy must never have been connected to'
+            }
+            finally { $listener.Stop() }
+        }
+
+        It 'says that proxy authentication failed when a proxy answers 407' {
+            $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0); $listener.Start()
+            $job = Start-ThreadJob -ArgumentList $listener {
+                param($l)
+                for ($n = 0; $n -lt 8; $n++) {
+                    try { $c = $l.AcceptTcpClient() } catch { return }
+                    $s = $c.GetStream(); $buffer = [byte[]]::new(4096); $null = $s.Read($buffer, 0, $buffer.Length)
+                    $answer = [Text.Encoding]::ASCII.GetBytes("HTTP/1.1 407 Proxy Authentication Required`r`nProxy-Authenticate: Basic realm=`"corp`"`r`nContent-Length: 0`r`nConnection: close`r`n`r`n")
+                    $s.Write($answer, 0, $answer.Length); $s.Flush(); $c.Close()
+                }
+            }
+            try {
+                $r = $emu.AdminKey | Test-PplxToken -BaseUri 'https://api.perplexity.example/' -Proxy "http://127.0.0.1:$($listener.LocalEndpoint.Port)" -TimeoutSec 5
+                $r.Status | Should -Be 'Unreachable'
+                $r.Message | Should -Match 'proxy authentication failed'
+            }
+            finally { $listener.Stop(); $job | Stop-Job -PassThru | Remove-Job -Force }
+        }
+    }
+
     Describe 'Unattended use' {
         It 'exits 0 from pwsh -c on success and non-zero on failure' {
             $pwsh = Get-PwshCommand

@@ -32,6 +32,9 @@ internal static class ApiErrorMapper
                 $"{head} The key authenticated but is not allowed to do this (quota, billing, policy or suspension). {PortalHint}{detail}",
                 status, type),
             404 => new PplxNotFoundException($"{head} What the request named was not found.{detail}", status, type),
+            407 => new PplxBadRequestException(
+                $"{operation} answered 407: a proxy between this machine and the API wants credentials (proxy authentication failed). Pass -ProxyCredential, or check the proxy settings (HTTPS_PROXY).",
+                status, type),
             429 => new PplxRateLimitedException(
                 $"{head} The organisation's rate limit is spent (limits are shared by all its keys){RetryAfterText(response.RetryAfter)}.{detail}",
                 status, type, response.RetryAfter),

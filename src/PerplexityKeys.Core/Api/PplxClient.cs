@@ -48,7 +48,13 @@ public sealed class PplxClient : IDisposable
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
         BaseUri = BaseUriPolicy.Validate(options.BaseUri);
-        HttpMessageHandler handler = options.Handler ?? new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false };
+        HttpMessageHandler handler = options.Handler ?? new HttpClientHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            UseProxy = !BaseUri.IsLoopback,
+            Proxy = BaseUri.IsLoopback ? null : options.Proxy,
+        };
         _http = new HttpClient(handler, disposeHandler: options.Handler is null)
         {
             BaseAddress = BaseUri,
@@ -250,6 +256,19 @@ public sealed class PplxClient : IDisposable
         return false;
     }
 
+    private static bool IsProxyAuthenticationFailure(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+        {
+            if (x.Message.IndexOf("407", StringComparison.Ordinal) >= 0 || x.Message.IndexOf("Proxy Authentication Required", StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static bool IsTransportFailure(Exception e) => e is HttpRequestException or IOException or TimeoutRejectedException;
 
     private static ResiliencePipeline<ApiResponse> BuildPipeline(PplxClientOptions o, bool mint)
@@ -355,8 +374,11 @@ public sealed class PplxClient : IDisposable
         }
         catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
         {
+            string reason = IsProxyAuthenticationFailure(e)
+                ? "the proxy refused it: proxy authentication failed (407). Pass -ProxyCredential, or check the proxy settings (HTTPS_PROXY)"
+                : ApiErrorMapper.Redact(e.GetBaseException().Message);
             throw new PplxConnectionException(
-                $"{operation} to {BaseUri.GetLeftPart(UriPartial.Authority)} failed: {ApiErrorMapper.Redact(e.GetBaseException().Message)}",
+                $"{operation} to {BaseUri.GetLeftPart(UriPartial.Authority)} failed: {OutsideText.Escape(reason)}",
                 false,
                 e).WithFingerprintCore(key.Fingerprint);
         }

@@ -36,6 +36,12 @@ public sealed class PplxClientOptions
     /// <summary>The User-Agent header, e.g. <c>PerplexityKeys/0.1.0 PowerShell/7.6.9</c>.</summary>
     public string UserAgent { get; init; } = "PerplexityKeys";
 
+    /// <summary>
+    /// The proxy for https: null follows the system's (HTTPS_PROXY, the OS settings), as Invoke-RestMethod does. A
+    /// loopback base URI never goes through a proxy: the key would travel to it in clear text.
+    /// </summary>
+    public System.Net.IWebProxy? Proxy { get; init; }
+
     /// <summary>A handler to send through (tests); by default one that never follows redirects.</summary>
     public HttpMessageHandler? Handler { get; init; }
 }
