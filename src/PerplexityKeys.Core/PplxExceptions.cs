@@ -8,9 +8,11 @@ namespace PerplexityKeys.Core;
 /// <summary>Base of every error the core raises on purpose.</summary>
 public class PplxException : Exception
 {
-    /// <summary>Creates the exception.</summary>
+    /// <summary>Creates the exception. A foreign inner exception (HTTP, a vault, a user's script block) is kept only as a
+    /// <see cref="PplxInnerException"/> chain: its type and its message redacted and escaped, never the object, whose
+    /// message, Data or properties could hold a key that Get-Error or Export-Clixml would print.</summary>
     public PplxException(string message, Exception? innerException = null)
-        : base(message, innerException)
+        : base(message, PplxInnerException.From(innerException))
     {
     }
 
@@ -21,6 +23,44 @@ public class PplxException : Exception
     {
         Fingerprint = fingerprint;
         return this;
+    }
+}
+
+/// <summary>What is kept of a foreign exception: its type's name and its message, redacted and escaped.</summary>
+public sealed class PplxInnerException : Exception
+{
+    private PplxInnerException(string typeName, string message, Exception? inner)
+        : base(message, inner)
+    {
+        OriginalType = typeName;
+    }
+
+    /// <summary>The full name of the exception this stands for.</summary>
+    public string OriginalType { get; }
+
+    /// <summary>The chain as it may be shown: the module's own exceptions as they are, any other as a safe copy.</summary>
+    internal static Exception? From(Exception? e)
+    {
+        if (e is null || e is PplxException || e is PplxInnerException)
+        {
+            return e;
+        }
+
+        int depth = 0;
+        var chain = new System.Collections.Generic.List<Exception>();
+        for (Exception? x = e; x is not null && depth < 8; x = x.InnerException, depth++)
+        {
+            chain.Add(x);
+        }
+
+        Exception? safe = null;
+        for (int i = chain.Count - 1; i >= 0; i--)
+        {
+            Exception x = chain[i];
+            safe = x is PplxException ? x : new PplxInnerException(x.GetType().FullName ?? x.GetType().Name, Api.OutsideText.Escape(Api.ApiErrorMapper.Redact(x.Message)), safe);
+        }
+
+        return safe;
     }
 }
 
@@ -149,6 +189,23 @@ public sealed class PplxConnectionException : PplxException
         : base(message, innerException)
     {
         IsTimeout = isTimeout;
+        IsConnectionRefused = Refused(innerException);
+    }
+
+    /// <summary>True when the connection was refused: the request provably never reached the API.</summary>
+    public bool IsConnectionRefused { get; }
+
+    private static bool Refused(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>True when a timeout, not a network error, ended the call.</summary>

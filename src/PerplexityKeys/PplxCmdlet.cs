@@ -307,7 +307,7 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
 
         foreach (SecureString secure in keys ?? [])
         {
-            ApiKey? key = ToApiKey(secure, secure);
+            ApiKey? key = ToApiKey(secure, null);   // never the SecureString as a target: Export-Clixml writes it as plain text on Linux
             if (key is not null)
             {
                 yield return (key, null);
@@ -380,7 +380,7 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
         }
     }
 
-    private ApiKey? ToApiKey(SecureString secure, object target)
+    private ApiKey? ToApiKey(SecureString secure, object? target)
     {
         try
         {
@@ -390,7 +390,7 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
         }
         catch (PplxKeyFormatException e)
         {
-            WriteItemError(e, target);
+            WriteItemError(e, target ?? e.Fingerprint ?? "(a key)");
             return null;
         }
     }

@@ -360,7 +360,9 @@ internal sealed class SecretManagementVault : ISecretVault
                 $"SecretManagement is not available ({e.Message}). Install Microsoft.PowerShell.SecretManagement and register a vault.", Name, secretName, e);
         }
 
-        ForgetInSessionErrors(records);
+        // SecretManagement's records of this call: the module reports what they mean in its own errors, and an expected
+        // "not found" (a helper that does not exist yet) is no error of the user's, so none stays in $Error.
+        SessionErrors.Forget(_cmdlet, records);
         foreach (WarningRecord warning in ps.Streams.Warning)
         {
             _cmdlet.WriteWarning(warning.Message);
@@ -377,30 +379,6 @@ internal sealed class SecretManagementVault : ISecretVault
         }
 
         return output;
-    }
-
-    /// <summary>
-    /// Takes SecretManagement's records of this call out of the session's $Error: the module reports what they mean in
-    /// its own errors, and an expected "not found" (a helper that does not exist yet) is no error of the user's at all,
-    /// so a script that checks $Error.Count after a successful command finds nothing.
-    /// </summary>
-    private void ForgetInSessionErrors(List<ErrorRecord> records)
-    {
-        if (records.Count == 0 || _cmdlet.SessionState.PSVariable.GetValue("Error") is not ArrayList session)
-        {
-            return;
-        }
-
-        foreach (ErrorRecord record in records)
-        {
-            for (int i = session.Count - 1; i >= 0; i--)
-            {
-                if (ReferenceEquals(session[i], record) || (session[i] is ErrorRecord other && ReferenceEquals(other.Exception, record.Exception)))
-                {
-                    session.RemoveAt(i);
-                }
-            }
-        }
     }
 
     /// <summary>

@@ -49,16 +49,24 @@ $errorsText = $global:Error | ForEach-Object {
     $e = if ($_ -is [System.Management.Automation.ErrorRecord]) { $_.Exception } else { $_ }
     while ($e) { $e.ToString(); $e = $e.InnerException }
 }
+# $Error as a user would dump it: Get-Error on every record, and the whole list through Export-Clixml.
+$getError = $global:Error | ForEach-Object { if ($_ -is [System.Management.Automation.ErrorRecord]) { $_ | Get-Error | Out-String -Width 500 } }
+$clixml = Join-Path $work 'errors.clixml'
+$global:Error | Export-Clixml -Path $clixml -Depth 4
 $corpus = @(
     Get-Content -Raw $transcript
     if (Test-Path $audit) { Get-Content -Raw $audit }
     $errorsText
+    $getError
+    Get-Content -Raw $clixml
 ) -join "`n"
-$leaks = @([regex]::Matches($corpus, 'pplx-[A-Za-z0-9]{48}') | ForEach-Object Value | Where-Object { @($_.Substring(5).ToCharArray() | Select-Object -Unique).Count -ge 12 } | Select-Object -Unique)
+# A key with its prefix, or its 48-character body alone (bounded by other characters).
+$leaks = @([regex]::Matches($corpus, '(?<![A-Za-z0-9])(pplx-)?[A-Za-z0-9]{48}(?![A-Za-z0-9])') | ForEach-Object Value |
+    Where-Object { @($_.Substring($_.Length - 48).ToCharArray() | Select-Object -Unique).Count -ge 12 } | Select-Object -Unique)
 $auditLines = if (Test-Path $audit) { @(Get-Content $audit).Count } else { 0 }
-Write-Host ("Leak audit: {0:N0} characters of transcript, {1} audit lines and {2} errors searched; {3} key strings found." -f $corpus.Length, $auditLines, $global:Error.Count, $leaks.Count)
+Write-Host ("Leak audit: {0:N0} characters of transcript, audit log, errors (formatted in full, Get-Error, Export-Clixml), {1} audit lines and {2} errors searched; {3} key strings found." -f $corpus.Length, $auditLines, $global:Error.Count, $leaks.Count)
 if ($leaks.Count -gt 0) {
-    Write-Host ('Leaked fingerprints: ' + (($leaks | ForEach-Object { 'pplx-…' + $_.Substring($_.Length - 4) }) -join ', ')) -ForegroundColor Red
+    Write-Host ('Leaked fingerprints: ' + (($leaks | ForEach-Object { '…' + $_.Substring($_.Length - 4) }) -join ', ')) -ForegroundColor Red
 }
 
 [pscustomobject]@{

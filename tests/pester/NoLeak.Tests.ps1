@@ -109,6 +109,55 @@ Describe 'No key text in any output' {
         (Get-Content -Raw $log) | Should -Not -Match 'pplx-[A-Za-z0-9]{20,}'
     }
 
+    It 'keeps a key out of every error surface when -OnNewToken fails with it in the message (<Form>)' -TestCases @(
+        @{ Form = 'with its prefix'; Strip = 0 }
+        @{ Form = 'without its prefix'; Strip = 5 }
+    ) {
+        $null = Use-PplxTestRegistry
+        Import-Module Microsoft.PowerShell.SecretManagement -Force
+        $null = New-PplxTestVault -Kind File -Name Handoff
+        $null = New-PplxToken -Vault Handoff -SecretName pplx-handoff
+        $env:PERPLEXITY_API_KEY = $null
+        $Error.Clear()
+        $strip = $Strip
+        $r = Invoke-PplxRotation -Vault Handoff -SecretName pplx-handoff -Force -ErrorAction SilentlyContinue -OnNewToken {
+            $text = $_.Key | ConvertFrom-SecureString -AsPlainText
+            throw "restart failed with $($text.Substring($strip))"
+        }
+        $env:PERPLEXITY_API_KEY = $emu.AdminKey | Get-PlainText
+        $r.State | Should -Not -Be 'Done'
+        $current = (Get-Secret -Vault Handoff -Name pplx-handoff -AsPlainText)
+        $body = $current.Substring(5)
+        $file = Join-Path $env:PPLX_TEST_WORK 'errors.xml'
+        $Error | Export-Clixml -Path $file -Depth 6
+        $surfaces = @(
+            ($Error | ForEach-Object { $_ | Get-Error | Out-String -Width 500 }) -join "`n"
+            ($Error | ForEach-Object { $_ | Format-List * -Force | Out-String -Width 500; $e = $_.Exception; while ($e) { $e | Format-List * -Force | Out-String -Width 500; $e = $e.InnerException } }) -join "`n"
+            $Error | ConvertTo-Json -Depth 4 -WarningAction SilentlyContinue
+            Get-Content -Raw $file
+        )
+        $Error.Count | Should -BeGreaterThan 0
+        foreach ($text in $surfaces) {
+            $text.Contains($body.Substring(0, 24)) | Should -BeFalse
+        }
+    }
+
+    It 'keeps a malformed key (a trailing newline) out of the error, its target and its fingerprint' {
+        $t = New-PplxToken
+        $plain = ($t.Key | Get-PlainText) + "`r`n"
+        $Error.Clear()
+        $null = $plain | ConvertTo-SecureString -AsPlainText -Force | Test-PplxToken -ErrorAction SilentlyContinue
+        $Error[0].FullyQualifiedErrorId | Should -Match '^KeyMalformed'
+        $Error[0].TargetObject | Should -BeOfType ([string])
+        $Error[0].TargetObject | Should -Not -Match '[\r\n]'
+        $file = Join-Path ([IO.Path]::GetTempPath()) "pplx-$([guid]::NewGuid()).xml"
+        $Error | Export-Clixml -Path $file -Depth 6
+        $xml = Get-Content -Raw $file; Remove-Item $file
+        $hex = -join ([Text.Encoding]::Unicode.GetBytes($plain.Substring(5, 20)) | ForEach-Object { $_.ToString('x2') })
+        $xml.Contains($plain.Substring(5, 20)) | Should -BeFalse
+        $xml.ToLowerInvariant().Contains($hex) | Should -BeFalse
+    }
+
     It 'shows how to read a key on purpose' {
         $t = New-PplxToken
         $plain = $t.Key | ConvertFrom-SecureString -AsPlainText

@@ -10,7 +10,8 @@ namespace PerplexityKeys.Core.Api;
 internal static class ApiErrorMapper
 {
     private const string PortalHint = "Check the key in the Perplexity portal (API settings).";
-    private static readonly Regex KeyLike = new("pplx-[A-Za-z0-9]{6,}", RegexOptions.CultureInvariant);
+    // Key text with its prefix, and a key's body without it (a run of 32 or more letters and digits).
+    private static readonly Regex KeyLike = new("pplx-[A-Za-z0-9]{6,}|(?<![A-Za-z0-9])[A-Za-z0-9]{32,}", RegexOptions.CultureInvariant);
 
     /// <summary>The exception for an answer with a non-2xx status.</summary>
     public static PplxException ToException(ApiResponse response, string operation, string fingerprint)
@@ -63,7 +64,7 @@ internal static class ApiErrorMapper
         || (status == 404 && includeNotFound)
         || (status == 403 && type is not null && Array.IndexOf(RetiredTypes, type) >= 0);
 
-    /// <summary>Removes anything key-shaped from text that came from elsewhere.</summary>
+    /// <summary>Removes anything key-shaped from text that came from elsewhere, with or without the <c>pplx-</c> prefix.</summary>
     public static string Redact(string text) => KeyLike.Replace(text, m => ApiKey.MakeFingerprint(m.Value));
 
     /// <summary>Reads error.type and error.message from a JSON envelope; for HTML, says so.</summary>

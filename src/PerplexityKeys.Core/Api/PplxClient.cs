@@ -82,7 +82,7 @@ public sealed class PplxClient : IDisposable
         {
             response = await SendAsync(_mint, HttpMethod.Post, MintPath, authorizingKey, body, operation, observer, cancellationToken).ConfigureAwait(false);
         }
-        catch (PplxConnectionException e) when (!IsConnectionRefused(e.InnerException))
+        catch (PplxConnectionException e) when (!e.IsConnectionRefused)
         {
             throw MintUnknown(tokenName, e.Message, e);
         }

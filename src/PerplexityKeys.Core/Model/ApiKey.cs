@@ -46,8 +46,9 @@ public sealed class ApiKey : IEquatable<ApiKey>
         {
             if (char.IsWhiteSpace(c) || char.IsControl(c) || c > '\u007e')
             {
-                throw new PplxKeyFormatException(
-                    $"The key {MakeFingerprint(text)} holds white space, a control character or a non-ASCII character, so it cannot be a Perplexity key.");
+                throw (PplxKeyFormatException)new PplxKeyFormatException(
+                    $"The key {MakeFingerprint(text)} holds white space, a control character or a non-ASCII character, so it cannot be a Perplexity key.")
+                    .WithFingerprintCore(MakeFingerprint(text));
             }
         }
 
@@ -87,7 +88,7 @@ public sealed class ApiKey : IEquatable<ApiKey>
 
         // Show at most the last four characters, and only when the key is long enough that
         // they reveal a small fraction of it.
-        string tail = text!.Length >= 16 ? text.Substring(text.Length - 4) : string.Empty;
+        string tail = text!.Length >= 16 ? Api.OutsideText.Escape(text.Substring(text.Length - 4)) : string.Empty;
         return text.StartsWith(Prefix, StringComparison.Ordinal) ? Prefix + "…" + tail : "…" + tail;
     }
 

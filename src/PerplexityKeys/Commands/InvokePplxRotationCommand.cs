@@ -295,7 +295,18 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
     private bool HandOff(ApiKey key, MintedTokenInfo info, Uri baseUri)
     {
         var token = new PplxToken(key, info.TokenName, null, baseUri);
-        HandOffRunner.Invoke(OnNewToken, token);
+        try
+        {
+            HandOffRunner.Invoke(OnNewToken, token);
+        }
+        catch (RuntimeException e)
+        {
+            // The script block's own record may hold the key (a throw that printed it): it leaves $Error, and only its
+            // redacted text goes on, in the module's error.
+            SessionErrors.Forget(this, [e.ErrorRecord]);
+            throw new InvalidOperationException(OutsideText.EscapeRedacted(e.Message));
+        }
+
         return true;
     }
 
