@@ -182,6 +182,27 @@ Describe 'Invoke-PplxRotation' {
         (Invoke-PplxRotation -Vault Flaky -SecretName pplx-svc -Force).State | Should -Be 'Done'
     }
 
+    It 'refuses <Parameter> <Value> at binding, changing nothing' -TestCases @(
+        @{ Parameter = 'PropagationDelay'; Value = [timespan]'30000.00:00:00' }
+        @{ Parameter = 'PropagationDelay'; Value = [timespan]'-00:00:05' }
+        @{ Parameter = 'LockTimeout'; Value = [timespan]'-00:00:01' }
+        @{ Parameter = 'VaultCacheWindow'; Value = [timespan]'-00:00:01' }
+    ) {
+        $arguments = @{ Vault = 'Prod'; SecretName = 'pplx-svc'; Force = $true; $Parameter = $Value }
+        { Invoke-PplxRotation @arguments -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentValidationError,PerplexityKeys.Commands.InvokePplxRotationCommand'
+        @(Invoke-PplxEmulator $emu GET keys | Where-Object { $_.name -like 'Prod/pplx-svc/*' }) | Should -BeNullOrEmpty
+        Get-PplxLiveHelper Prod pplx-svc | Should -BeNullOrEmpty
+    }
+
+    It 'says a master key is needed when the current key is already revoked' {
+        $old | Revoke-PplxToken -ApiKey $emu.AdminKey -Force
+        $null = Invoke-PplxRotation -Vault Prod -SecretName pplx-svc -Force -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Be 'RotationInterrupted,PerplexityKeys.Commands.InvokePplxRotationCommand'
+        $err[0].Exception.Message | Should -Match 'master key'
+        $err[0].Exception.Message | Should -Match '-ApiKeySecretName'
+        (Invoke-PplxRotation -Vault Prod -SecretName pplx-svc -ApiKey $emu.AdminKey -Force).State | Should -Be 'Done'
+    }
+
     It 'rolls back when the new key fails its probe' {
         $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Status'; status = 401; path = '/v1/models' }
         $result = Invoke-PplxRotation -Vault Prod -SecretName pplx-svc -Force -ErrorVariable err -ErrorAction SilentlyContinue

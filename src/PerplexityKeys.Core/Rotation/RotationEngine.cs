@@ -445,7 +445,10 @@ public sealed class RotationEngine
             catch (PplxException e) when (e is not PplxRotationException)
             {
                 await IdleJournalAsync("MintFailed").ConfigureAwait(false);
-                throw Fail(RotationFailure.Interrupted, $"The mint for '{_s}' failed; nothing was changed. {e.Message}", e);
+                string hint = e is PplxUnauthorizedException && _request.AuthorizingKey is null
+                    ? $" The key in '{_s}' ({_current.Fingerprint}) was refused, so it cannot authorize its own rotation, and running again will not help: pass a master key that works (-ApiKeySecretName with -ApiKeyVault, or -ApiKey), and put a working key into '{_s}' if services use it."
+                    : string.Empty;
+                throw Fail(RotationFailure.Interrupted, $"The mint for '{_s}' failed; nothing was changed. {e.Message}{hint}", e);
             }
 
             ApiKey fresh = minted.Key;

@@ -70,12 +70,14 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
     /// <para type="description">How long consumers get to pick up the new key before the old one is revoked, counted from when the new key became current. Default: the vault's cache window (-VaultCacheWindow): a consumer in another process that re-reads the vault can see the old value that long after a write (SecretStore: about 5 s), and the old key must keep working until it sees the new one. Give a longer delay when consumers re-read less often.</para>
     /// </summary>
     [Parameter(ParameterSetName = RotateSet)]
+    [ValidateTimeSpan("00:00:00", "30.00:00:00")]
     public TimeSpan PropagationDelay { get; set; } = TimeSpan.Zero;
 
     /// <summary>
     /// <para type="description">How long other processes may go on reading the vault's old content after a write. A rotation starts writing only this long after another process's last write to the vault (two SecretStore writers within it lose each other's writes), and it is the default -PropagationDelay. Default: 6 s for SecretStore, VaultParameters PplxCacheSeconds (plus 1 s) when the vault was registered with it, else none.</para>
     /// </summary>
     [Parameter]
+    [ValidateTimeSpan("00:00:00", "01:00:00")]
     public TimeSpan? VaultCacheWindow { get; set; }
 
     /// <summary>
@@ -126,6 +128,7 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
     /// <para type="description">How long to wait for another rotation in the same vault on this machine, by any account (one writer per vault at a time). Default: 60 seconds.</para>
     /// </summary>
     [Parameter]
+    [ValidateTimeSpan("00:00:00", "1.00:00:00")]
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
