@@ -8,11 +8,12 @@ namespace PerplexityKeys.Core;
 /// <summary>Base of every error the core raises on purpose.</summary>
 public class PplxException : Exception
 {
-    /// <summary>Creates the exception. A foreign inner exception (HTTP, a vault, a user's script block) is kept only as a
+    /// <summary>Creates the exception. Its message is escaped (names from vaults and users hold no control or
+    /// formatting characters when printed). A foreign inner exception (HTTP, a vault, a user's script block) is kept only as a
     /// <see cref="PplxInnerException"/> chain: its type and its message redacted and escaped, never the object, whose
     /// message, Data or properties could hold a key that Get-Error or Export-Clixml would print.</summary>
     public PplxException(string message, Exception? innerException = null)
-        : base(message, PplxInnerException.From(innerException))
+        : base(Api.OutsideText.Escape(message), PplxInnerException.From(innerException))
     {
     }
 

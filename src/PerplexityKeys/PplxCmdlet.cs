@@ -245,7 +245,7 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
     /// </summary>
     internal T Run<T>(Func<PipelineDispatcher, CancellationToken, Task<T>> work)
     {
-        using var dispatcher = new PipelineDispatcher(WriteVerbose);
+        using var dispatcher = new PipelineDispatcher(message => WriteVerbose(OutsideText.Escape(message)));
         Task<T> task = Task.Run(() => work(dispatcher, StopToken), StopToken);
         try
         {

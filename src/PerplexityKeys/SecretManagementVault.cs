@@ -148,7 +148,7 @@ internal sealed class SecretManagementVault : ISecretVault
         }
         catch (PplxVaultOperationException e)
         {
-            _cmdlet.WriteWarning($"The vault '{Name}' did not keep metadata for '{secretName}': {e.Message}");
+            _cmdlet.WriteWarning(OutsideText.Escape($"The vault '{Name}' did not keep metadata for '{secretName}': {e.Message}"));
             return false;
         }
     }
@@ -365,7 +365,7 @@ internal sealed class SecretManagementVault : ISecretVault
         SessionErrors.Forget(_cmdlet, records);
         foreach (WarningRecord warning in ps.Streams.Warning)
         {
-            _cmdlet.WriteWarning(warning.Message);
+            _cmdlet.WriteWarning(OutsideText.EscapeRedacted(warning.Message));
         }
 
         if (ps.InvocationStateInfo.State == PSInvocationState.Stopped)

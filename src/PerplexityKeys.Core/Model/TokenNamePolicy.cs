@@ -11,7 +11,8 @@ public static class TokenNamePolicy
     public const int MaxLength = 256;
 
     /// <summary>Checks a name; returns it unchanged.</summary>
-    /// <exception cref="PplxTokenNameException">Empty, white space at either end, control characters, or too long.</exception>
+    /// <exception cref="PplxTokenNameException">Empty, white space at either end, control characters, Unicode format or
+    /// separator characters (right-to-left override, zero-width space, U+2028), a lone surrogate, or too long.</exception>
     public static string Validate(string? name)
     {
         if (name is null || name.Length == 0 || string.IsNullOrWhiteSpace(name))
@@ -29,11 +30,23 @@ public static class TokenNamePolicy
             throw new PplxTokenNameException("The token name starts or ends with white space.");
         }
 
-        foreach (char c in name)
+        for (int i = 0; i < name.Length; i++)
         {
+            char c = name[i];
             if (char.IsControl(c))
             {
-                throw new PplxTokenNameException("The token name holds a control character (such as a newline or tab).");
+                throw new PplxTokenNameException("The token name holds a control character (such as a newline, tab or escape).");
+            }
+
+            UnicodeCategory category = CharUnicodeInfo.GetUnicodeCategory(c);
+            if (category is UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator)
+            {
+                throw new PplxTokenNameException(string.Format(CultureInfo.InvariantCulture, "The token name holds an invisible formatting or separator character (U+{0:X4}), which could hide or reorder text in the portal.", (int)c));
+            }
+
+            if (char.IsSurrogate(c) && !(char.IsHighSurrogate(c) && i + 1 < name.Length && char.IsLowSurrogate(name[i + 1]) && ++i > 0))
+            {
+                throw new PplxTokenNameException("The token name holds a broken character (a lone UTF-16 surrogate).");
             }
         }
 

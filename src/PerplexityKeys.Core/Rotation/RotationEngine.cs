@@ -412,13 +412,14 @@ public sealed class RotationEngine
             string runId = Guid.NewGuid().ToString("N").Substring(0, 8);
             string stamp = Now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
             // <vault>/<secret>/<time>/<run id>: enough to find the key in the portal if its answer is lost.
-            string prefix = $"{Vault.Name}/{_s}";
+            // Names come from outside: escaped, they hold nothing invisible, and the name passes -TokenName's own rules.
+            string prefix = $"{OutsideText.Escape(Vault.Name)}/{OutsideText.Escape(_s)}".Trim();
             prefix = prefix.Length > 200 ? prefix.Substring(0, 200) : prefix;
             var journal = new RotationJournal
             {
                 Kind = RotationJournal.Marker,
                 RunId = runId,
-                TokenName = $"{prefix}/{stamp}/{runId}",
+                TokenName = TokenNamePolicy.Validate($"{prefix}/{stamp}/{runId}"),
                 OldFingerprint = _current.Fingerprint,
                 StartedAt = Now,
                 Secret = _s,

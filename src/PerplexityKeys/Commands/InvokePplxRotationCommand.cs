@@ -291,7 +291,7 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
         }
         catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException)
         {
-            WriteWarning($"The audit log '{AuditLog}' could not be written: {e.Message}");
+            WriteWarning(OutsideText.Escape($"The audit log '{AuditLog}' could not be written: {e.Message}"));
         }
     }
 

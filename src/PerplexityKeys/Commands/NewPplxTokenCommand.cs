@@ -146,11 +146,11 @@ public sealed class NewPplxTokenCommand : PplxCmdlet
 
         ApiKey authorizingKey = _authorizingKey!;
         PplxClient client = ClientFor(_baseUri!);
-        WriteVerbose($"Minting a key named '{name}' at {_baseUri}, authorized by {authorizingKey.Fingerprint}.");
+        WriteVerbose(OutsideText.Escape($"Minting a key named '{name}' at {_baseUri}, authorized by {authorizingKey.Fingerprint}."));
         try
         {
             MintedToken minted = Run((observer, ct) => client.GenerateTokenAsync(authorizingKey, name, observer, ct));
-            WriteVerbose($"Minted {minted.Key.Fingerprint} named '{minted.TokenName ?? name}'.");
+            WriteVerbose(OutsideText.EscapeRedacted($"Minted {minted.Key.Fingerprint} named '{minted.TokenName ?? name}'."));
             TimeSpan skew = minted.CreatedAt - TimeProvider.System.GetUtcNow();
             if (skew.Duration() > TimeSpan.FromMinutes(5))
             {
@@ -197,9 +197,9 @@ public sealed class NewPplxTokenCommand : PplxCmdlet
         };
         if (!vault.TrySetMetadata(SecretName!, metadata))
         {
-            WriteVerbose($"The vault '{Vault}' keeps no metadata; stored the key without it.");
+            WriteVerbose(OutsideText.Escape($"The vault '{Vault}' keeps no metadata; stored the key without it."));
         }
 
-        WriteVerbose($"Stored {minted.Key.Fingerprint} as '{SecretName}' in vault '{Vault}'.");
+        WriteVerbose(OutsideText.Escape($"Stored {minted.Key.Fingerprint} as '{SecretName}' in vault '{Vault}'."));
     }
 }

@@ -145,7 +145,7 @@ public sealed class RevokePplxTokenCommand : PplxCmdlet
                 if (RemoveSecret && SecretName is not null)
                 {
                     VaultFor(Vault).Remove(SecretName);
-                    WriteVerbose($"Removed '{SecretName}' from vault '{Vault}'.");
+                    WriteVerbose(OutsideText.Escape($"Removed '{SecretName}' from vault '{Vault}'."));
                 }
 
                 if (PassThru)

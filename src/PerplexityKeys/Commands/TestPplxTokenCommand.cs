@@ -125,7 +125,7 @@ public sealed class TestPplxTokenCommand : PplxCmdlet
             }
 
             PplxClient client = ClientFor(baseUri);
-            WriteVerbose($"Probing {key.Fingerprint} at {baseUri} ({ProbeText()}).");
+            WriteVerbose(OutsideText.Escape($"Probing {key.Fingerprint} at {baseUri} ({ProbeText()})."));
             ProbeResult result = Run((observer, ct) => client.ProbeAsync(key, Probe, Model, observer, ct));
             WriteVerbose($"{key.Fingerprint}: {result.Status} ({result.Message})");
             if (Quiet)

@@ -59,6 +59,15 @@ public sealed class ExceptionSafetyTests
     }
 
     [Fact]
+    public void AnErrorsMessage_IsEscaped_WhateverNamesItQuotes()
+    {
+        var error = new PplxVaultOperationException("Writing 'svc\u001b]0;owned\u0007\n##vso[task.complete]' failed.", "Prod", "svc");
+
+        Assert.DoesNotContain(error.Message, char.IsControl);
+        Assert.DoesNotContain("##vso[", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AMalformedKeysFingerprint_ShowsNoControlCharacter()
     {
         var error = Assert.Throws<PplxKeyFormatException>(() => ApiKey.Create(Key + "\r\n"));

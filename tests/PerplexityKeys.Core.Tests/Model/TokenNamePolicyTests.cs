@@ -9,6 +9,7 @@ public sealed class TokenNamePolicyTests
     [InlineData("svc-a")]
     [InlineData("Prod/api-key/20261124T120000Z/1a2b")]
     [InlineData("clé de production — 東京")]
+    [InlineData("rocket 🚀 key")]
     public void Validate_AcceptsOrdinaryAndNonAsciiNames(string name) => Assert.Equal(name, TokenNamePolicy.Validate(name));
 
     [Theory]
@@ -20,6 +21,19 @@ public sealed class TokenNamePolicyTests
     [InlineData("line\nbreak")]
     [InlineData("nul\0char")]
     public void Validate_RefusesEmptyPaddedOrControlNames(string? name) => Assert.Throws<PplxTokenNameException>(() => TokenNamePolicy.Validate(name));
+
+    [Theory]
+    [InlineData("esc\u001b[31mred")]
+    [InlineData("para\u2028graph")]
+    [InlineData("right\u202Eleft")]
+    [InlineData("zero\u200Bwidth")]
+    [InlineData("bom\uFEFFin")]
+    public void Validate_RefusesInvisibleFormattingAndSeparatorCharacters(string name) =>
+        Assert.Throws<PplxTokenNameException>(() => TokenNamePolicy.Validate(name));
+
+    [Fact]
+    public void Validate_RefusesALoneSurrogate() =>
+        Assert.Throws<PplxTokenNameException>(() => TokenNamePolicy.Validate("lone" + (char)0xD800 + "x"));
 
     [Fact]
     public void Validate_RefusesNamesLongerThanTheLimit()

@@ -152,6 +152,23 @@ public sealed class RotationEngineTests
     }
 
     [Fact]
+    public async Task Rotate_OfASecretWhoseNameHoldsControlCharacters_MintsUnderANameThatPassesTheTokenNameRules()
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        var vault = new InMemoryVault("Vault\u202Eevil");
+        ApiKey old = await rig.NewKeyAsync("odd");
+        const string odd = "svc\u001b[31m\nnext\u2028";
+        await vault.SetKeyAsync(odd, old, CancellationToken.None);
+
+        RotationResult result = await Engine(rig, vault).RunAsync(new RotationRequest { SecretName = odd }, CancellationToken.None);
+
+        Assert.Equal(RotationState.Done, result.State);
+        EmulatorKey minted = rig.KeyByFingerprint(vault.Peek(odd)!.Fingerprint)!;
+        Assert.Equal(minted.Name, TokenNamePolicy.Validate(minted.Name));
+        Assert.Contains("\\u001B", minted.Name, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Finish_WithNothingPrepared_ChangesNothing()
     {
         await using var rig = await EmulatorRig.StartAsync();
