@@ -15,6 +15,9 @@ public static class ErrorIds
     /// <summary>The API says the path called is retired, migrated or gone (403 chat_completions_not_available, 405, 410); nothing is known about the key.</summary>
     public const string ApiEndpointRetired = "ApiEndpointRetired";
 
+    /// <summary>Several items of a batch failed under -ErrorAction Stop (every item was attempted); the error lists each one.</summary>
+    public const string ItemsFailed = "ItemsFailed";
+
     /// <summary>A change needs a confirmation and the session cannot ask (non-interactive, or input not a terminal): pass -Force.</summary>
     public const string ConfirmationRequired = "ConfirmationRequired";
 

@@ -29,6 +29,7 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
 
     private static readonly ConcurrentDictionary<(Uri BaseUri, int TimeoutSec), PplxClient> Clients = new();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly System.Collections.Generic.List<ErrorRecord> _deferred = [];
     private readonly System.Collections.Generic.Dictionary<Uri, PplxClient> _ownClients = [];
 
     /// <summary>
@@ -316,7 +317,48 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>One failed item: a non-terminating error, and the pipeline goes on.</summary>
-    protected void WriteItemError(Exception error, object? target) => WriteError(ToErrorRecord(error, target));
+    protected void WriteItemError(Exception error, object? target)
+    {
+        ErrorRecord record = ToErrorRecord(error, target);
+        if (StopsOnError())
+        {
+            // Under -ErrorAction Stop the first WriteError would end the batch: every item is attempted first, and the
+            // failures are reported together when the batch is over (EndProcessing).
+            _deferred.Add(record);
+            return;
+        }
+
+        WriteError(record);
+    }
+
+    /// <summary>Reports the failures a batch under -ErrorAction Stop held back: one as it is, several as one error that lists them all.</summary>
+    protected override void EndProcessing()
+    {
+        if (_deferred.Count == 1)
+        {
+            ThrowTerminatingError(_deferred[0]);
+        }
+        else if (_deferred.Count > 1)
+        {
+            var lines = new System.Text.StringBuilder();
+            lines.Append(_deferred.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(" items failed (every item was attempted):");
+            foreach (ErrorRecord record in _deferred)
+            {
+                lines.Append(Environment.NewLine).Append("- ").Append(record.FullyQualifiedErrorId).Append(": ").Append(record.Exception.Message);
+            }
+
+            var summary = new ErrorRecord(new PplxBatchException(lines.ToString(), _deferred), ErrorIds.ItemsFailed, ErrorCategory.NotSpecified, null);
+            ThrowTerminatingError(summary);
+        }
+    }
+
+    private bool StopsOnError()
+    {
+        object? preference = MyInvocation.BoundParameters.TryGetValue("ErrorAction", out object? bound) ? bound : SessionState.PSVariable.GetValue("ErrorActionPreference");
+        return preference is ActionPreference action
+            ? action == ActionPreference.Stop
+            : string.Equals(preference?.ToString(), "Stop", StringComparison.OrdinalIgnoreCase);
+    }
 
     /// <summary>Nothing can go on: a terminating error.</summary>
     protected void Fail(Exception error, object? target) => ThrowTerminatingError(ToErrorRecord(error, target));

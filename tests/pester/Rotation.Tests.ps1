@@ -203,6 +203,43 @@ Describe 'Invoke-PplxRotation' {
         (Invoke-PplxRotation -Vault Prod -SecretName pplx-svc -ApiKey $emu.AdminKey -Force).State | Should -Be 'Done'
     }
 
+    It 'attempts every secret of a batch under ErrorAction Stop and reports <Failing> failure(s) together at the end' -TestCases @(
+        @{ Failing = 1; Id = 'SecretTypeInvalid' }
+        @{ Failing = 2; Id = 'ItemsFailed' }
+    ) {
+        $good = New-PplxToken -Vault Prod -SecretName pplx-b-good -ApiKey $emu.AdminKey
+        1..$Failing | ForEach-Object { Set-Secret -Vault Prod -Name "pplx-a-bad$_" -Secret @{ not = 'a key' } }
+        $holder = @{}
+        $results = & {
+            $ErrorActionPreference = 'Stop'
+            try { Get-SecretInfo -Vault Prod -Name 'pplx-*' | Invoke-PplxRotation -Force } catch { $holder.Caught = $_ }
+        }
+        $caught = $holder.Caught
+        $caught | Should -Not -BeNullOrEmpty
+        $caught.FullyQualifiedErrorId | Should -Be "$Id,PerplexityKeys.Commands.InvokePplxRotationCommand"
+        if ($Failing -gt 1) { $caught.Exception.Errors.Count | Should -Be 2; $caught.Exception.Message | Should -Match 'pplx-a-bad2' }
+        # The secrets after the failing ones (in name order) were still rotated.
+        ($results | Where-Object SecretName -EQ 'pplx-b-good').State | Should -Be 'Done'
+        ($results | Where-Object SecretName -EQ 'pplx-svc').State | Should -Be 'Done'
+        (Get-PplxEmulatorKey $emu $good.Fingerprint).revoked | Should -BeTrue
+    }
+
+    It 'gives a scheduled task''s script (pwsh -File) a non-zero exit code when one secret of its batch failed, after rotating the rest' {
+        $null = New-PplxToken -Vault Prod -SecretName pplx-b-good -ApiKey $emu.AdminKey
+        Set-Secret -Vault Prod -Name pplx-a-bad -Secret @{ not = 'a key' }
+        $script = Join-Path $env:PPLX_TEST_WORK 'rot.ps1'
+        Set-Content $script @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$env:PPLX_TEST_MODULE'
+Get-SecretInfo -Vault Prod -Name 'pplx-*' | Invoke-PplxRotation -Force | ForEach-Object { "`$(`$_.SecretName) `$(`$_.State)" }
+"@
+        $pwsh = Get-PwshCommand
+        $out = & $pwsh.FilePath @($pwsh.Arguments) -NoProfile -NonInteractive -File $script 2>&1
+        $LASTEXITCODE | Should -Be 1
+        ($out -join "`n") | Should -Match 'pplx-b-good Done'
+        ($out -join "`n") | Should -Match 'pplx-svc Done'
+    }
+
     It 'rolls back when the new key fails its probe' {
         $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Status'; status = 401; path = '/v1/models' }
         $result = Invoke-PplxRotation -Vault Prod -SecretName pplx-svc -Force -ErrorVariable err -ErrorAction SilentlyContinue
