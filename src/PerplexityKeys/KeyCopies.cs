@@ -60,6 +60,12 @@ internal sealed class KeyCopies(PplxCmdlet cmdlet)
             try
             {
                 _infos = [.. ps.Invoke()];
+                if (ps.Streams.Error.Count > 0)
+                {
+                    // A vault that could not be listed (locked, say) is skipped; its record is no error of the user's.
+                    cmdlet.WriteVerbose($"{ps.Streams.Error.Count} vault(s) could not be listed while looking for copies of keys; they were skipped.");
+                    SessionErrors.Forget(cmdlet, ps.Streams.Error);
+                }
             }
             catch (RuntimeException e)
             {

@@ -29,4 +29,19 @@ internal static class SessionErrors
             }
         }
     }
+
+    /// <summary>The number of records in $Error now, to pass to <see cref="ForgetSince"/>.</summary>
+    public static int Count(PSCmdlet cmdlet) => cmdlet.SessionState.PSVariable.GetValue("Error") is ArrayList session ? session.Count : 0;
+
+    /// <summary>Takes out every record PowerShell added to $Error (newest first) since it held <paramref name="count"/>.</summary>
+    public static void ForgetSince(PSCmdlet cmdlet, int count)
+    {
+        if (cmdlet.SessionState.PSVariable.GetValue("Error") is ArrayList session)
+        {
+            for (int added = session.Count - count; added > 0 && session.Count > 0; added--)
+            {
+                session.RemoveAt(0);
+            }
+        }
+    }
 }

@@ -21,7 +21,7 @@ internal static class VaultCacheWindow
     public static TimeSpan Of(string vault)
     {
         using PowerShell ps = PowerShell.Create(RunspaceMode.CurrentRunspace);
-        ps.AddCommand("Microsoft.PowerShell.SecretManagement\\Get-SecretVault").AddParameter("Name", vault).AddParameter("ErrorAction", "Ignore");
+        ps.AddCommand("Microsoft.PowerShell.SecretManagement\\Get-SecretVault").AddParameter("Name", vault).AddParameter("ErrorAction", "Ignore");   // a vault that is not registered: no window, and nothing in $Error
         PSObject? info;
         try
         {

@@ -123,7 +123,7 @@ Describe 'Keys in SecretManagement vaults' {
             $null = Test-PplxToken -Vault Flaky -SecretName pplx-svc -ErrorVariable err -ErrorAction SilentlyContinue
             $err[0].FullyQualifiedErrorId | Should -Be 'VaultLocked,PerplexityKeys.Commands.TestPplxTokenCommand'
             $err[0].Exception | Should -BeOfType ([PerplexityKeys.Core.Vault.PplxVaultLockedException])
-            $err[0].Exception.InnerException.GetType().FullName | Should -Be 'Microsoft.PowerShell.SecretManagement.PasswordRequiredException'
+            $err[0].Exception.InnerException.OriginalType | Should -Be 'Microsoft.PowerShell.SecretManagement.PasswordRequiredException' -Because 'a foreign inner exception is kept as its type and redacted text only'
             $err[0].Exception.Message | Should -Match 'VaultPassword'
             $password = ConvertTo-SecureString 'letmein' -AsPlainText -Force
             (Test-PplxToken -Vault Flaky -SecretName pplx-svc -VaultPassword $password).Status | Should -Be 'Valid'

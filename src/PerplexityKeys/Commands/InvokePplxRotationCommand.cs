@@ -81,7 +81,7 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
     public TimeSpan? VaultCacheWindow { get; set; }
 
     /// <summary>
-    /// <para type="description">A script block that receives the new key as a PplxToken ($_ and $args[0]) once it is current, e.g. to restart a service. It runs with $ErrorActionPreference = 'Stop': any error it writes, a throw, $? false at its end, or a native command's non-zero exit code fails the hand-off, and then the old key is NOT revoked (RotationInterrupted); running the same command again retries the hand-off. Once it succeeds it is not run again for that rotation.</para>
+    /// <para type="description">A script block that receives the new key as a PplxToken ($_ and $args[0]) once it is current, e.g. to restart a service. It runs with $ErrorActionPreference = 'Stop': any error it writes, a throw, or a native command's non-zero exit code fails the hand-off, and then the old key is NOT revoked (RotationInterrupted); running the same command again retries the hand-off. Once it succeeds it is not run again for that rotation.</para>
     /// </summary>
     [Parameter(ParameterSetName = RotateSet)]
     public ScriptBlock? OnNewToken { get; set; }
@@ -298,16 +298,17 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
     private bool HandOff(ApiKey key, MintedTokenInfo info, Uri baseUri)
     {
         var token = new PplxToken(key, info.TokenName, null, baseUri);
+        int errorsBefore = SessionErrors.Count(this);
         try
         {
             HandOffRunner.Invoke(OnNewToken, token);
         }
         catch (RuntimeException e)
         {
-            // The script block's own record may hold the key (a throw that printed it): it leaves $Error, and only its
-            // redacted text goes on, in the module's error.
-            SessionErrors.Forget(this, [e.ErrorRecord]);
-            throw new InvalidOperationException(OutsideText.EscapeRedacted(e.Message));
+            // The script block's own records may hold the key (a throw that printed it): they leave $Error, and only
+            // the redacted text goes on, in the module's error.
+            SessionErrors.ForgetSince(this, errorsBefore);
+            throw new InvalidOperationException(OutsideText.EscapeRedacted(e.InnerException?.Message ?? e.Message));
         }
 
         return true;
@@ -315,14 +316,19 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
 
     /// <summary>
     /// Runs -OnNewToken with $_ and $args[0] set to the new token, and fails the hand-off on any error it writes
-    /// (its ErrorActionPreference is Stop), on $? false, and on a native command's non-zero exit code.
+    /// (its ErrorActionPreference is Stop), a throw, and a native command's non-zero exit code.
     /// </summary>
     private static readonly ScriptBlock HandOffRunner = ScriptBlock.Create(@"
 param($OnNewToken, $Token)
 $ErrorActionPreference = 'Stop'
 $global:LASTEXITCODE = 0
-$Token | & { process { & $OnNewToken $_ } }
-if (-not $?) { throw 'The -OnNewToken script block reported a failure ($? is false).' }
+# Called as a method, not a command: a throw that quotes the key is caught here and never logged raw (transcripts log
+# a terminating error where it crosses a command); only its redacted, escaped text goes on.
+try { $null = $OnNewToken.InvokeWithContext($null, [System.Collections.Generic.List[psvariable]]@([psvariable]::new('_', $Token)), $Token) }
+catch {
+    $reason = if ($_.Exception.InnerException) { $_.Exception.InnerException.Message } else { $_.Exception.Message }
+    throw [System.InvalidOperationException]::new([PerplexityKeys.Core.Api.OutsideText]::EscapeRedacted($reason))
+}
 if ($global:LASTEXITCODE -ne 0) { throw ""The -OnNewToken script block ended with exit code $global:LASTEXITCODE."" }
 ");
 
