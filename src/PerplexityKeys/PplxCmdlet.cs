@@ -59,6 +59,16 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
     [Credential]
     public PSCredential? ProxyCredential { get; set; }
 
+    /// <summary>The environment variable naming the audit log when -AuditLog is not given.</summary>
+    public const string AuditLogVariable = "PERPLEXITYKEYS_AUDIT_LOG";
+
+    /// <summary>
+    /// <para type="description">Append one JSON line per change to this file: every mint, store, revocation and rotation step, and every failure (time, user, machine, command, vault, secret, run id, step, duration, outcome, fingerprints as shown, the ErrorId and its message; never a key). Lines from processes that write at once stay whole. Default: $env:PERPLEXITYKEYS_AUDIT_LOG, when set.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? AuditLog { get; set; }
+
     /// <summary>Cancelled when the user presses Ctrl+C.</summary>
     protected CancellationToken StopToken => _stopping.Token;
 
@@ -315,6 +325,30 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
             }
         }
     }
+
+    /// <summary>Appends audit lines to -AuditLog (or $env:PERPLEXITYKEYS_AUDIT_LOG); a log that cannot be written is a warning.</summary>
+    protected void Audit(System.Collections.Generic.IEnumerable<AuditEntry> entries)
+    {
+        string? log = AuditLog ?? Environment.GetEnvironmentVariable(AuditLogVariable);
+        if (string.IsNullOrEmpty(log))
+        {
+            return;
+        }
+
+        try
+        {
+            string path = GetUnresolvedProviderPathFromPSPath(log);
+            string user = Environment.UserName, machine = Environment.MachineName;
+            RotationAudit.Append(path, System.Linq.Enumerable.Select(entries, entry => RotationAudit.Line(entry with { Command = entry.Command ?? MyInvocation.MyCommand.Name }, user, machine)));
+        }
+        catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException or ItemNotFoundException)
+        {
+            WriteWarning(OutsideText.Escape($"The audit log '{log}' could not be written: {e.Message}"));
+        }
+    }
+
+    /// <summary>The ErrorId an exception is reported under (for audit lines).</summary>
+    internal static string FailureId(Exception error) => error is PipelineStoppedException ? "Stopped" : ToErrorRecord(error, null).FullyQualifiedErrorId;
 
     /// <summary>One failed item: a non-terminating error, and the pipeline goes on.</summary>
     protected void WriteItemError(Exception error, object? target)

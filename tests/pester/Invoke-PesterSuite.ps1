@@ -27,7 +27,9 @@ foreach ($cmdlet in 'New-PplxToken', 'Test-PplxToken', 'Revoke-PplxToken', 'Invo
     $global:PSDefaultParameterValues["${cmdlet}:Verbose"] = $true
     $global:PSDefaultParameterValues["${cmdlet}:Debug"] = $true
 }
-$global:PSDefaultParameterValues['Invoke-PplxRotation:AuditLog'] = $audit
+foreach ($cmdlet in 'New-PplxToken', 'Test-PplxToken', 'Revoke-PplxToken', 'Invoke-PplxRotation') {
+    $global:PSDefaultParameterValues["${cmdlet}:AuditLog"] = $audit
+}
 
 $config = New-PesterConfiguration
 $config.Run.Path = $PSScriptRoot

@@ -107,6 +107,54 @@ Describe 'No key text in any output' {
         $lines[0].vault | Should -Be 'Audit'
         ($lines | Where-Object step -EQ 'RevokeOld').oldFingerprint | Should -Be $t.Fingerprint
         (Get-Content -Raw $log) | Should -Not -Match 'pplx-[A-Za-z0-9]{20,}'
+        (Get-Content -Raw $log) | Should -Match ([regex]::Escape($t.Fingerprint)) -Because 'fingerprints are written as users see them, so grep finds them'
+        $lines[0].user | Should -Not -BeNullOrEmpty
+        $lines[0].machine | Should -Be ([Environment]::MachineName)
+    }
+
+    It 'audits every change and every failure of every command, before the engine starts too' {
+        $null = Use-PplxTestRegistry
+        Import-Module Microsoft.PowerShell.SecretManagement -Force
+        $null = New-PplxTestVault -Kind File -Name Trail
+        $log = Join-Path $env:PPLX_TEST_WORK 'trail.jsonl'
+        $t = New-PplxToken -TokenName trail -Vault Trail -SecretName pplx-trail -AuditLog $log
+        $t | Revoke-PplxToken -Force -AuditLog $log
+        $t | Revoke-PplxToken -Force -AuditLog $log -ErrorAction SilentlyContinue          # already revoked: a failure
+        $null = Invoke-PplxRotation -Vault Trail -SecretName pplx-missing -Force -AuditLog $log -ErrorAction SilentlyContinue
+        $null = Invoke-PplxRotation -Vault Trail -SecretName pplx-trail -BaseUri 'http://example.com/' -Force -AuditLog $log -ErrorAction SilentlyContinue
+        $lines = @(Get-Content $log | ConvertFrom-Json)
+        @($lines | ForEach-Object { "$($_.command) $($_.step) $($_.outcome)" }) | Should -Be @(
+            'New-PplxToken Mint Done'
+            'New-PplxToken Store Done'
+            'Revoke-PplxToken Revoke Done'
+            'Revoke-PplxToken Revoke Failed'
+            'Invoke-PplxRotation Lock Done'
+            'Invoke-PplxRotation ReadState Failed: PplxSecretNotFoundException'
+            'Invoke-PplxRotation Stopped Failed'
+            'Invoke-PplxRotation Start Failed')
+        $lines[1].secret | Should -Be 'pplx-trail'
+        $lines[3].failure | Should -Be 'TokenNotFound'
+        $lines[6].failure | Should -Be 'SecretNotFound'
+        $lines[6].message | Should -Match 'pplx-missing'
+        $lines[7].failure | Should -Be 'BaseUriInvalid'
+        @($lines[0..3] | ForEach-Object { $_.newFingerprint, $_.oldFingerprint } | Where-Object { $_ }) | Should -Be @($t.Fingerprint, $t.Fingerprint, $t.Fingerprint, $t.Fingerprint)
+    }
+
+    It 'keeps audit lines whole when two processes append at once' {
+        $log = Join-Path ([IO.Path]::GetTempPath()) "pplx-audit-$([guid]::NewGuid().ToString('N')).jsonl"
+        $pwsh = Get-PwshCommand
+        $script = "Import-Module '$env:PPLX_TEST_MODULE'; 1..40 | ForEach-Object { `$null = New-PplxToken -TokenName ('parallel-' + `$_) -AuditLog '$log' }"
+        $children = 1..2 | ForEach-Object {
+            $psi = [System.Diagnostics.ProcessStartInfo]::new($pwsh.FilePath)
+            foreach ($a in @($pwsh.Arguments) + @('-NoProfile', '-NonInteractive', '-Command', $script)) { $psi.ArgumentList.Add($a) }
+            $psi.UseShellExecute = $false; $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true
+            [System.Diagnostics.Process]::Start($psi)
+        }
+        foreach ($c in $children) { $null = $c.StandardOutput.ReadToEndAsync(); $null = $c.StandardError.ReadToEndAsync(); $c.WaitForExit(240000) | Should -BeTrue }
+        $raw = @(Get-Content $log)
+        Remove-Item $log
+        $raw.Count | Should -Be 80
+        foreach ($line in $raw) { { $line | ConvertFrom-Json } | Should -Not -Throw }
     }
 
     It 'keeps a key out of every error surface when -OnNewToken fails with it in the message (<Form>)' -TestCases @(

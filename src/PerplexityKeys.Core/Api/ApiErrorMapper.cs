@@ -10,8 +10,9 @@ namespace PerplexityKeys.Core.Api;
 internal static class ApiErrorMapper
 {
     private const string PortalHint = "Check the key in the Perplexity portal (API settings).";
-    // Key text with its prefix, and a key's body without it (a run of 32 or more letters and digits).
-    private static readonly Regex KeyLike = new("pplx-[A-Za-z0-9]{6,}|(?<![A-Za-z0-9])[A-Za-z0-9]{32,}", RegexOptions.CultureInvariant);
+    // Key text with its prefix (20 or more letters and digits after it: a name such as pplx-billing stays), and a
+    // key's body without it (a run of 32 or more letters and digits).
+    private static readonly Regex KeyLike = new("pplx-[A-Za-z0-9]{20,}|(?<![A-Za-z0-9])[A-Za-z0-9]{32,}", RegexOptions.CultureInvariant);
 
     /// <summary>The exception for an answer with a non-2xx status.</summary>
     public static PplxException ToException(ApiResponse response, string operation, string fingerprint)

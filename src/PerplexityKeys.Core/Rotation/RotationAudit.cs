@@ -1,42 +1,156 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace PerplexityKeys.Core.Rotation;
 
-/// <summary>The audit trail of a rotation: one JSON line per step, fingerprints only.</summary>
+/// <summary>One change the module made (or failed to make), as one audit line: fingerprints and names, never a key.</summary>
+/// <param name="Time">When it started.</param>
+/// <param name="Action">Mint, Store, Revoke, or a rotation step's name.</param>
+/// <param name="Outcome">Done, a status, or Failed.</param>
+public sealed record AuditEntry(DateTimeOffset Time, string Action, string Outcome)
+{
+    /// <summary>The command that made the change (New-PplxToken, Invoke-PplxRotation, …).</summary>
+    public string? Command { get; init; }
+
+    /// <summary>The vault.</summary>
+    public string? Vault { get; init; }
+
+    /// <summary>The secret.</summary>
+    public string? Secret { get; init; }
+
+    /// <summary>The rotation's run id.</summary>
+    public string? RunId { get; init; }
+
+    /// <summary>How long the step took.</summary>
+    public TimeSpan? Duration { get; init; }
+
+    /// <summary>The key that was (or is being replaced), as shown to users.</summary>
+    public string? OldFingerprint { get; init; }
+
+    /// <summary>The key minted (or that replaces it), as shown to users.</summary>
+    public string? NewFingerprint { get; init; }
+
+    /// <summary>Where a rotation stands after this run.</summary>
+    public string? State { get; init; }
+
+    /// <summary>The ErrorId of the failure that ended the command, if one did.</summary>
+    public string? Failure { get; init; }
+
+    /// <summary>What happened, in words (escaped and redacted).</summary>
+    public string? Message { get; init; }
+}
+
+/// <summary>The audit trail: one JSON line per change, with time, user, machine, vault, secret, fingerprints, run id, outcome and message.</summary>
 public static class RotationAudit
 {
-    /// <summary>The lines for one run.</summary>
-    public static IEnumerable<string> Lines(RotationResult result, string? failure)
+    // Fingerprints stay as users see them ("pplx-…3f9a", greppable); control characters are still escaped.
+    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>The entries for one rotation run: one per step, and one for the failure when it ended before any step.</summary>
+    public static IEnumerable<AuditEntry> Entries(RotationResult result, string? failure, string? message, DateTimeOffset now)
     {
+        var entries = new List<AuditEntry>();
         foreach (RotationStep step in result.Steps)
         {
-            using var buffer = new MemoryStream();
-            using (var w = new Utf8JsonWriter(buffer))
-            {
-                w.WriteStartObject();
-                w.WriteString("time", step.StartedAt.UtcDateTime.ToString("o", CultureInfo.InvariantCulture));
-                w.WriteString("vault", result.Vault);
-                w.WriteString("secret", result.SecretName);
-                w.WriteString("runId", result.RunId);
-                w.WriteString("step", step.Name);
-                w.WriteNumber("durationMs", (long)step.Duration.TotalMilliseconds);
-                w.WriteString("outcome", step.Outcome);
-                w.WriteString("oldFingerprint", result.OldFingerprint);
-                w.WriteString("newFingerprint", result.NewFingerprint);
-                w.WriteString("state", result.State.ToString());
-                if (failure is not null)
-                {
-                    w.WriteString("failure", failure);
-                }
+            entries.Add(new AuditEntry(step.StartedAt, step.Name, step.Outcome) { Duration = step.Duration });
+        }
 
-                w.WriteEndObject();
+        if (failure is not null)
+        {
+            entries.Add(new AuditEntry(now, "Stopped", "Failed"));
+        }
+
+        foreach (AuditEntry entry in entries)
+        {
+            yield return entry with
+            {
+                Command = "Invoke-PplxRotation",
+                Vault = result.Vault,
+                Secret = result.SecretName,
+                RunId = result.RunId,
+                OldFingerprint = result.OldFingerprint,
+                NewFingerprint = result.NewFingerprint,
+                State = result.State.ToString(),
+                Failure = failure,
+                Message = failure is null ? null : message,
+            };
+        }
+    }
+
+    /// <summary>One entry as one JSON line.</summary>
+    public static string Line(AuditEntry entry, string user, string machine)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, Options))
+        {
+            w.WriteStartObject();
+            w.WriteString("time", entry.Time.UtcDateTime.ToString("o", CultureInfo.InvariantCulture));
+            w.WriteString("user", user);
+            w.WriteString("machine", machine);
+            Optional(w, "command", entry.Command);
+            Optional(w, "vault", entry.Vault);
+            Optional(w, "secret", entry.Secret);
+            Optional(w, "runId", entry.RunId);
+            w.WriteString("step", entry.Action);
+            if (entry.Duration is { } duration)
+            {
+                w.WriteNumber("durationMs", (long)duration.TotalMilliseconds);
             }
 
-            yield return Encoding.UTF8.GetString(buffer.ToArray());
+            w.WriteString("outcome", entry.Outcome);
+            Optional(w, "oldFingerprint", entry.OldFingerprint);
+            Optional(w, "newFingerprint", entry.NewFingerprint);
+            Optional(w, "state", entry.State);
+            Optional(w, "failure", entry.Failure);
+            Optional(w, "message", entry.Message is null ? null : Api.OutsideText.EscapeRedacted(entry.Message));
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>
+    /// Appends lines in one write to a file opened for appending, so lines from processes that append at once stay whole.
+    /// </summary>
+    public static void Append(string path, IEnumerable<string> lines)
+    {
+        var text = new StringBuilder();
+        foreach (string line in lines)
+        {
+            text.Append(line).Append('\n');
+        }
+
+        if (text.Length == 0)
+        {
+            return;
+        }
+
+        byte[] bytes = Encoding.UTF8.GetBytes(text.ToString());
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, bytes.Length, FileOptions.WriteThrough);
+                file.Write(bytes, 0, bytes.Length);
+                return;
+            }
+            catch (IOException) when (attempt < 20)
+            {
+                System.Threading.Thread.Sleep(10 + (attempt * 5)); // another process holds the file for a moment (Windows)
+            }
+        }
+    }
+
+    private static void Optional(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is not null)
+        {
+            w.WriteString(name, value);
         }
     }
 }

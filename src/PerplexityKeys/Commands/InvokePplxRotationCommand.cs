@@ -132,13 +132,6 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
-    /// <para type="description">Append one JSON line per rotation step to this file (time, vault, secret, run id, step, duration, outcome, fingerprints; never a key).</para>
-    /// </summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? AuditLog { get; set; }
-
-    /// <summary>
     /// <para type="description">Rotate a key that is also kept in other secrets (in this or another registered vault). Without it, such a rotation is refused before anything changes (KeyShared), because the copies would be left holding a revoked key. Every registered vault is looked through once per command; locked vaults are skipped.</para>
     /// </summary>
     [Parameter(ParameterSetName = RotateSet)]
@@ -199,6 +192,7 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
         }
         catch (PplxException e)
         {
+            AuditNotStarted(e);
             WriteItemError(e, target);
             return;
         }
@@ -232,12 +226,22 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
             Audit(result, null);
             WriteObject(new PplxRotationResult(result));
         }
+        catch (PipelineStoppedException e)
+        {
+            if (engine?.LastResult is { } stopped)
+            {
+                Audit(stopped, e);
+            }
+
+            throw;
+        }
         catch (PplxException e)
         {
             // Every run that got as far as the engine writes its result and its audit line, however it failed.
             RotationResult? partial = (e as PplxRotationException)?.Result ?? engine?.LastResult;
             if (partial is null)
             {
+                AuditNotStarted(e);
                 WriteItemError(e, target);
                 return;
             }
@@ -258,7 +262,9 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
             IReadOnlyList<string> elsewhere = current is null ? [] : (_copies ??= new KeyCopies(this)).Of(current, Vault, SecretName);
             if (elsewhere.Count > 0)
             {
-                WriteItemError(new PplxKeySharedException(Vault, SecretName, current!.Fingerprint, elsewhere), target);
+                var shared = new PplxKeySharedException(Vault, SecretName, current!.Fingerprint, elsewhere);
+                AuditNotStarted(shared);
+                WriteItemError(shared, target);
                 return false;
             }
         }
@@ -271,29 +277,11 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
         return true;
     }
 
-    private void Audit(RotationResult result, PplxException? failure)
-    {
-        if (AuditLog is null)
-        {
-            return;
-        }
+    private void AuditNotStarted(Exception failure) =>
+        Audit([new AuditEntry(TimeProvider.System.GetUtcNow(), "Start", "Failed") { Vault = Vault, Secret = SecretName, Failure = FailureId(failure), Message = failure.Message }]);
 
-        try
-        {
-            string path = GetUnresolvedProviderPathFromPSPath(AuditLog);
-            string? reason = failure switch
-            {
-                PplxRotationException rotation => rotation.Reason.ToString(),
-                { } other => ToErrorRecord(other, null).FullyQualifiedErrorId,
-                null => null,
-            };
-            System.IO.File.AppendAllLines(path, RotationAudit.Lines(result, reason));
-        }
-        catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException)
-        {
-            WriteWarning(OutsideText.Escape($"The audit log '{AuditLog}' could not be written: {e.Message}"));
-        }
-    }
+    private void Audit(RotationResult result, Exception? failure) =>
+        Audit(RotationAudit.Entries(result, failure is null ? null : FailureId(failure), failure?.Message, TimeProvider.System.GetUtcNow()));
 
     private bool HandOff(ApiKey key, MintedTokenInfo info, Uri baseUri)
     {

@@ -4,6 +4,7 @@ using System.Security;
 using PerplexityKeys.Core;
 using PerplexityKeys.Core.Api;
 using PerplexityKeys.Core.Model;
+using PerplexityKeys.Core.Rotation;
 using PerplexityKeys.Core.Vault;
 
 namespace PerplexityKeys.Commands;
@@ -150,6 +151,7 @@ public sealed class NewPplxTokenCommand : PplxCmdlet
         try
         {
             MintedToken minted = Run((observer, ct) => client.GenerateTokenAsync(authorizingKey, name, observer, ct));
+            Audit([new AuditEntry(TimeProvider.System.GetUtcNow(), "Mint", "Done") { NewFingerprint = minted.Key.Fingerprint, Message = $"Minted a key named '{minted.TokenName ?? name}', authorized by {authorizingKey.Fingerprint}." }]);
             WriteVerbose(OutsideText.EscapeRedacted($"Minted {minted.Key.Fingerprint} named '{minted.TokenName ?? name}'."));
             TimeSpan skew = minted.CreatedAt - TimeProvider.System.GetUtcNow();
             if (skew.Duration() > TimeSpan.FromMinutes(5))
@@ -171,6 +173,7 @@ public sealed class NewPplxTokenCommand : PplxCmdlet
         }
         catch (PplxException e)
         {
+            Audit([new AuditEntry(TimeProvider.System.GetUtcNow(), "Mint", "Failed") { Vault = Vault, Secret = SecretName, Failure = FailureId(e), Message = e.Message }]);
             WriteItemError(e, name);
         }
     }
@@ -186,6 +189,7 @@ public sealed class NewPplxTokenCommand : PplxCmdlet
         {
             WriteVerbose($"Storing {minted.Key.Fingerprint} failed; revoking it.");
             Run((observer, ct) => client.RevokeTokenAsync(authorizingKey, minted.Key, observer, ct));
+            Audit([new AuditEntry(TimeProvider.System.GetUtcNow(), "Revoke", "Done") { Vault = Vault, Secret = SecretName, OldFingerprint = minted.Key.Fingerprint, Message = "The new key could not be stored, so it was revoked." }]);
             throw;
         }
 
@@ -201,5 +205,6 @@ public sealed class NewPplxTokenCommand : PplxCmdlet
         }
 
         WriteVerbose(OutsideText.Escape($"Stored {minted.Key.Fingerprint} as '{SecretName}' in vault '{Vault}'."));
+        Audit([new AuditEntry(TimeProvider.System.GetUtcNow(), "Store", "Done") { Vault = Vault, Secret = SecretName, NewFingerprint = minted.Key.Fingerprint }]);
     }
 }

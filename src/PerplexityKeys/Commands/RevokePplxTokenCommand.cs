@@ -4,6 +4,7 @@ using System.Security;
 using PerplexityKeys.Core;
 using PerplexityKeys.Core.Api;
 using PerplexityKeys.Core.Model;
+using PerplexityKeys.Core.Rotation;
 
 namespace PerplexityKeys.Commands;
 
@@ -139,12 +140,14 @@ public sealed class RevokePplxTokenCommand : PplxCmdlet
                 PplxClient client = ClientFor(baseUri);
                 WriteVerbose($"Revoking {key.Fingerprint} at {baseUri}, authorized by {authorizingKey.Fingerprint}.");
                 RevokeOutcome outcome = Run((observer, ct) => client.RevokeTokenAsync(authorizingKey, key, observer, ct));
+                Audit([new AuditEntry(TimeProvider.System.GetUtcNow(), "Revoke", "Done") { Vault = Vault, Secret = SecretName, OldFingerprint = key.Fingerprint, Message = $"Revoked, authorized by {authorizingKey.Fingerprint} ({outcome})." }]);
                 WriteVerbose(outcome == RevokeOutcome.Revoked
                     ? $"Revoked {key.Fingerprint}."
                     : $"Revoked {key.Fingerprint} (an earlier attempt whose answer was lost did it).");
                 if (RemoveSecret && SecretName is not null)
                 {
                     VaultFor(Vault).Remove(SecretName);
+                    Audit([new AuditEntry(TimeProvider.System.GetUtcNow(), "RemoveSecret", "Done") { Vault = Vault, Secret = SecretName, OldFingerprint = key.Fingerprint }]);
                     WriteVerbose(OutsideText.Escape($"Removed '{SecretName}' from vault '{Vault}'."));
                 }
 
@@ -155,6 +158,7 @@ public sealed class RevokePplxTokenCommand : PplxCmdlet
             }
             catch (PplxException e)
             {
+                Audit([new AuditEntry(TimeProvider.System.GetUtcNow(), "Revoke", "Failed") { Vault = Vault, Secret = SecretName, OldFingerprint = key.Fingerprint, Failure = FailureId(e), Message = e.Message }]);
                 WriteItemError(e, target);
             }
         }
