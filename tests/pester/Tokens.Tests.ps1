@@ -324,7 +324,7 @@ Describe 'Token cmdlets against the emulator' {
             $env:PERPLEXITY_API_KEY = $null
             $Error.Clear()
             (Invoke-PplxRotation -Vault Prod -SecretName pplx-clean -Force).State | Should -Be 'Done'
-            @($Error | ForEach-Object { "$($_.FullyQualifiedErrorId): $($_.Exception.Message)" }) | Should -BeNullOrEmpty
+            @($Error | ForEach-Object { "$($_.GetType().FullName) $($_.FullyQualifiedErrorId): $(if ($_ -is [System.Management.Automation.ErrorRecord]) { $_.Exception.Message } else { $_ })" }) | Should -BeNullOrEmpty
         }
     }
 }
