@@ -40,7 +40,20 @@ $w = [System.Xml.XmlWriter]::Create($out, $settings)
 $maml = 'http://schemas.microsoft.com/maml/2004/10'
 $cmd = 'http://schemas.microsoft.com/maml/dev/command/2004/10'
 $dev = 'http://schemas.microsoft.com/maml/dev/2004/10'
-$common = [System.Management.Automation.Internal.CommonParameters].GetProperties().Name + [System.Management.Automation.Internal.ShouldProcessParameters].GetProperties().Name
+# -WhatIf and -Confirm are documented with the cmdlet's own parameters; Get-Help notes the other common ones itself.
+$common = [System.Management.Automation.Internal.CommonParameters].GetProperties().Name
+$shouldProcessDoc = @{
+    WhatIf  = 'Shows what the command would do, and changes nothing.'
+    Confirm = 'Asks before each change. Where nobody can answer (a scheduled task, -NonInteractive) the command fails at once with ConfirmationRequired instead of waiting; -Force goes on without asking.'
+}
+
+function Get-DefaultText([type] $Type, [string] $Name) {
+    # The value a new instance holds: what the parameter is when it is left out.
+    try { $value = [Activator]::CreateInstance($Type).$Name } catch { return 'None' }
+    if ($null -eq $value -or ($value -is [System.Management.Automation.SwitchParameter] -and -not $value.IsPresent)) { return 'None' }
+    if ($value -is [string] -and $value -eq '') { return 'None' }
+    "$value"
+}
 
 $w.WriteStartElement('helpItems', 'http://msh'); $w.WriteAttributeString('schema', 'maml')
 foreach ($c in $commands) {
@@ -80,15 +93,45 @@ foreach ($c in $commands) {
         $w.WriteAttributeString('required', "$($attrs.Mandatory -contains $true)".ToLowerInvariant())
         $w.WriteAttributeString('pipelineInput', $(if ($pipeline) { "True ($($pipeline -join ', '))" } else { 'False' }))
         $pos = @($attrs | Where-Object Position -GE 0 | ForEach-Object Position | Select-Object -First 1)
-        $w.WriteAttributeString('position', $(if ($pos) { "$($pos[0])" } else { 'named' }))
+        $w.WriteAttributeString('position', $(if ($pos.Count) { "$($pos[0])" } else { 'named' }))
         $w.WriteAttributeString('aliases', $(if ($meta.Aliases.Count) { $meta.Aliases -join ', ' } else { 'none' }))
         $w.WriteElementString('name', $maml, $name)
-        $w.WriteStartElement('description', $maml); $w.WriteElementString('para', $maml, (Get-ParameterDoc $type $name)); $w.WriteEndElement()
+        $text = if ($shouldProcessDoc.ContainsKey($name)) { $shouldProcessDoc[$name] } else { Get-ParameterDoc $type $name }
+        $w.WriteStartElement('description', $maml); $w.WriteElementString('para', $maml, $text); $w.WriteEndElement()
         $w.WriteElementString('parameterValue', $cmd, $meta.ParameterType.Name)
         $w.WriteStartElement('type', $dev); $w.WriteElementString('name', $maml, $meta.ParameterType.FullName); $w.WriteEndElement()
+        $w.WriteElementString('defaultValue', $dev, $(if ($shouldProcessDoc.ContainsKey($name)) { 'False' } else { Get-DefaultText $type $name }))
         $w.WriteEndElement()
     }
     $w.WriteEndElement()
+
+    # INPUTS: what binds from the pipeline; OUTPUTS: what [OutputType] declares.
+    $w.WriteStartElement('inputTypes', $cmd)
+    $inputs = @($info.Parameters.Values | Where-Object { $_.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and ($_.ValueFromPipeline -or $_.ValueFromPipelineByPropertyName) } })
+    foreach ($p in $inputs) {
+        $byValue = [bool]($p.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and $_.ValueFromPipeline })
+        $w.WriteStartElement('inputType', $cmd)
+        $w.WriteStartElement('type', $dev); $w.WriteElementString('name', $maml, $p.ParameterType.FullName); $w.WriteEndElement()
+        $w.WriteStartElement('description', $maml); $w.WriteElementString('para', $maml, "-$($p.Name), $(if ($byValue) { 'by value' } else { 'by property name (e.g. from Get-SecretInfo)' })."); $w.WriteEndElement()
+        $w.WriteEndElement()
+    }
+    $w.WriteEndElement()
+    $w.WriteStartElement('returnValues', $cmd)
+    foreach ($t in $info.OutputType) {
+        $w.WriteStartElement('returnValue', $cmd)
+        $w.WriteStartElement('type', $dev); $w.WriteElementString('name', $maml, $t.Name); $w.WriteEndElement()
+        $w.WriteEndElement()
+    }
+    $w.WriteEndElement()
+
+    # The ErrorIds the cmdlet can raise (from its documentation), as Get-Help's NOTES.
+    $errors = @(Get-Paras $classDoc.summary 'errors')
+    if ($errors) {
+        $w.WriteStartElement('alertSet', $maml)
+        $w.WriteStartElement('alert', $maml)
+        foreach ($e in $errors) { $w.WriteElementString('para', $maml, $e) }
+        $w.WriteEndElement(); $w.WriteEndElement()
+    }
 
     $w.WriteStartElement('examples', $cmd)
     $n = 0

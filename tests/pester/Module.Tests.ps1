@@ -49,6 +49,13 @@ Describe 'The laid-out module' {
         $rotate.ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false).ConfirmImpact | Should -Be 'High'
     }
 
+    It 'shows parameter defaults in help' {
+        $help = Get-Help Invoke-PplxRotation -Full
+        ($help.parameters.parameter | Where-Object name -EQ 'LockTimeout').defaultValue | Should -Be '00:01:00'
+        ($help.parameters.parameter | Where-Object name -EQ 'TimeoutSec').defaultValue | Should -Be '30'
+        ($help.parameters.parameter | Where-Object name -EQ 'Stage').defaultValue | Should -Be 'All'
+    }
+
     It 'has full help for <Name>: synopsis, description, every parameter, examples' -TestCases @(
         @{ Name = 'New-PplxToken' }, @{ Name = 'Test-PplxToken' }, @{ Name = 'Revoke-PplxToken' }, @{ Name = 'Invoke-PplxRotation' }
     ) {
@@ -57,7 +64,18 @@ Describe 'The laid-out module' {
         $syntaxOnly = '^\s*' + [regex]::Escape($Name)
         $help.Synopsis | Should -Not -Match $syntaxOnly -Because 'an auto-generated synopsis is just the syntax'
         ($help.Description.Text -join ' ') | Should -Not -BeNullOrEmpty
-        @($help.Examples.Example).Count | Should -BeGreaterOrEqual 2
+        @($help.Examples.Example).Count | Should -BeGreaterOrEqual 4
+        @($help.Examples.Example | Where-Object { "$($_.code) $($_.remarks.Text)" -match 'unattended|scheduled task|ErrorActionPreference|pipeline step' }).Count | Should -BeGreaterOrEqual 1 -Because 'an example for a run with nobody at the keyboard'
+        ($help.alertSet.alert.Text -join ' ') | Should -Match 'ErrorIds: \w+' -Because 'NOTES list the ErrorIds the cmdlet raises'
+        @($help.returnValues.returnValue).Count | Should -BeGreaterOrEqual 1
+        @($help.inputTypes.inputType).Count | Should -BeGreaterOrEqual 1
+        foreach ($p in (Get-Command $Name).Parameters.Values | Where-Object { $_.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and $_.Position -ge 0 } }) {
+            $position = ($p.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and $_.Position -ge 0 } | Select-Object -First 1).Position
+            ($help.parameters.parameter | Where-Object name -EQ $p.Name).position | Should -Be "$position" -Because "-$($p.Name) is positional"
+        }
+        if ((Get-Command $Name).Parameters.ContainsKey('WhatIf')) {
+            ($help.parameters.parameter | Where-Object name -EQ 'WhatIf').description.Text | Should -Not -BeNullOrEmpty
+        }
         $common = [System.Management.Automation.Internal.CommonParameters].GetProperties().Name + 'WhatIf', 'Confirm'
         foreach ($p in (Get-Command $Name).Parameters.Keys | Where-Object { $_ -notin $common }) {
             $described = ($help.parameters.parameter | Where-Object name -EQ $p).description.Text -join ' '

@@ -15,6 +15,7 @@ namespace PerplexityKeys.Commands;
 /// <para type="synopsis">Rotates the Perplexity API key kept in a SecretManagement secret, with zero downtime.</para>
 /// <para type="description">Mints a new key and keeps it as the pending sibling before anything else, probes it, makes it current (read back and compared), hands it to consumers (-OnNewToken, -PropagationDelay), probes it again, then revokes the old key and sets its helper secrets idle. The state lives in the vault, so a run that died anywhere is finished by running the same command again, never minting twice. -Stage Prepare stops once the new key is current; -Stage Finish revokes the old one later, and a plain run in between only reports the prepared rotation (AwaitingFinish) and revokes nothing. -Abort cancels a rotation whose new key is not yet current.</para>
 /// <para type="description">Helper secrets: beside the secret S the module keeps S-pplx-pending, S-pplx-previous and S-pplx-journal (letters, digits and dashes; a name with other characters has each of them written as a dash and four hex digits, so 'svc.a' and 'svc-a' never share helpers). They are never deleted, only set to an idle value, because Azure Key Vault soft-deletes and refuses to create a deleted name again. The idle journal records the secret it belongs to and how its last rotation ended. Every cmdlet skips helpers piped in from Get-SecretInfo.</para>
+/// <para type="errors">ErrorIds: RotationRolledBack, RotationInterrupted (nothing lost: run again), RotationConflict, RotationSiblingNameTaken, RotationLockTimeout, RotationAbortTooLate, RotationRollbackFailed, RotationMintOutcomeUnknown, KeyShared, ConfirmationRequired, SecretIsRotationHelper, ItemsFailed (several items failed under -ErrorAction Stop), ApiKeyNotFound, ModelInvalid, BaseUriInvalid, VaultNotFound, VaultLocked, SecretNotFound, SecretTypeInvalid, VaultOperationFailed.</para>
 /// </summary>
 /// <example>
 /// <code>Get-SecretInfo -Vault Prod -Name 'pplx-*' | Invoke-PplxRotation -Force</code>
@@ -27,6 +28,10 @@ namespace PerplexityKeys.Commands;
 /// <example>
 /// <code>Invoke-PplxRotation -Vault Prod -SecretName pplx-billing -Stage Finish -PropagationDelay 00:05:00 -Force</code>
 /// <para>The second half: waits until five minutes after the promotion, proves the new key, revokes the old one.</para>
+/// </example>
+/// <example>
+/// <code>$ErrorActionPreference = 'Stop'; Get-SecretInfo -Vault Prod -Name 'pplx-*' | Invoke-PplxRotation -VaultPassword (Import-Clixml C:\Secure\storepass.xml) -Force -AuditLog C:\Logs\pplx-rotation.jsonl</code>
+/// <para>A scheduled task: every secret is attempted, the failures end the script together, so powershell.exe -File exits 1 when any secret failed; the audit log gets one line per step.</para>
 /// </example>
 [Cmdlet(VerbsLifecycle.Invoke, "PplxRotation", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = RotateSet)]
 [OutputType(typeof(PplxRotationResult))]

@@ -12,6 +12,7 @@ namespace PerplexityKeys.Commands;
 /// <summary>
 /// <para type="synopsis">Mints a new Perplexity API key.</para>
 /// <para type="description">Calls POST /generate_auth_token, authorized by an existing key (-ApiKey, else $env:PERPLEXITY_API_KEY), and writes a PplxToken whose key is a SecureString. The API shows a new key only once: keep the object, or pipe it on.</para>
+/// <para type="errors">ErrorIds: ApiKeyNotFound, ApiKeyUnauthorized, ApiKeyForbidden, ApiRateLimited, ApiServerError, ApiUnreachable, ApiTimeout, ApiResponseInvalid, ApiEndpointRetired, TokenNameInvalid, TokenMintOutcomeUnknown (a key may exist: find it in the portal by its token name), BaseUriInvalid, ParameterCombinationInvalid, VaultNotFound, VaultLocked, SecretExists, VaultOperationFailed. FullyQualifiedErrorId is the ErrorId, a comma and the cmdlet's class name.</para>
 /// </summary>
 /// <example>
 /// <code>$token = New-PplxToken -TokenName 'billing' -ApiKey (Read-Host -AsSecureString 'Admin key')</code>
@@ -24,6 +25,10 @@ namespace PerplexityKeys.Commands;
 /// <example>
 /// <code>'svc-a', 'svc-b' | New-PplxToken | Test-PplxToken</code>
 /// <para>Mints one key per name (authorized by $env:PERPLEXITY_API_KEY) and proves each.</para>
+/// </example>
+/// <example>
+/// <code>$ErrorActionPreference = 'Stop'; New-PplxToken -TokenName ci-deploy -ApiKeySecretName pplx-admin -ApiKeyVault Prod -Vault Prod -SecretName pplx-ci -VaultPassword (Get-Secret storepass) -AuditLog C:\Logs\pplx.jsonl</code>
+/// <para>Unattended (a scheduled task): mints straight into a locked vault without a prompt, audits the mint and the store, and ends the script with a non-zero exit code if anything failed.</para>
 /// </example>
 [Cmdlet(VerbsCommon.New, "PplxToken", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(PplxToken))]

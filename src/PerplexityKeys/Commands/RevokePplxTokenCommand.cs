@@ -11,6 +11,7 @@ namespace PerplexityKeys.Commands;
 /// <summary>
 /// <para type="synopsis">Revokes Perplexity API keys.</para>
 /// <para type="description">Calls POST /revoke_auth_token for each key, authorized by -ApiKey (else $env:PERPLEXITY_API_KEY). A revoked key is refused everywhere at once and cannot be restored. Asks for confirmation unless -Force or -Confirm:$false.</para>
+/// <para type="errors">ErrorIds: ApiKeyNotFound, ApiKeyUnauthorized, ApiKeyForbidden, TokenNotFound (unknown or already revoked), ApiRateLimited, ApiServerError, ApiUnreachable, ApiTimeout, ApiEndpointRetired, KeyMalformed, ConfirmationRequired (no -Force where nobody can confirm), ParameterCombinationInvalid (-RemoveSecret without -Vault), SecretIsRotationHelper, VaultNotFound, VaultLocked, SecretNotFound, VaultOperationFailed.</para>
 /// </summary>
 /// <example>
 /// <code>$token | Revoke-PplxToken -Force -PassThru</code>
@@ -19,6 +20,14 @@ namespace PerplexityKeys.Commands;
 /// <example>
 /// <code>Revoke-PplxToken -Vault Prod -SecretName pplx-old -ApiKeySecretName pplx-admin -RemoveSecret -WhatIf</code>
 /// <para>Shows what revoking a stored key (and removing its secret) would do, without doing it.</para>
+/// </example>
+/// <example>
+/// <code>Get-SecretInfo -Vault Prod -Name 'pplx-old-*' | Revoke-PplxToken -ApiKeySecretName pplx-admin -ApiKeyVault Prod -Force -RemoveSecret</code>
+/// <para>Revokes every key kept under a name starting with 'pplx-old-' and removes those secrets; helper secrets of rotations are skipped.</para>
+/// </example>
+/// <example>
+/// <code>pwsh -NonInteractive -File revoke.ps1   # revoke.ps1: $ErrorActionPreference = 'Stop'; Revoke-PplxToken -Vault Prod -SecretName pplx-leaked -ApiKeySecretName pplx-admin -ApiKeyVault Prod -Force -AuditLog /var/log/pplx.jsonl</code>
+/// <para>Unattended: revokes a leaked key with no prompt, writes an audit line, and exits 1 if the revocation failed. Without -Force it would fail at once with ConfirmationRequired.</para>
 /// </example>
 [Cmdlet(VerbsSecurity.Revoke, "PplxToken", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = TokenSet)]
 [OutputType(typeof(PplxToken))]

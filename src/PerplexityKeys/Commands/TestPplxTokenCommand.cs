@@ -13,6 +13,7 @@ namespace PerplexityKeys.Commands;
 /// <para type="description">The default Free probe, GET /v1/models, runs no model and costs nothing: 200 with a model list means the key works, 401 means it does not. The result's ModelCount and Models say which models the key can use; -Model checks that one model is among them (ModelUnavailable when it is not), still for free.</para>
 /// <para type="description">-Probe Completion sends one minimal request to the Agent API (POST /v1/agent: the model from -Model, default perplexity/sonar, a one-word input, at most 16 output tokens). It COSTS MONEY: one paid request, billed at the model's token prices plus its per-request fee (a public capture of a small sonar run: about $0.001 to $0.005), and it spends the organisation's rate limit, which every key shares. Use it to prove that a key can really run a model; use the free probe for everything else.</para>
 /// <para type="description">The retired Sonar chat paths (POST /chat/completions, GET /async/chat/completions), which the live API refuses with 403 for every key since 2026-09-27, are never called.</para>
+/// <para type="errors">ErrorIds: KeyMalformed, ModelInvalid, BaseUriInvalid, SecretIsRotationHelper, VaultNotFound, VaultLocked, SecretNotFound, SecretTypeInvalid, VaultOperationFailed. A key that fails its probe is no error: its result says Invalid, Forbidden, RateLimited, ModelUnavailable, Unreachable, Unknown or EndpointRetired.</para>
 /// </summary>
 /// <example>
 /// <code>Get-SecretInfo -Vault Prod -Name 'pplx-*' | Test-PplxToken</code>
