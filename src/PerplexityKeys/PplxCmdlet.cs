@@ -27,7 +27,8 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
     /// <summary>The environment variable that overrides the default base URI.</summary>
     public const string BaseUriVariable = "PERPLEXITY_BASE_URL";
 
-    private static readonly ConcurrentDictionary<(Uri BaseUri, int TimeoutSec), PplxClient> Clients = new();
+    private static readonly ConcurrentDictionary<(Uri BaseUri, int TimeoutSec, TimeSpan MaxWait), PplxClient> Clients = new();
+    private static readonly ConcurrentDictionary<Uri, OrganisationPacer> Pacers = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly System.Collections.Generic.List<ErrorRecord> _deferred = [];
     private readonly System.Collections.Generic.Dictionary<Uri, PplxClient> _ownClients = [];
@@ -58,6 +59,23 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
     [Parameter]
     [Credential]
     public PSCredential? ProxyCredential { get; set; }
+
+    /// <summary>The environment variable that sets -MaxRequestsPerMinute when it is not given.</summary>
+    public const string MaxRequestsPerMinuteVariable = "PERPLEXITYKEYS_MAX_RPM";
+
+    /// <summary>
+    /// <para type="description">The most requests a minute this session sends to the API (one limit per base URI, shared by every command of the session, since the organisation's limit is shared by all its keys). Requests beyond it wait their turn. Default: $env:PERPLEXITYKEYS_MAX_RPM, else none: then requests are paced only by the API's own 429 answers, each of which holds back every request to that API for its Retry-After. Set it to your tier's limit (50 for the lowest) for big batches.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0, 100000)]
+    public int MaxRequestsPerMinute { get; set; }
+
+    /// <summary>
+    /// <para type="description">How long one call may wait out the API's rate limit (429 with Retry-After, or the pause another request's 429 set) before it is reported RateLimited. A rotation that has minted waits rather than stopping half-way. Default: 10 minutes.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateTimeSpan("00:00:00", "1.00:00:00")]
+    public TimeSpan MaxWait { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>The environment variable naming the audit log when -AuditLog is not given.</summary>
     public const string AuditLogVariable = "PERPLEXITYKEYS_AUDIT_LOG";
@@ -216,9 +234,10 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
     /// <summary>The session's client for a base URI (one HttpClient each, for the life of the process).</summary>
     protected PplxClient ClientFor(Uri baseUri)
     {
+        PacerFor(baseUri);
         if (Proxy is null && ProxyCredential is null)
         {
-            return Clients.GetOrAdd((baseUri, TimeoutSec), key => NewClient(key.BaseUri, null));
+            return Clients.GetOrAdd((baseUri, TimeoutSec, MaxWait), key => NewClient(key.BaseUri, null));
         }
 
         // A proxy of this command's own: clients of its own, not shared with the session, disposed with the command.
@@ -236,8 +255,25 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
         UserAgent = UserAgent(),
         AttemptTimeout = TimeSpan.FromSeconds(TimeoutSec),
         TotalTimeout = TimeSpan.FromSeconds(Math.Max(120, TimeoutSec * 4)),
+        MaxRetryAfter = MaxWait,
         Proxy = proxy,
+        Pacer = PacerFor(baseUri),
     });
+
+    /// <summary>The session's pacer for an API, set to -MaxRequestsPerMinute (or the environment's) when one is given.</summary>
+    private OrganisationPacer PacerFor(Uri baseUri)
+    {
+        OrganisationPacer pacer = Pacers.GetOrAdd(BaseUriPolicy.Validate(baseUri), _ => new OrganisationPacer(0, TimeProvider.System));
+        int? asked = MyInvocation.BoundParameters.ContainsKey(nameof(MaxRequestsPerMinute)) ? MaxRequestsPerMinute
+            : int.TryParse(Environment.GetEnvironmentVariable(MaxRequestsPerMinuteVariable), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int fromEnvironment) && fromEnvironment >= 0 ? fromEnvironment
+            : null;
+        if (asked is { } rate)
+        {
+            pacer.Configure(rate);
+        }
+
+        return pacer;
+    }
 
     private System.Net.IWebProxy ProxyFor()
     {

@@ -340,6 +340,16 @@ internal sealed class SecretManagementVault : ISecretVault
         Collection<PSObject> output;
         var records = new List<ErrorRecord>();
         errors = records;
+        foreach (System.Management.Automation.Runspaces.Command command in ps.Commands.Commands)
+        {
+            // The caller's $ErrorActionPreference (Stop, in many scripts) must not turn an expected "not found" into a
+            // terminating error: every record comes back in the error stream, and this adapter decides what it means.
+            if (!command.Parameters.Any(p => string.Equals(p.Name, "ErrorAction", StringComparison.OrdinalIgnoreCase)))
+            {
+                command.Parameters.Add("ErrorAction", ActionPreference.Continue);
+            }
+        }
+
         try
         {
             output = ps.Invoke();

@@ -11,6 +11,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using PerplexityKeys.Core.Model;
 using Polly;
+using Polly.RateLimiting;
 using Polly.Retry;
 using Polly.Timeout;
 
@@ -273,16 +274,18 @@ public sealed class PplxClient : IDisposable
 
     private static ResiliencePipeline<ApiResponse> BuildPipeline(PplxClientOptions o, bool mint)
     {
-        return new ResiliencePipelineBuilder<ApiResponse> { TimeProvider = o.TimeProvider }
-            .AddTimeout(o.TotalTimeout)
+        // Waiting out 429s (up to MaxRetryAfter) must fit in the call's total time.
+        TimeSpan total = o.TotalTimeout > o.MaxRetryAfter + o.AttemptTimeout ? o.TotalTimeout : o.MaxRetryAfter + o.AttemptTimeout + o.AttemptTimeout;
+        var builder = new ResiliencePipelineBuilder<ApiResponse> { TimeProvider = o.TimeProvider }
+            .AddTimeout(total)
             .AddRetry(new RetryStrategyOptions<ApiResponse>
             {
-                MaxRetryAttempts = Math.Max(0, o.MaxRetries) is 0 ? 1 : o.MaxRetries,
+                MaxRetryAttempts = MaxAttempts,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = o.BaseDelay,
                 MaxDelay = o.MaxDelay,
-                ShouldHandle = args => new ValueTask<bool>(o.MaxRetries > 0 && ShouldRetry(args.Outcome, mint, o.MaxRetryAfter)),
+                ShouldHandle = args => new ValueTask<bool>(ShouldRetry(args.Outcome, args.AttemptNumber, mint, o)),
                 DelayGenerator = args => new ValueTask<TimeSpan?>(args.Outcome.Result?.StatusCode == 429 ? args.Outcome.Result.RetryAfter : null),
                 OnRetry = args =>
                 {
@@ -294,21 +297,29 @@ public sealed class PplxClient : IDisposable
 
                     return default;
                 },
-            })
-            .AddTimeout(o.AttemptTimeout)
-            .Build();
+            });
+        if (o.Pacer is { } pacer)
+        {
+            // Per attempt, outside the attempt's own timeout: waiting for a permit or a pause is not the API being slow.
+            builder.AddRateLimiter(new RateLimiterStrategyOptions { RateLimiter = args => pacer.AcquireAsync(args.Context.CancellationToken) });
+        }
+
+        return builder.AddTimeout(o.AttemptTimeout).Build();
     }
 
-    private static bool ShouldRetry(Outcome<ApiResponse> outcome, bool mint, TimeSpan maxRetryAfter)
+    /// <summary>A bound on attempts; 429s within MaxRetryAfter may take many, other failures MaxRetries.</summary>
+    private const int MaxAttempts = 100;
+
+    private static bool ShouldRetry(Outcome<ApiResponse> outcome, int attempt, bool mint, PplxClientOptions o)
     {
+        if (o.MaxRetries <= 0)
+        {
+            return false;
+        }
+
         if (outcome.Exception is { } e)
         {
-            if (mint)
-            {
-                return IsConnectionRefused(e);
-            }
-
-            return IsTransportFailure(e);
+            return attempt < o.MaxRetries && (mint ? IsConnectionRefused(e) : IsTransportFailure(e));
         }
 
         ApiResponse? r = outcome.Result;
@@ -319,10 +330,11 @@ public sealed class PplxClient : IDisposable
 
         if (r.StatusCode == 429)
         {
-            return r.RetryAfter is null || r.RetryAfter <= maxRetryAfter;
+            // Not processed, so safe to send again (a mint too); the total timeout bounds the sum of the waits.
+            return r.RetryAfter is null ? attempt < o.MaxRetries : r.RetryAfter <= o.MaxRetryAfter;
         }
 
-        return !mint && r.StatusCode is 502 or 503 or 504;
+        return attempt < o.MaxRetries && !mint && r.StatusCode is 502 or 503 or 504;
     }
 
     private static string Describe(Outcome<ApiResponse> outcome) => outcome.Exception switch
@@ -401,11 +413,18 @@ public sealed class PplxClient : IDisposable
 
         using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         string text = await ReadLimitedAsync(response, cancellationToken).ConfigureAwait(false);
+        TimeSpan? retryAfter = RetryAfterOf(response);
+        if ((int)response.StatusCode == 429)
+        {
+            // One refusal holds back every request to this organisation, not only this one.
+            _options.Pacer?.Pause(retryAfter ?? TimeSpan.FromSeconds(1));
+        }
+
         return new ApiResponse(
             (int)response.StatusCode,
             text,
             response.Content.Headers.ContentType?.MediaType,
-            RetryAfterOf(response),
+            retryAfter,
             response.Headers.Location);
     }
 
@@ -445,6 +464,15 @@ public sealed class PplxClient : IDisposable
         if (header?.Date is { } date)
         {
             TimeSpan wait = date - _options.TimeProvider.GetUtcNow();
+            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        }
+
+        // No Retry-After: the organisation's window resets at X-RateLimit-Reset (epoch seconds), when a 429 names it.
+        if ((int)response.StatusCode == 429
+            && response.Headers.TryGetValues("X-RateLimit-Reset", out System.Collections.Generic.IEnumerable<string>? values)
+            && long.TryParse(System.Linq.Enumerable.FirstOrDefault(values), NumberStyles.Integer, CultureInfo.InvariantCulture, out long reset))
+        {
+            TimeSpan wait = DateTimeOffset.FromUnixTimeSeconds(reset) - _options.TimeProvider.GetUtcNow();
             return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
         }
 

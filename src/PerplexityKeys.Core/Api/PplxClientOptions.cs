@@ -27,8 +27,14 @@ public sealed class PplxClientOptions
     /// <summary>The longest backoff delay.</summary>
     public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>A 429 whose Retry-After is longer than this is not retried: the caller learns of it at once.</summary>
-    public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How long one call may wait out the API's 429s in all (its Retry-After, or the shared pause another request's 429
+    /// set): a batch waits rather than fails. A 429 asking for longer is reported at once (RateLimited).
+    /// </summary>
+    public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Paces every request to this API with the other clients of the session (one pacer per organisation); null: none.</summary>
+    public OrganisationPacer? Pacer { get; init; }
 
     /// <summary>Answers larger than this are refused unread.</summary>
     public int MaxResponseBytes { get; init; } = 256 * 1024;

@@ -295,10 +295,10 @@ public sealed class PplxClientProbeTests
     }
 
     [Fact]
-    public async Task Probe_WhenTheKeysRateLimitIsSpent_IsRateLimitedAtOnce_WithTheRetryAfter()
+    public async Task Probe_WhenTheKeysRateLimitIsSpent_AndItsRetryAfterIsPastTheBudget_IsRateLimitedAtOnce_WithTheRetryAfter()
     {
         var time = new ManualTimeProvider();
-        await using var rig = await EmulatorRig.StartAsync(time);
+        await using var rig = await EmulatorRig.StartAsync(time, o => new PplxClientOptions { BaseUri = o.BaseUri, TimeProvider = o.TimeProvider, MaxRetryAfter = TimeSpan.FromSeconds(30) });
         ApiKey key = await rig.NewKeyAsync();
         time.SetUtcNow(new DateTimeOffset(2026, 11, 24, 12, 1, 0, TimeSpan.Zero));
         rig.Configure(c => c.KeyRequestsPerMinute = 1);

@@ -1,0 +1,154 @@
+using System;
+using System.Threading;
+using System.Threading.RateLimiting;
+using System.Threading.Tasks;
+
+namespace PerplexityKeys.Core.Api;
+
+/// <summary>
+/// Paces every request to one organisation (one base URI), across every command of the session: a token bucket
+/// (System.Threading.RateLimiting, refilled on the injected clock) when a rate is set, and a shared pause that a 429
+/// sets for its Retry-After, so one refusal holds back every request to that API instead of each finding its own.
+/// </summary>
+public sealed class OrganisationPacer : IDisposable
+{
+    private readonly TimeProvider _time;
+    private readonly object _gate = new();
+    private TokenBucketRateLimiter? _limiter;
+    private ITimer? _refill;
+    private long _pausedUntilUtcTicks;
+
+    /// <summary>Creates a pacer; <paramref name="requestsPerMinute"/> 0 paces by 429s only.</summary>
+    public OrganisationPacer(int requestsPerMinute, TimeProvider time)
+    {
+        _time = time;
+        Configure(requestsPerMinute);
+    }
+
+    /// <summary>The client-side limit; 0 when none is set.</summary>
+    public int RequestsPerMinute { get; private set; }
+
+    /// <summary>Requests that had to wait for a permit or for a pause (for tests and verbose output).</summary>
+    public int Waits => _waits;
+
+    private int _waits;
+
+    /// <summary>
+    /// Sets the client-side limit. The bucket holds a burst of a tenth of a minute's requests (at least one) and gains
+    /// one request every minute / limit, so no more than the limit goes out in any minute after the first burst.
+    /// </summary>
+    public void Configure(int requestsPerMinute)
+    {
+        if (requestsPerMinute < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(requestsPerMinute));
+        }
+
+        lock (_gate)
+        {
+            if (requestsPerMinute == RequestsPerMinute && (_limiter is not null || requestsPerMinute == 0))
+            {
+                return;
+            }
+
+            _refill?.Dispose();
+            _limiter?.Dispose();
+            _limiter = null;
+            _refill = null;
+            RequestsPerMinute = requestsPerMinute;
+            if (requestsPerMinute == 0)
+            {
+                return;
+            }
+
+            TimeSpan period = TimeSpan.FromTicks(TimeSpan.FromMinutes(1).Ticks / requestsPerMinute);
+            var limiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = Math.Max(1, requestsPerMinute / 10),
+                TokensPerPeriod = 1,
+                // The bucket measures periods on its own clock; the refill timer below runs on the injected one, so the
+                // bucket must take every refill it is given.
+                ReplenishmentPeriod = TimeSpan.FromTicks(1),
+                AutoReplenishment = false,
+                QueueLimit = int.MaxValue,
+                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            });
+            _limiter = limiter;
+            _refill = _time.CreateTimer(_ => limiter.TryReplenish(), null, period, period);
+        }
+    }
+
+    /// <summary>Holds back every request to this organisation until <paramref name="wait"/> from now (a 429's Retry-After).</summary>
+    public void Pause(TimeSpan wait)
+    {
+        long until = (_time.GetUtcNow() + wait).UtcTicks;
+        long seen;
+        do
+        {
+            seen = Interlocked.Read(ref _pausedUntilUtcTicks);
+            if (seen >= until)
+            {
+                return;
+            }
+        }
+        while (Interlocked.CompareExchange(ref _pausedUntilUtcTicks, until, seen) != seen);
+    }
+
+    /// <summary>For Polly's rate limiter strategy: waits out any pause, then takes a permit from the bucket (if a rate is set).</summary>
+    internal async ValueTask<RateLimitLease> AcquireAsync(CancellationToken cancellationToken)
+    {
+        TimeSpan pause = new DateTimeOffset(Interlocked.Read(ref _pausedUntilUtcTicks), TimeSpan.Zero) - _time.GetUtcNow();
+        if (pause > TimeSpan.Zero)
+        {
+            Interlocked.Increment(ref _waits);
+            await _time.Delay(pause, cancellationToken).ConfigureAwait(false);
+        }
+
+        TokenBucketRateLimiter? limiter;
+        lock (_gate)
+        {
+            limiter = _limiter;
+        }
+
+        if (limiter is null)
+        {
+            return Granted.Lease;
+        }
+
+        RateLimitLease lease = limiter.AttemptAcquire(1);
+        if (lease.IsAcquired)
+        {
+            return lease;
+        }
+
+        lease.Dispose();
+        Interlocked.Increment(ref _waits);
+        return await limiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _refill?.Dispose();
+            _limiter?.Dispose();
+        }
+    }
+
+    /// <summary>The lease when no rate is set.</summary>
+    private sealed class Granted : RateLimitLease
+    {
+        public static readonly Granted Lease = new();
+
+        public override bool IsAcquired => true;
+
+        public override System.Collections.Generic.IEnumerable<string> MetadataNames => [];
+
+        public override bool TryGetMetadata(string metadataName, out object? metadata)
+        {
+            metadata = null;
+            return false;
+        }
+    }
+}

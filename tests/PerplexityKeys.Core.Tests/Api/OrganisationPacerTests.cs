@@ -1,0 +1,100 @@
+using PerplexityKeys.Core.Api;
+using PerplexityKeys.Core.Model;
+using PerplexityKeys.Core.Tests.Support;
+using PerplexityKeys.Emulator;
+using Xunit;
+
+namespace PerplexityKeys.Core.Tests.Api;
+
+public sealed class OrganisationPacerTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task Pause_HoldsBackTheNextRequest_UntilTheClockPassesIt()
+    {
+        var time = new ManualTimeProvider();
+        using var pacer = new OrganisationPacer(0, time);
+        pacer.Pause(TimeSpan.FromSeconds(5));
+
+        ValueTask<System.Threading.RateLimiting.RateLimitLease> waiting = pacer.AcquireAsync(CancellationToken.None);
+        Assert.False(waiting.IsCompleted);
+        await time.AdvanceToNextTimerAsync(d => d == TimeSpan.FromSeconds(5));
+        using System.Threading.RateLimiting.RateLimitLease lease = await waiting.AsTask().WaitAsync(Bound);
+
+        Assert.True(lease.IsAcquired);
+        Assert.Equal(1, pacer.Waits);
+    }
+
+    [Fact]
+    public async Task A429_PausesEveryRequestToThatApi_ForItsRetryAfter()
+    {
+        var time = new ManualTimeProvider();
+        using var pacer = new OrganisationPacer(0, time);
+        await using var rig = await EmulatorRig.StartAsync(time, o => new PplxClientOptions { BaseUri = o.BaseUri, TimeProvider = o.TimeProvider, Pacer = pacer });
+        ApiKey key = await rig.NewKeyAsync();
+        rig.Fault(new Fault { Status = 429, RetryAfterSeconds = 3600, Path = "/v1/models" });
+
+        ProbeResult refused = await rig.Client.ProbeAsync(key, ProbeKind.Free, null, CancellationToken.None);
+        ValueTask<System.Threading.RateLimiting.RateLimitLease> next = pacer.AcquireAsync(CancellationToken.None);
+
+        Assert.Equal(TokenStatus.RateLimited, refused.Status);   // an hour is past the ten-minute budget: reported at once
+        Assert.False(next.IsCompleted);
+        await time.AdvanceToNextTimerAsync(d => d > TimeSpan.FromMinutes(59));
+        using System.Threading.RateLimiting.RateLimitLease lease = await next.AsTask().WaitAsync(Bound);
+        Assert.True(lease.IsAcquired);
+    }
+
+    [Fact]
+    public async Task A429WithinTheBudget_IsWaitedOut_AndTheCallSucceeds()
+    {
+        var time = new ManualTimeProvider();
+        using var pacer = new OrganisationPacer(0, time);
+        await using var rig = await EmulatorRig.StartAsync(time, o => new PplxClientOptions { BaseUri = o.BaseUri, TimeProvider = o.TimeProvider, Pacer = pacer });
+        ApiKey key = await rig.NewKeyAsync();
+        rig.Fault(new Fault { Status = 429, RetryAfterSeconds = 120, Path = "/v1/models" });
+
+        Task<ProbeResult> probe = rig.Client.ProbeAsync(key, ProbeKind.Free, null, CancellationToken.None);
+        await time.AdvanceToNextTimerAsync(d => d == TimeSpan.FromSeconds(120));
+        ProbeResult result = await probe.WaitAsync(Bound);
+
+        Assert.Equal(TokenStatus.Valid, result.Status);
+        Assert.Equal([429, 200], rig.Requests("/v1/models").Select(r => r.Status));
+    }
+
+    [Fact]
+    public async Task TheRateLimit_LetsABurstThrough_ThenOneRequestPerPeriod()
+    {
+        var time = new ManualTimeProvider();
+        await using var rig = await EmulatorRig.StartAsync(time);
+        ApiKey key = await rig.NewKeyAsync();
+        using var pacer = new OrganisationPacer(60, time);   // a burst of 6, then one a second
+        using var client = new PplxClient(new PplxClientOptions { BaseUri = rig.Host.BaseUri, TimeProvider = time, Pacer = pacer });
+
+        List<Task<ProbeResult>> probes = Enumerable.Range(0, 8).Select(_ => client.ProbeAsync(key, ProbeKind.Free, null, CancellationToken.None)).ToList();
+        int done = await CompletedAsync(probes, 6);
+        Assert.Equal(6, done);
+        Assert.Equal(2, probes.Count(p => !p.IsCompleted));   // the clock has not moved: the rest wait for a permit
+
+        await time.AdvanceToNextTimerAsync(d => d == TimeSpan.FromSeconds(1));
+        Assert.Equal(7, await CompletedAsync(probes, 7));
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(8, await CompletedAsync(probes, 8));
+
+        Assert.All(probes, p => Assert.Equal(TokenStatus.Valid, p.Result.Status));
+        Assert.Equal(2, pacer.Waits);
+    }
+
+    /// <summary>Waits (bounded) until <paramref name="count"/> tasks are done; returns how many are.</summary>
+    private static async Task<int> CompletedAsync(List<Task<ProbeResult>> tasks, int count)
+    {
+        using var bound = new CancellationTokenSource(Bound);
+        while (tasks.Count(t => t.IsCompleted) < count)
+        {
+            await Task.WhenAny(tasks.Where(t => !t.IsCompleted).Append(Task.Delay(Timeout.Infinite, bound.Token))).ConfigureAwait(false);
+            bound.Token.ThrowIfCancellationRequested();
+        }
+
+        return tasks.Count(t => t.IsCompleted);
+    }
+}
