@@ -7,7 +7,7 @@ namespace PerplexityKeys.Core.Api;
 
 /// <summary>
 /// Paces every request to one organisation (one base URI), across every command of the session: a token bucket
-/// (System.Threading.RateLimiting, refilled on the injected clock) when a rate is set, and a shared pause that a 429
+/// (System.Threading.RateLimiting) when a rate is set, and a shared pause that a 429
 /// sets for its Retry-After, so one refusal holds back every request to that API instead of each finding its own.
 /// </summary>
 public sealed class OrganisationPacer : IDisposable
@@ -15,7 +15,6 @@ public sealed class OrganisationPacer : IDisposable
     private readonly TimeProvider _time;
     private readonly object _gate = new();
     private TokenBucketRateLimiter? _limiter;
-    private ITimer? _refill;
     private long _pausedUntilUtcTicks;
 
     /// <summary>Creates a pacer; <paramref name="requestsPerMinute"/> 0 paces by 429s only.</summary>
@@ -51,10 +50,8 @@ public sealed class OrganisationPacer : IDisposable
                 return;
             }
 
-            _refill?.Dispose();
             _limiter?.Dispose();
             _limiter = null;
-            _refill = null;
             RequestsPerMinute = requestsPerMinute;
             if (requestsPerMinute == 0)
             {
@@ -66,15 +63,14 @@ public sealed class OrganisationPacer : IDisposable
             {
                 TokenLimit = Math.Max(1, requestsPerMinute / 10),
                 TokensPerPeriod = 1,
-                // The bucket measures periods on its own clock; the refill timer below runs on the injected one, so the
-                // bucket must take every refill it is given.
-                ReplenishmentPeriod = TimeSpan.FromTicks(1),
-                AutoReplenishment = false,
+                // The bucket refills on its own clock (its versions count elapsed time differently, so it is not driven
+                // from the injected one); the pause below, which decides the long waits, runs on the injected clock.
+                ReplenishmentPeriod = period,
+                AutoReplenishment = true,
                 QueueLimit = int.MaxValue,
                 QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
             });
             _limiter = limiter;
-            _refill = _time.CreateTimer(_ => limiter.TryReplenish(), null, period, period);
         }
     }
 
@@ -131,7 +127,6 @@ public sealed class OrganisationPacer : IDisposable
     {
         lock (_gate)
         {
-            _refill?.Dispose();
             _limiter?.Dispose();
         }
     }

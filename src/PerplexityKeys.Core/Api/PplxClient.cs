@@ -414,9 +414,10 @@ public sealed class PplxClient : IDisposable
         using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         string text = await ReadLimitedAsync(response, cancellationToken).ConfigureAwait(false);
         TimeSpan? retryAfter = RetryAfterOf(response);
-        if ((int)response.StatusCode == 429)
+        if ((int)response.StatusCode == 429 && (retryAfter ?? TimeSpan.Zero) <= _options.MaxRetryAfter)
         {
-            // One refusal holds back every request to this organisation, not only this one.
+            // One refusal holds back every request to this organisation, not only this one; a wait past the budget is
+            // not taken (the call reports RateLimited at once, and so will the next one that meets the refusal).
             _options.Pacer?.Pause(retryAfter ?? TimeSpan.FromSeconds(1));
         }
 
