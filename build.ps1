@@ -10,6 +10,7 @@
       Demo   Build, start the loopback emulator, and run the main job: mint, test, revoke, then rotate a key in a throwaway vault.
       Chaos  Build, then run the seeded chaos campaign (-Rotations, -Seed); exit non-zero on any violation.
       Load   Build, then rotate under consumer load (-Rotations); exit non-zero on any failed request.
+      Pacing Build, then rotate a batch of 20 secrets against an organisation limit of 50 requests/min.
       Bench  Build, then run the benchmarks in bench/ against their baselines; exit non-zero on a regression.
       Help   List the tasks.
     Run it with the repository's pinned pwsh: `dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test`.
@@ -28,7 +29,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Clean', 'Build', 'Test', 'Demo', 'Chaos', 'Load', 'Bench', 'Help')]
+    [ValidateSet('Clean', 'Build', 'Test', 'Demo', 'Chaos', 'Load', 'Pacing', 'Bench', 'Help')]
     [string] $Task = 'Test',
 
     [ValidateSet('Debug', 'Release')]
@@ -59,6 +60,7 @@ $Synopsis = [ordered]@{
     Demo  = 'Build, start the loopback emulator, and run the main job: mint, test, revoke, then rotate a key in a throwaway vault.'
     Chaos = 'Build, then run the seeded chaos campaign (-Rotations, -Seed); exit non-zero on any violation.'
     Load  = 'Build, then rotate under consumer load (-Rotations); exit non-zero on any failed request.'
+    Pacing = 'Build, then rotate a batch of 20 secrets against an organisation limit of 50 requests/min; exit non-zero unless every secret is Done.'
     Bench = 'Build, then run the benchmarks in bench/ against their baselines; exit non-zero on a regression.'
     Help  = 'List the tasks.'
 }
@@ -162,6 +164,12 @@ function Invoke-Load {
     if ($r.Failed -gt 0 -or $r.Rotations -lt $(if ($Rotations) { $Rotations } else { 100 })) { exit 1 }
 }
 
+function Invoke-Pacing {
+    Invoke-Build
+    $r = & (Join-Path $Root 'tools/Pacing.ps1')
+    if (@($r.Results | Where-Object State -NE 'Done').Count -gt 0) { exit 1 }
+}
+
 function Invoke-Bench {
     Invoke-Build
     $r = & (Join-Path $Root 'bench/Bench.ps1')
@@ -176,5 +184,6 @@ switch ($Task) {
     'Demo' { Invoke-Demo }
     'Chaos' { Invoke-Chaos }
     'Load' { Invoke-Load }
+    'Pacing' { Invoke-Pacing }
     'Bench' { Invoke-Bench }
 }
