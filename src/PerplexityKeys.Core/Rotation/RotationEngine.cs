@@ -621,6 +621,16 @@ public sealed class RotationEngine
                 throw Fail(RotationFailure.Interrupted, $"'{_s}' holds {current?.Fingerprint ?? "nothing"} now; the old key {old.Fingerprint} is not revoked. Check the vault, then run again.");
             }
 
+            if (!current.Equals(fresh))
+            {
+                // Another run (another machine) made its own key current after this one did: this run's key is kept
+                // nowhere, so it is revoked (or reported by name), and the old key is left to the run that won.
+                await DiscardAsync(fresh, _request.AuthorizingKey ?? current, _journal.TokenName).ConfigureAwait(false);
+                throw Fail(
+                    RotationFailure.Conflict,
+                    $"'{_s}' holds {current.Fingerprint}, another rotation's key, not this run's {fresh.Fingerprint} (another machine?): this run's key was revoked and {old.Fingerprint} was NOT revoked. Run again to carry the other rotation on.");
+            }
+
             // A run that revoked the old key but could not verify it must not depend on how the API answers a second
             // revocation of a revoked key (404, 400 or 401 are all plausible): a 401 for the old key already proves it gone.
             ProbeResult before = await StepAsync("ProbeOld", () => Client.ProbeAsync(old, ProbeKind.Free, null, _ct), p => p.Status.ToString()).ConfigureAwait(false);
@@ -633,9 +643,12 @@ public sealed class RotationEngine
 
             if (!await JournalIsStillOursAsync().ConfigureAwait(false))
             {
+                // This run's key is current (checked above), but the other run may still make its own current: then this
+                // key is kept nowhere. It cannot be revoked while current, so it is reported by its token name.
+                ReportOrphan(_journal.TokenName, $"{fresh.Fingerprint} is current now, but another rotation of '{_s}' is under way and may replace it");
                 throw Fail(
                     RotationFailure.Conflict,
-                    $"Another rotation of '{_s}' (another machine?) took over '{_j}' since this run read it; {old.Fingerprint} was NOT revoked. Run again to carry the other rotation on.");
+                    $"Another rotation of '{_s}' (another machine?) took over '{_j}' since this run read it; {fresh.Fingerprint} is current and {old.Fingerprint} was NOT revoked. Run again to carry the other rotation on.");
             }
 
             ApiKey authorizer = _request.AuthorizingKey ?? fresh;
