@@ -431,7 +431,27 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>Nothing can go on: a terminating error.</summary>
-    protected void Fail(Exception error, object? target) => ThrowTerminatingError(ToErrorRecord(error, target));
+    protected void Fail(Exception error, object? target) => ThrowTerminatingError(WithDeferred(ToErrorRecord(error, target)));
+
+    /// <summary>A terminating error that also carries the item errors a batch under -ErrorAction Stop held back, so none is lost.</summary>
+    private ErrorRecord WithDeferred(ErrorRecord terminating)
+    {
+        if (_deferred.Count == 0)
+        {
+            return terminating;
+        }
+
+        var all = new System.Collections.Generic.List<ErrorRecord>(_deferred) { terminating };
+        _deferred.Clear();
+        var lines = new System.Text.StringBuilder();
+        lines.Append(all.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(" items failed, the last one ending the command:");
+        foreach (ErrorRecord record in all)
+        {
+            lines.Append(Environment.NewLine).Append("- ").Append(record.FullyQualifiedErrorId).Append(": ").Append(record.Exception.Message);
+        }
+
+        return new ErrorRecord(new PplxBatchException(lines.ToString(), all), ErrorIds.ItemsFailed, ErrorCategory.NotSpecified, null);
+    }
 
     /// <summary>
     /// ShouldProcess that -Force lets through without a prompt, while -WhatIf still only reports.
@@ -447,11 +467,11 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
         if (!IsWhatIf() && WouldAskHigh() && !CanPrompt())
         {
             // A scheduled task or pipeline step has nobody to answer: say so at once, and how to go on.
-            ThrowTerminatingError(ToErrorRecord(
+            ThrowTerminatingError(WithDeferred(ToErrorRecord(
                 new PplxConfigurationException(
                     $"{action} of {OutsideText.Escape(target)} needs a confirmation, and this session cannot ask for one (it runs non-interactively, or its input is not a terminal). Pass -Force (or -Confirm:$false) to go on without asking, or -WhatIf to see what would be done.",
                     "Confirmation"),
-                target));
+                target)));
         }
 
         return ShouldProcess(target, action);

@@ -331,7 +331,7 @@ public sealed class PplxClient : IDisposable
         if (r.StatusCode == 429)
         {
             // Not processed, so safe to send again (a mint too); the total timeout bounds the sum of the waits.
-            return r.RetryAfter is null ? attempt < o.MaxRetries : r.RetryAfter <= o.MaxRetryAfter;
+            return r.RetryAfter is null || r.RetryAfter <= TimeSpan.Zero ? attempt < o.MaxRetries : r.RetryAfter <= o.MaxRetryAfter;
         }
 
         return attempt < o.MaxRetries && !mint && r.StatusCode is 502 or 503 or 504;
@@ -471,7 +471,8 @@ public sealed class PplxClient : IDisposable
         // No Retry-After: the organisation's window resets at X-RateLimit-Reset (epoch seconds), when a 429 names it.
         if ((int)response.StatusCode == 429
             && response.Headers.TryGetValues("X-RateLimit-Reset", out System.Collections.Generic.IEnumerable<string>? values)
-            && long.TryParse(System.Linq.Enumerable.FirstOrDefault(values), NumberStyles.Integer, CultureInfo.InvariantCulture, out long reset))
+            && long.TryParse(System.Linq.Enumerable.FirstOrDefault(values), NumberStyles.Integer, CultureInfo.InvariantCulture, out long reset)
+            && reset > 0 && reset < 253402300799)   // epoch seconds only (a value in milliseconds is ignored)
         {
             TimeSpan wait = DateTimeOffset.FromUnixTimeSeconds(reset) - _options.TimeProvider.GetUtcNow();
             return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;

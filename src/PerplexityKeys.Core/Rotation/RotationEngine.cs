@@ -304,7 +304,7 @@ public sealed class RotationEngine
                 throw TakenBy(_j);
             }
 
-            if (record?.Secret is { } owner && !string.Equals(owner, _s, StringComparison.Ordinal))
+            if (record?.Secret is { } owner && !string.Equals(owner, _s, StringComparison.OrdinalIgnoreCase))
             {
                 throw Fail(
                     RotationFailure.SiblingNameTaken,
@@ -336,7 +336,13 @@ public sealed class RotationEngine
             _state = Derive();
             if (_state == RotationState.Start && _journal is not null)
             {
-                // A journal with nothing left to guard (a rollback or abort that died cleaning up).
+                // A journal with nothing left to guard (a rollback or abort that died cleaning up, or S put back to its old
+                // key by hand or by a lost write). A new key it names that S does not hold is kept nowhere: report it.
+                if (_journal.NewFingerprint is { } minted && minted != _current.Fingerprint)
+                {
+                    ReportOrphan(_journal.TokenName, $"{minted} was minted for this secret but is not its value");
+                }
+
                 if (_previous is not null)
                 {
                     await ClearKeyHelperAsync(_q).ConfigureAwait(false);
@@ -722,13 +728,21 @@ public sealed class RotationEngine
             {
                 await StepAsync("RevokeNew", () => Client.RevokeTokenAsync(authorizer, key, null, _ct), o => o.ToString()).ConfigureAwait(false);
             }
-            catch (PplxNotFoundException)
-            {
-                // Already revoked: done.
-            }
-            catch (PplxException)
+            catch (PplxException e) when (e is not PplxNotFoundException)
             {
                 ReportOrphan(tokenName, $"{key.Fingerprint} could not be revoked");
+                return;
+            }
+            catch (PplxNotFoundException)
+            {
+                // "Unknown or already revoked" is no proof on its own (a gateway's 404 page says the same): checked below.
+            }
+
+            // Positive evidence only: the key is gone when GET /v1/models answers it 401; otherwise it is reported by name.
+            ProbeResult gone = await StepAsync("VerifyNewRevoked", () => Client.ProbeAsync(key, ProbeKind.Free, null, _ct), p => p.Status.ToString()).ConfigureAwait(false);
+            if (!gone.ProvesInvalid)
+            {
+                ReportOrphan(tokenName, $"{key.Fingerprint} could not be proven revoked ({gone.Status})");
             }
         }
 
