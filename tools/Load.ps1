@@ -49,11 +49,12 @@ try {
 finally {
     Set-Content (Join-Path $env:PPLX_TEST_WORK 'stop') 'stop'
     foreach ($c in $consumerProcesses) { if (-not $c.Process.WaitForExit(30000)) { $c.Process.Kill($true) } }
+    # Read the consumers' counts before the environment goes: a run that made its own HOME deletes it, work folder and all.
+    $totals = $consumerProcesses | ForEach-Object { Get-Content -Raw $_.Result | ConvertFrom-Json }
     Stop-PplxEmulator $emu
     Exit-PplxTestEnvironment $saved
 }
 
-$totals = $consumerProcesses | ForEach-Object { Get-Content -Raw $_.Result | ConvertFrom-Json }
 $requests = ($totals | Measure-Object requests -Sum).Sum
 $failed = ($totals | Measure-Object failed -Sum).Sum
 $rereads = ($totals | Measure-Object rereads -Sum).Sum
