@@ -22,6 +22,8 @@
     Chaos (default 1000) and Load (default 100): how many rotations.
 .PARAMETER Seed
     Chaos: the seed (default 7); the same seed injects the same faults.
+.PARAMETER Secrets
+    Pacing: how many secrets the batch rotates (default 20; issue 10's figure is 200).
 .PARAMETER VaultKind
     Load: File (default; consumers re-read the file) or Store (SecretStore-like, cached per process, rotated
     with the module's default propagation delay, which covers the store's cache window).
@@ -40,6 +42,9 @@ param(
 
     # Chaos: the seed that makes a campaign repeatable.
     [int] $Seed = 7,
+
+    # Pacing: how many secrets the batch rotates.
+    [int] $Secrets = 20,
 
     # Load: the kind of vault the consumers read (File, or Store: SecretStore-like, cached per process).
     [ValidateSet('File', 'Store')]
@@ -60,7 +65,7 @@ $Synopsis = [ordered]@{
     Demo  = 'Build, start the loopback emulator, and run the main job: mint, test, revoke, then rotate a key in a throwaway vault.'
     Chaos = 'Build, then run the seeded chaos campaign (-Rotations, -Seed); exit non-zero on any violation.'
     Load  = 'Build, then rotate under consumer load (-Rotations); exit non-zero on any failed request.'
-    Pacing = 'Build, then rotate a batch of 20 secrets against an organisation limit of 50 requests/min; exit non-zero unless every secret is Done.'
+    Pacing = 'Build, then rotate a batch of -Secrets (20) secrets against an organisation limit of 50 requests/min; exit non-zero unless every secret is Done.'
     Bench = 'Build, then run the benchmarks in bench/ against their baselines; exit non-zero on a regression.'
     Help  = 'List the tasks.'
 }
@@ -166,8 +171,10 @@ function Invoke-Load {
 
 function Invoke-Pacing {
     Invoke-Build
-    $r = & (Join-Path $Root 'tools/Pacing.ps1')
-    if (@($r.Results | Where-Object State -NE 'Done').Count -gt 0) { exit 1 }
+    $r = & (Join-Path $Root 'tools/Pacing.ps1') -Secrets $Secrets
+    # Every secret ends Done or not started (never half-done), and no more 429s than the limiter's burst.
+    $halfDone = @($r.Results | Where-Object { $_.State -ne 'Done' -and $_.State -ne 'NotStarted' })
+    if ($halfDone.Count -gt 0 -or @($r.Results).Count -ne $Secrets -or $r.Refused -gt $r.Burst) { exit 1 }
 }
 
 function Invoke-Bench {

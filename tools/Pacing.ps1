@@ -25,6 +25,7 @@ try {
     $states = $results | Group-Object State | ForEach-Object { "$($_.Name)=$($_.Count)" }
     $line = "pacing: $Secrets secrets at $Rpm requests/min: $($states -join ', '); $($log.Count) requests, $(@($log | Where-Object status -EQ 429).Count) answered 429; $([math]::Round($sw.Elapsed.TotalSeconds)) s"
     Write-Host $line
-    [pscustomobject]@{ Line = $line; Results = $results; Requests = $log.Count; Refused = @($log | Where-Object status -EQ 429).Count }
+    # The limiter's burst (OrganisationPacer: a tenth of a minute's requests, at least one).
+    [pscustomobject]@{ Line = $line; Results = $results; Requests = $log.Count; Refused = @($log | Where-Object status -EQ 429).Count; Burst = [math]::Max(1, [math]::Floor($Rpm / 10)) }
 }
 finally { Stop-PplxEmulator $emu; Exit-PplxTestEnvironment $saved }
