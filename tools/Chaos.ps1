@@ -49,7 +49,7 @@ function Clear-Faults($Secret) {
 }
 
 function Invoke-Rotation($Secret, [switch] $Unlock) {
-    $params = @{ Vault = $Secret.Vault.Name; SecretName = $Secret.Name; Force = $true; TimeoutSec = 1; ErrorAction = 'SilentlyContinue'; WarningAction = 'SilentlyContinue' }
+    $params = @{ Vault = $Secret.Vault.Name; SecretName = $Secret.Name; Force = $true; TimeoutSec = 4; ErrorAction = 'SilentlyContinue'; WarningAction = 'SilentlyContinue' }
     if ($Unlock -and $Secret.Vault.Kind -eq 'Flaky') { $params.VaultPassword = $password }
     $result = Invoke-PplxRotation @params
     foreach ($o in @($result.PossibleOrphans)) { if ($o) { $null = $Secret.Orphans.Add($o) } }
@@ -174,7 +174,7 @@ try {
         switch ($kind) {
             'http429' { $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Status'; status = 429; retryAfterSeconds = 1; path = $path } }
             { $_ -in 'http500', 'http502', 'http503' } { $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Status'; status = [int]$_.Substring(4); path = $path } }
-            'slow' { $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Delay'; delayMs = 2500; path = $path } }
+            'slow' { $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Delay'; delayMs = 9000; path = $path } }
             'reset' { $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Reset'; path = $path } }
             'nonJson' { $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Status'; status = 200; body = '<html><body>proxy</body></html>'; contentType = 'text/html'; path = $path } }
             'lostMint' { $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'LoseResponse'; path = '/generate_auth_token' } }

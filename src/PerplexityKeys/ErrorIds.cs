@@ -69,6 +69,9 @@ public static class ErrorIds
     /// <summary>The vault is locked; pass -VaultPassword.</summary>
     public const string VaultLocked = "VaultLocked";
 
+    /// <summary>A vault call did not return within -TimeoutSec (or an earlier one that did not is still running).</summary>
+    public const string VaultTimeout = "VaultTimeout";
+
     /// <summary>No secret of that name in the vault.</summary>
     public const string SecretNotFound = "SecretNotFound";
 

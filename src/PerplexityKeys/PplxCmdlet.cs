@@ -41,7 +41,7 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
     public string? BaseUri { get; set; }
 
     /// <summary>
-    /// <para type="description">How long one HTTP attempt may take, in seconds (default 30). Retries and waits come on top, up to four times this or 120 s in all.</para>
+    /// <para type="description">How long one HTTP attempt, and one vault call, may take, in seconds (default 30). Retries and waits come on top, up to four times this or 120 s in all. A vault call that takes longer (a hung vault, or a password prompt left unanswered) is abandoned with VaultTimeout; since it may still complete, the session makes no other vault call, and a rotation keeps its lock on the vault, until it returns.</para>
     /// </summary>
     [Parameter]
     [ValidateRange(1, 3600)]
@@ -128,6 +128,7 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
             PplxMintOutcomeUnknownException => (ErrorIds.TokenMintOutcomeUnknown, ErrorCategory.InvalidResult),
             PplxVaultNotFoundException => (ErrorIds.VaultNotFound, ErrorCategory.ObjectNotFound),
             PplxVaultLockedException => (ErrorIds.VaultLocked, ErrorCategory.PermissionDenied),
+            PplxVaultTimeoutException => (ErrorIds.VaultTimeout, ErrorCategory.OperationTimeout),
             PplxSecretNotFoundException => (ErrorIds.SecretNotFound, ErrorCategory.ObjectNotFound),
             PplxSecretTypeException => (ErrorIds.SecretTypeInvalid, ErrorCategory.InvalidType),
             PplxSecretExistsException => (ErrorIds.SecretExists, ErrorCategory.ResourceExists),
@@ -304,8 +305,9 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
         }
     }
 
-    /// <summary>A SecretManagement vault for the core, its calls made on this cmdlet's pipeline thread.</summary>
-    internal SecretManagementVault VaultFor(string? vault, PipelineDispatcher? dispatcher = null, SecureString? password = null) => new(this, vault, dispatcher, password);
+    /// <summary>A SecretManagement vault for the core, its calls waited for on this cmdlet's pipeline thread, each up to -TimeoutSec or Ctrl+C.</summary>
+    internal SecretManagementVault VaultFor(string? vault, PipelineDispatcher? dispatcher = null, SecureString? password = null) =>
+        new(this, vault, TimeSpan.FromSeconds(TimeoutSec), dispatcher, password, StopToken);
 
     /// <summary>Unlocks a vault with -VaultPassword when one was given (never prompts).</summary>
     internal void UnlockIfAsked(string? vault, SecureString? password)

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Collections.ObjectModel;
 using System.Linq;
 using System.Management.Automation;
+using System.Management.Automation.Runspaces;
 using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
@@ -15,8 +16,10 @@ using PerplexityKeys.Core.Vault;
 namespace PerplexityKeys;
 
 /// <summary>
-/// The core's vault interface over SecretManagement's public cmdlets, module-qualified, in the
-/// caller's runspace and always on the cmdlet's pipeline thread (SecretManagement is not thread-safe).
+/// The core's vault interface over SecretManagement's public cmdlets, module-qualified, one call at a time, each in a
+/// runspace of the module's own (<see cref="VaultRunspaces"/>) and waited for on the cmdlet's pipeline thread up to
+/// -TimeoutSec or Ctrl+C, whichever comes first; a call that does not return by then is left behind
+/// (<see cref="OutstandingVaultCalls"/>).
 /// Never passes -Metadata to Set-Secret: on a vault without metadata support that writes the secret
 /// and then removes it again (SecretManagement 1.1.2). Metadata goes through Set-SecretInfo instead.
 /// </summary>
@@ -27,17 +30,24 @@ internal sealed class SecretManagementVault : ISecretVault
     private readonly string? _vault;
     private readonly PipelineDispatcher? _dispatcher;
     private readonly SecureString? _password;
+    private readonly TimeSpan _callTimeout;
+    private readonly CancellationToken _stopping;
     private readonly Dictionary<string, string> _userNames = new(StringComparer.OrdinalIgnoreCase);
+    private string? _module;
 
-    /// <param name="cmdlet">The calling cmdlet (its pipeline thread runs every call).</param>
+    /// <param name="cmdlet">The calling cmdlet (its pipeline thread waits for every call).</param>
     /// <param name="vault">The vault; null = SecretManagement's search.</param>
+    /// <param name="callTimeout">How long one call may take (-TimeoutSec).</param>
     /// <param name="dispatcher">Brings calls from other threads to the pipeline thread.</param>
     /// <param name="password">The vault's password (-VaultPassword): a vault that relocks during a run (SecretStore's
     /// -PasswordTimeout) is unlocked again with it and the call repeated once.</param>
-    public SecretManagementVault(PSCmdlet cmdlet, string? vault, PipelineDispatcher? dispatcher, SecureString? password = null)
+    /// <param name="stopping">Ctrl+C: a call in flight is left behind at once.</param>
+    public SecretManagementVault(PSCmdlet cmdlet, string? vault, TimeSpan callTimeout, PipelineDispatcher? dispatcher, SecureString? password, CancellationToken stopping)
     {
         _cmdlet = cmdlet;
         _vault = vault;
+        _callTimeout = callTimeout;
+        _stopping = stopping;
         _dispatcher = dispatcher;
         _password = password;
     }
@@ -189,9 +199,8 @@ internal sealed class SecretManagementVault : ISecretVault
 
     private void Unlock(SecureString password, string vault)
     {
-        using PowerShell ps = PowerShell.Create(RunspaceMode.CurrentRunspace);
-        ps.AddCommand(Module + "Unlock-SecretVault").AddParameter("Name", vault).AddParameter("Password", password);
-        Execute(ps, "(unlock)");
+        var command = new PSCommand().AddCommand(Module + "Unlock-SecretVault").AddParameter("Name", vault).AddParameter("Password", password);
+        Execute(command, "(unlock)");
     }
 
     private string? ReadText(string secretName)
@@ -235,14 +244,13 @@ internal sealed class SecretManagementVault : ISecretVault
     /// <summary>The secret's SecretInformation (the first exact match), or null; vault errors throw unless the secret was found.</summary>
     private PSObject? FindInfo(string secretName, out IReadOnlyList<ErrorRecord> errors)
     {
-        using PowerShell ps = PowerShell.Create(RunspaceMode.CurrentRunspace);
-        ps.AddCommand(Module + "Get-SecretInfo").AddParameter("Name", WildcardPattern.Escape(secretName));
+        var command = new PSCommand().AddCommand(Module + "Get-SecretInfo").AddParameter("Name", WildcardPattern.Escape(secretName));
         if (_vault is not null)
         {
-            ps.AddParameter("Vault", _vault);
+            command.AddParameter("Vault", _vault);
         }
 
-        Collection<PSObject> output = Run(ps, secretName, out errors);
+        Collection<PSObject> output = Run(command, secretName, out errors);
         PSObject? match = output.FirstOrDefault(info => string.Equals(info.Properties["Name"]?.Value as string, secretName, StringComparison.OrdinalIgnoreCase));
         if (match is null)
         {
@@ -298,30 +306,29 @@ internal sealed class SecretManagementVault : ISecretVault
             throw new PplxVaultOperationException($"{command} needs a vault name (-Vault); the module never writes to a vault it was not told.", Name, secretName);
         }
 
-        using PowerShell ps = PowerShell.Create(RunspaceMode.CurrentRunspace);
-        ps.AddCommand(Module + command).AddParameter("Name", secretName);
+        var call = new PSCommand().AddCommand(Module + command).AddParameter("Name", secretName);
         if (vault is not null)
         {
-            ps.AddParameter("Vault", vault);
+            call.AddParameter("Vault", vault);
         }
 
         foreach (KeyValuePair<string, object> pair in parameters)
         {
-            ps.AddParameter(pair.Key, pair.Value);
+            call.AddParameter(pair.Key, pair.Value);
         }
 
         if (command is not ("Get-Secret" or "Get-SecretInfo"))
         {
             // Unattended: a vault write never prompts (Remove-Secret asks by default).
-            ps.AddParameter("Confirm", false);
+            call.AddParameter("Confirm", false);
         }
 
-        return Execute(ps, secretName);
+        return Execute(call, secretName);
     }
 
-    private Collection<PSObject> Execute(PowerShell ps, string secretName)
+    private Collection<PSObject> Execute(PSCommand command, string secretName)
     {
-        Collection<PSObject> output = Run(ps, secretName, out IReadOnlyList<ErrorRecord> errors);
+        Collection<PSObject> output = Run(command, secretName, out IReadOnlyList<ErrorRecord> errors);
         foreach (ErrorRecord error in errors)
         {
             ThrowFor(error, secretName);
@@ -332,27 +339,64 @@ internal sealed class SecretManagementVault : ISecretVault
 
     /// <summary>
     /// Runs one SecretManagement call; its output and error records. A call that the host stopped
-    /// (SecretStore prompting for a password with no one to answer: the nested pipeline ends Stopped, often
-    /// with no error record at all) is a failure, never a success or "not found".
+    /// (SecretStore prompting for a password with no one to answer: the pipeline ends Stopped, often
+    /// with no error record at all) is a failure, never a success or "not found". A call that has not returned
+    /// within the timeout, or when Ctrl+C comes, is left behind: asked to stop, and recorded as outstanding until it
+    /// returns, since SecretManagement cannot stop a vault function and the call may still write.
     /// </summary>
-    private Collection<PSObject> Run(PowerShell ps, string secretName, out IReadOnlyList<ErrorRecord> errors)
+    private Collection<PSObject> Run(PSCommand command, string secretName, out IReadOnlyList<ErrorRecord> errors)
     {
-        Collection<PSObject> output;
         var records = new List<ErrorRecord>();
         errors = records;
-        foreach (System.Management.Automation.Runspaces.Command command in ps.Commands.Commands)
+        string operation = command.Commands[0].CommandText.Substring(Module.Length);
+        if (OutstandingVaultCalls.AnyRunning() is { } running)
+        {
+            throw PplxVaultTimeoutException.StillRunning(Name, secretName, running);
+        }
+
+        foreach (Command each in command.Commands)
         {
             // The caller's $ErrorActionPreference (Stop, in many scripts) must not turn an expected "not found" into a
             // terminating error: every record comes back in the error stream, and this adapter decides what it means.
-            if (!command.Parameters.Any(p => string.Equals(p.Name, "ErrorAction", StringComparison.OrdinalIgnoreCase)))
+            if (!each.Parameters.Any(p => string.Equals(p.Name, "ErrorAction", StringComparison.OrdinalIgnoreCase)))
             {
-                command.Parameters.Add("ErrorAction", ActionPreference.Continue);
+                each.Parameters.Add("ErrorAction", ActionPreference.Continue);
             }
         }
 
+        Runspace runspace;
         try
         {
-            output = ps.Invoke();
+            runspace = VaultRunspaces.Rent(_cmdlet, _module ??= VaultRunspaces.ModuleOf(_cmdlet));
+        }
+        catch (Exception e) when (e is RuntimeException or InvalidOperationException)
+        {
+            throw new PplxVaultOperationException(
+                $"SecretManagement is not available ({e.Message}). Install Microsoft.PowerShell.SecretManagement and register a vault.", Name, secretName, e);
+        }
+
+        var ps = PowerShell.Create();
+        ps.Runspace = runspace;
+        ps.Commands = command;
+        IAsyncResult pending = ps.BeginInvoke();
+        int woke = WaitHandle.WaitAny([pending.AsyncWaitHandle, _stopping.WaitHandle], _callTimeout);
+        if (woke != 0)
+        {
+            LeaveBehind(ps, runspace, operation, secretName);
+            if (_stopping.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException(); // Ctrl+C: this command is stopping, not the vault.
+            }
+
+            throw PplxVaultTimeoutException.TimedOut(Name, secretName, operation, _callTimeout);
+        }
+
+        Collection<PSObject> output;
+        PSInvocationStateInfo ended;
+        List<WarningRecord> warnings;
+        try
+        {
+            output = new Collection<PSObject>(ps.EndInvoke(pending).ToList());
             records.AddRange(ps.Streams.Error);
         }
         catch (PipelineStoppedException)
@@ -364,31 +408,60 @@ internal sealed class SecretManagementVault : ISecretVault
             output = [];
             records.Add(e.ErrorRecord);
         }
-        catch (Exception e) when (e is CommandNotFoundException or InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException)
         {
             throw new PplxVaultOperationException(
                 $"SecretManagement is not available ({e.Message}). Install Microsoft.PowerShell.SecretManagement and register a vault.", Name, secretName, e);
         }
+        finally
+        {
+            ended = ps.InvocationStateInfo;
+            warnings = ps.Streams.Warning.ToList();
+            ps.Dispose();
+            VaultRunspaces.Return(runspace);
+        }
 
-        // SecretManagement's records of this call: the module reports what they mean in its own errors, and an expected
-        // "not found" (a helper that does not exist yet) is no error of the user's, so none stays in $Error.
-        SessionErrors.Forget(_cmdlet, records);
-        foreach (WarningRecord warning in ps.Streams.Warning)
+        foreach (WarningRecord warning in warnings)
         {
             _cmdlet.WriteWarning(OutsideText.EscapeRedacted(warning.Message));
         }
 
-        if (ps.InvocationStateInfo.State == PSInvocationState.Stopped)
+        if (ended.State == PSInvocationState.Stopped)
         {
-            if (_cmdlet.Stopping)
-            {
-                throw new PipelineStoppedException(); // Ctrl+C: this pipeline is stopping, not the vault.
-            }
-
-            throw PplxVaultLockedException.PromptStopped(Name, secretName, ps.InvocationStateInfo.Reason);
+            throw PplxVaultLockedException.PromptStopped(Name, secretName, ended.Reason);
         }
 
         return output;
+    }
+
+    /// <summary>
+    /// Asks a call that has not returned to stop and goes on without it. It stays outstanding (no vault call in this
+    /// process, the vault's rotation lock held) until it really ends; then its pipeline and runspace are disposed.
+    /// </summary>
+    private void LeaveBehind(PowerShell ps, Runspace runspace, string operation, string secretName)
+    {
+        var ended = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        ps.InvocationStateChanged += (_, e) =>
+        {
+            if (e.InvocationStateInfo.State is PSInvocationState.Completed or PSInvocationState.Failed or PSInvocationState.Stopped)
+            {
+                ended.TrySetResult(true);
+            }
+        };
+        if (ps.InvocationStateInfo.State is PSInvocationState.Completed or PSInvocationState.Failed or PSInvocationState.Stopped)
+        {
+            ended.TrySetResult(true);
+        }
+
+        OutstandingVaultCalls.Add(Name, $"{operation} '{OutsideText.Escape(secretName)}'", ended.Task);
+        ended.Task.ContinueWith(
+            _ =>
+            {
+                ps.Dispose();
+                VaultRunspaces.Forget(runspace);
+            },
+            TaskScheduler.Default);
+        ps.BeginStop(null, null);
     }
 
     /// <summary>

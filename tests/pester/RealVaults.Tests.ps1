@@ -116,3 +116,79 @@ Describe 'A SecretStore-like vault with a password that relocks' {
         @(Invoke-PplxEmulator $emu GET keys | Where-Object { $_.name -like 'Locked/pplx-svc/*' }) | Should -BeNullOrEmpty
     }
 }
+
+Describe 'A vault call that hangs' {
+    BeforeEach {
+        $prod, $flaky = Initialize-PplxTestWorld $emu
+        $old = New-PplxToken -TokenName 'hung original' -Vault Flaky -SecretName pplx-svc
+        $env:PERPLEXITY_API_KEY = $null
+        $audit = Join-Path $env:PPLX_TEST_WORK 'audit.jsonl'
+        Remove-Item $audit -ErrorAction Ignore
+        # The vault's write hangs until this file appears, then lands late (SecretManagement cannot stop a vault function).
+        $release = "$($flaky.Path).release"
+
+        function Start-Rotation([hashtable] $More = @{}) {
+            # The rotation in a runspace of this process, so that the test can stop it as Ctrl+C would.
+            $ps = [powershell]::Create()
+            $null = $ps.AddScript('param($m, $a, $more) Import-Module $m; Invoke-PplxRotation -Vault Flaky -SecretName pplx-svc -Force -AuditLog $a @more').
+                AddArgument($env:PPLX_TEST_MODULE).AddArgument($audit).AddArgument($More)
+            [pscustomobject]@{ PowerShell = $ps; Handle = $ps.BeginInvoke() }
+        }
+
+        function Complete-LateCall {
+            # Lets the hung write land, then waits (bounded) until this process no longer counts it as outstanding.
+            Set-Content $release 'go'
+            Wait-PplxCondition { -not (Test-Path "$($flaky.Path).hanging") } -Because 'the hung call to return'
+            Wait-PplxCondition { (Test-PplxToken -Vault Flaky -SecretName pplx-svc -ErrorAction SilentlyContinue).Status -eq 'Valid' } -Because 'the vault to be callable again'
+        }
+    }
+
+    AfterEach {
+        if (Test-Path "$($flaky.Path).hanging") { Set-Content $release 'go' }
+    }
+
+    It 'gives up after -TimeoutSec with VaultTimeout, calls the vault no more until the late call returns, and a re-run finishes' {
+        Set-PplxTestVaultFault $flaky -HangOnSet 'pplx-svc-pplx-pending'
+        $run = Start-Rotation @{ TimeoutSec = 2; ErrorAction = 'Continue'; WarningAction = 'SilentlyContinue' }
+        $run.Handle.AsyncWaitHandle.WaitOne(60000) | Should -BeTrue -Because 'a hung vault call ends the command after -TimeoutSec'
+        $result = $run.PowerShell.EndInvoke($run.Handle)
+        $run.PowerShell.Streams.Error[0].FullyQualifiedErrorId | Should -Be 'VaultTimeout,PerplexityKeys.Commands.InvokePplxRotationCommand'
+        $run.PowerShell.Streams.Error[0].Exception.Message | Should -Match "did not finish Set-Secret of 'pplx-svc-pplx-pending' within 2 s"
+        $result[0].State | Should -Be 'Minting' -Because 'the journal names the minted key; the hung write has not landed'
+        $result[0].PossibleOrphans | Should -Match '^Flaky/pplx-svc/'
+        Test-Path "$($flaky.Path).hanging" | Should -BeTrue
+
+        # While the abandoned write may still land, this process calls no vault and another process cannot take the lock.
+        $null = Test-PplxToken -Vault Prod -SecretName nothing -ErrorVariable busy -ErrorAction SilentlyContinue
+        $busy[0].FullyQualifiedErrorId | Should -Be 'VaultTimeout,PerplexityKeys.Commands.TestPplxTokenCommand'
+        $busy[0].Exception.Message | Should -Match "still running \(Flaky: Set-Secret 'pplx-svc-pplx-pending'\)"
+        $child = Start-PplxChildScript 'Invoke-TestRotation.ps1' @('-Vault', 'Flaky', '-SecretName', 'pplx-svc', '-LockTimeout', '00:00:01')
+        $child.WaitForExit()
+        $child.ExitCode | Should -Not -Be 0 -Because 'the vault lock stays held while the late write may land'
+
+        Complete-LateCall
+        $rerun = Invoke-PplxRotation -Vault Flaky -SecretName pplx-svc -Force
+        $rerun.State | Should -Be 'Done'
+        $rerun.Resumed | Should -BeTrue
+        (Get-PplxEmulatorKey $emu $old.Fingerprint).revoked | Should -BeTrue
+        Get-PplxLiveHelper Flaky pplx-svc | Should -BeNullOrEmpty
+        @(Invoke-PplxEmulator $emu GET keys | Where-Object { $_.name -like 'Flaky/pplx-svc/*' -and -not $_.revoked }).Count | Should -Be 1
+    }
+
+    It 'ends at once on Ctrl+C, writes the Stopped audit line, and a re-run finishes' {
+        Set-PplxTestVaultFault $flaky -HangOnSet 'pplx-svc-pplx-pending'
+        $run = Start-Rotation @{ TimeoutSec = 600 }
+        Wait-PplxCondition { Test-Path "$($flaky.Path).hanging" } -Because 'the rotation to hang in the vault'
+        $stop = $run.PowerShell.BeginStop($null, $null)
+        $stop.AsyncWaitHandle.WaitOne(60000) | Should -BeTrue -Because 'Ctrl+C ends a command whose vault call hangs'
+        $run.PowerShell.InvocationStateInfo.State | Should -Be 'Stopped'
+        $lines = @(Get-Content $audit | ConvertFrom-Json)
+        $lines[-1].secret | Should -Be 'pplx-svc'
+        ($lines | ConvertTo-Json -Depth 5) | Should -Match '"Stopped"'
+
+        Complete-LateCall
+        $rerun = Invoke-PplxRotation -Vault Flaky -SecretName pplx-svc -Force
+        $rerun.State | Should -Be 'Done'
+        (Get-PplxEmulatorKey $emu $old.Fingerprint).revoked | Should -BeTrue
+    }
+}

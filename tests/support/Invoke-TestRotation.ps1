@@ -4,10 +4,10 @@
     two at once). -Rounds rotates the secret that many times in a row. With -GoFile it first reads the
     vault (so a vault that caches per process holds a copy from now), creates "<GoFile>.<PID>.ready",
     and starts only once -GoFile exists. The vault registry (HOME), base URI and module path come from
-    the environment. With -ResultFile, each result (state, fingerprints, possible orphans) is appended
+    the environment. -LockTimeout is passed on when given. With -ResultFile, each result (state, fingerprints, possible orphans) is appended
     there as a JSON line. Exits 1 when a rotation failed.
 #>
-param([Parameter(Mandatory)] [string] $Vault, [Parameter(Mandatory)] [string] $SecretName, [string] $Stage = 'All', [int] $Rounds = 1, [string] $GoFile, [string] $ResultFile)
+param([Parameter(Mandatory)] [string] $Vault, [Parameter(Mandatory)] [string] $SecretName, [string] $Stage = 'All', [int] $Rounds = 1, [string] $GoFile, [string] $ResultFile, [string] $LockTimeout)
 $ErrorActionPreference = 'Stop'
 Import-Module $env:PPLX_TEST_MODULE
 if ($GoFile) {
@@ -15,8 +15,9 @@ if ($GoFile) {
     Set-Content "$GoFile.$PID.ready" 'ready'
     while (-not (Test-Path $GoFile)) { Start-Sleep -Milliseconds 20 }   # another process's signal: nothing here to await
 }
+$more = if ($LockTimeout) { @{ LockTimeout = [timespan] $LockTimeout } } else { @{} }
 for ($i = 0; $i -lt $Rounds; $i++) {
-    $result = Invoke-PplxRotation -Vault $Vault -SecretName $SecretName -Stage $Stage -Force -ErrorVariable failed -ErrorAction SilentlyContinue
+    $result = Invoke-PplxRotation -Vault $Vault -SecretName $SecretName -Stage $Stage -Force -ErrorVariable failed -ErrorAction SilentlyContinue @more
     if ($ResultFile -and $result) {
         $line = @{ state = "$($result.State)"; newFingerprint = $result.NewFingerprint; orphans = @($result.PossibleOrphans) } | ConvertTo-Json -Compress
         [System.IO.File]::AppendAllText($ResultFile, $line + [Environment]::NewLine)

@@ -464,11 +464,21 @@ public sealed class RotationEngine
             {
                 await StepAsync("StorePending", () => Vault.SetKeyAsync(_p, fresh, _ct)).ConfigureAwait(false);
             }
-            catch (PplxVaultException e)
+            catch (PplxVaultTimeoutException)
+            {
+                // The write may still land (then a re-run resumes from the pending key), or never: name the key either way.
+                ReportOrphan(journal.TokenName, $"its write to '{_p}' did not return");
+                _state = RotationState.Minting;
+                throw;
+            }
+            catch (PplxVaultException e) when (e is not PplxVaultTimeoutException)
             {
                 await DiscardAsync(fresh, authorizer, journal.TokenName).ConfigureAwait(false);
-                await TryAsync(() => ClearKeyHelperAsync(_p)).ConfigureAwait(false);
-                await TryAsync(() => IdleJournalAsync("RolledBack")).ConfigureAwait(false);
+                await TryAsync(async () =>
+                {
+                    await ClearKeyHelperAsync(_p).ConfigureAwait(false);
+                    await IdleJournalAsync("RolledBack").ConfigureAwait(false);
+                }).ConfigureAwait(false);
                 _state = RotationState.RolledBack;
                 throw Fail(RotationFailure.RolledBack, $"The new key {fresh.Fingerprint} could not be stored as '{_p}' ({e.Message}); it was revoked and '{_s}' is unchanged.", e);
             }
@@ -541,7 +551,7 @@ public sealed class RotationEngine
                     failure = new PplxVaultOperationException($"'{_s}' read back as {now?.Fingerprint ?? "nothing"}, not {fresh.Fingerprint}.", Vault.Name, _s);
                 }
             }
-            catch (PplxVaultException e)
+            catch (PplxVaultException e) when (e is not PplxVaultTimeoutException)
             {
                 failure = e;
             }
@@ -569,7 +579,7 @@ public sealed class RotationEngine
                     throw new PplxVaultOperationException($"'{_s}' read back as {restored?.Fingerprint ?? "nothing"} after restoring {old.Fingerprint}.", Vault.Name, _s);
                 }
             }
-            catch (PplxVaultException e)
+            catch (PplxVaultException e) when (e is not PplxVaultTimeoutException)
             {
                 throw Fail(
                     RotationFailure.RollbackFailed,
@@ -578,9 +588,12 @@ public sealed class RotationEngine
             }
 
             await DiscardAsync(fresh, _request.AuthorizingKey ?? old, _journal!.TokenName).ConfigureAwait(false);
-            await TryAsync(() => ClearKeyHelperAsync(_p)).ConfigureAwait(false);
-            await TryAsync(() => ClearKeyHelperAsync(_q)).ConfigureAwait(false);
-            await TryAsync(() => IdleJournalAsync("RolledBack")).ConfigureAwait(false);
+            await TryAsync(async () =>
+            {
+                await ClearKeyHelperAsync(_p).ConfigureAwait(false);
+                await ClearKeyHelperAsync(_q).ConfigureAwait(false);
+                await IdleJournalAsync("RolledBack").ConfigureAwait(false);
+            }).ConfigureAwait(false);
             _current = old;
             Move(RotationState.RolledBack);
             throw Fail(RotationFailure.RolledBack, $"The new key {fresh.Fingerprint} could not be made current ({cause.Message}); '{_s}' holds {old.Fingerprint} again and the new key was revoked.", cause);
@@ -772,6 +785,11 @@ public sealed class RotationEngine
             _journal = null;
         }
 
+        /// <summary>
+        /// Clean-up after a rollback, in order, stopping at the first failure: the journal is made idle only once every
+        /// helper is, so a helper left holding a key always has a journal that claims it, and the next run finishes the
+        /// clean-up (an idle journal beside a busy helper would block the secret for good).
+        /// </summary>
         private static async Task TryAsync(Func<Task> cleanup)
         {
             try
@@ -780,7 +798,7 @@ public sealed class RotationEngine
             }
             catch (PplxVaultException)
             {
-                // A leftover sibling is recognised and cleared by the next run.
+                // What is left is recognised and cleared by the next run.
             }
         }
 

@@ -6,6 +6,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using PerplexityKeys.Core.Vault;
 
 namespace PerplexityKeys.Core.Rotation;
 
@@ -21,12 +22,14 @@ public sealed class RotationLock : IDisposable
     private readonly FileStream _file;
     private readonly string _stampPath;
     private readonly TimeProvider _time;
+    private readonly string _vault;
 
-    private RotationLock(FileStream file, string stampPath, TimeProvider time)
+    private RotationLock(FileStream file, string stampPath, TimeProvider time, string vault)
     {
         _file = file;
         _stampPath = stampPath;
         _time = time;
+        _vault = vault;
     }
 
     /// <summary>
@@ -41,8 +44,14 @@ public sealed class RotationLock : IDisposable
     /// <paramref name="cacheWindow"/> has passed since another process last wrote the vault. Null when another run
     /// still holds the lock at the timeout.
     /// </summary>
+    /// <exception cref="PplxVaultTimeoutException">A call to the vault that this process abandoned is still running.</exception>
     public static async Task<RotationLock?> AcquireAsync(string vault, TimeSpan timeout, TimeSpan cacheWindow, TimeProvider time, CancellationToken cancellationToken)
     {
+        if (OutstandingVaultCalls.AnyRunning() is { } running)
+        {
+            throw PplxVaultTimeoutException.StillRunning(vault, null, running);
+        }
+
         EnsureSharedDirectory(Directory);
         string name = LockName(vault);
         string path = Path.Combine(Directory, name + ".lock");
@@ -65,7 +74,7 @@ public sealed class RotationLock : IDisposable
             }
         }
 
-        var held = new RotationLock(file, Path.Combine(Directory, name + "." + Account() + ".stamp"), time);
+        var held = new RotationLock(file, Path.Combine(Directory, name + "." + Account() + ".stamp"), time, vault);
         try
         {
             TimeSpan wait = cacheWindow - (time.GetUtcNow() - LastWriteByAnotherProcess(name));
@@ -83,8 +92,22 @@ public sealed class RotationLock : IDisposable
         return held;
     }
 
-    /// <summary>Records this process's last write to the vault (for the next writer's cache window), then lets go.</summary>
+    /// <summary>
+    /// Records this process's last write to the vault (for the next writer's cache window), then lets go; while a call to
+    /// the vault that this process abandoned is still running, only once it returns (it may still write).
+    /// </summary>
     public void Dispose()
+    {
+        if (OutstandingVaultCalls.IsBusy(_vault))
+        {
+            OutstandingVaultCalls.WhenIdle(_vault).ContinueWith(_ => Release(), TaskScheduler.Default);
+            return;
+        }
+
+        Release();
+    }
+
+    private void Release()
     {
         try
         {

@@ -53,10 +53,6 @@ public sealed class PplxVaultLockedException : PplxVaultException
     /// <summary>True when the vault asked for a password interactively and the host stopped the call.</summary>
     public bool AskedForPassword { get; }
 
-    /// <summary>
-    /// The vault asked for a password through the host (SecretStore's default -Interaction Prompt) and, with no
-    /// one to answer, the call was stopped: nothing was read or written.
-    /// </summary>
     /// <summary>The vault stayed locked even after it was unlocked again with the password the caller gave.</summary>
     public static PplxVaultLockedException StillLocked(string vault, string? secretName, Exception? innerException = null) =>
         new(
@@ -68,7 +64,10 @@ public sealed class PplxVaultLockedException : PplxVaultException
             false,
             innerException);
 
-    /// <summary>The vault asked for a password interactively and the host stopped the call.</summary>
+    /// <summary>
+    /// The vault asked for a password through the host (SecretStore's default -Interaction Prompt) and, with no
+    /// one to answer, the call was stopped: nothing was read or written.
+    /// </summary>
     public static PplxVaultLockedException PromptStopped(string vault, string? secretName, Exception? innerException = null) =>
         new(
             $"The vault '{vault}' asked for a password interactively and the call was stopped with no answer, so nothing was read or written" +
@@ -144,4 +143,34 @@ public sealed class PplxSecretExistsException : PplxVaultException
         : base($"The vault '{vault}' already holds a secret named '{secretName}'; pass -Force to overwrite it.", vault, secretName)
     {
     }
+}
+
+/// <summary>
+/// A vault call did not return in time (-TimeoutSec), or an earlier one that did not is still running. The call was
+/// abandoned, not undone: it may still read or write when it returns, so until then this process makes no other vault
+/// call and keeps the vault's rotation lock.
+/// </summary>
+public sealed class PplxVaultTimeoutException : PplxVaultException
+{
+    private PplxVaultTimeoutException(string message, string vault, string? secretName)
+        : base(message, vault, secretName)
+    {
+    }
+
+    /// <summary>This call did not return within <paramref name="timeout"/>.</summary>
+    public static PplxVaultTimeoutException TimedOut(string vault, string? secretName, string operation, TimeSpan timeout) =>
+        new(
+            $"The vault '{vault}' did not finish {operation}" + (secretName is null ? string.Empty : $" of '{secretName}'") +
+            $" within {timeout.TotalSeconds:0.#} s (-TimeoutSec). The call was abandoned but may still complete, so this process makes no other vault call until it returns," +
+            " and a rotation keeps its lock on the vault until then. Nothing after it was done; when the vault answers again, run the command again (a rotation resumes where it stopped).",
+            vault,
+            secretName);
+
+    /// <summary>An earlier abandoned call (<paramref name="running"/>: "vault: operation") is still running.</summary>
+    public static PplxVaultTimeoutException StillRunning(string vault, string? secretName, string running) =>
+        new(
+            $"An earlier vault call that did not return in time is still running ({running}); SecretManagement runs one vault call at a time" +
+            $" in a process, so '{vault}' was not called. Nothing was changed. Run the command again when that call has returned, or in a new session.",
+            vault,
+            secretName);
 }

@@ -4,7 +4,8 @@
 #   FailNextSet  : names whose next Set-Secret fails
 #   StaleNextGet : names whose next Get-Secret returns the value before the last Set
 #   StaleAfterSet: names whose next Set-Secret queues StaleNextGet (a read-back that comes back stale)
-#   HangOnSet    : names whose next Set-Secret writes "<Path>.hanging" and then never returns
+#   HangOnSet    : names whose next Set-Secret writes "<Path>.hanging" and hangs until "<Path>.release" appears, then
+#                  writes (a late write, as a hung vault call that SecretManagement cannot stop makes when it returns)
 #   Locked       : $true = every operation throws PasswordRequiredException (Unlock-SecretVault 'letmein' clears it)
 #   Prompt       : $true = every operation stops the pipeline (PipelineStoppedException), as SecretStore's password
 #                  prompt does when the store is locked and stdin is closed (Unlock-SecretVault 'letmein' clears it)
@@ -52,7 +53,8 @@ function Set-Secret {
     if (Use-Fault $path 'FailNextSet' $Name) { throw "FlakyVault refused to write '$Name' (injected fault)." }
     if (Use-Fault $path 'HangOnSet' $Name) {
         Set-Content "$path.hanging" $Name
-        while ($true) { Start-Sleep -Seconds 1 }
+        while (-not (Test-Path "$path.release")) { Start-Sleep -Milliseconds 50 }
+        Remove-Item "$path.release", "$path.hanging" -ErrorAction Ignore
     }
     if (Use-Fault $path 'StaleAfterSet' $Name) {
         $faults = Get-Faults $path
