@@ -84,6 +84,9 @@ public static class ErrorIds
     /// <summary>The key to rotate is also kept in other secrets (a copy in another vault); pass -AllowSharedKey to rotate anyway.</summary>
     public const string KeyShared = "KeyShared";
 
+    /// <summary>Some vaults could not be searched for copies of the key to rotate (locked, failing); unlock them, or pass -AllowSharedKey.</summary>
+    public const string KeyCopiesUnknown = "KeyCopiesUnknown";
+
     /// <summary>A vault operation failed.</summary>
     public const string VaultOperationFailed = "VaultOperationFailed";
 

@@ -15,12 +15,16 @@ namespace PerplexityKeys;
 /// the key it would revoke is also kept elsewhere (a copy in a disaster-recovery vault, say). The vaults are listed
 /// once per command and each secret is read at most once, on the pipeline thread; a secret whose PplxFingerprint
 /// metadata names another key is not read at all. Keys are compared whole, never by fingerprint alone. A vault or
-/// secret that cannot be read (locked, say) is skipped, and verbose says so.
+/// secret that cannot be read (locked, say) is listed in <see cref="Unsearched"/>: a copy there cannot be ruled out.
 /// </summary>
 internal sealed class KeyCopies(PplxCmdlet cmdlet)
 {
     private readonly Dictionary<(string Vault, string Secret), ApiKey?> _read = [];
+    private readonly List<string> _unsearched = [];
     private List<PSObject>? _infos;
+
+    /// <summary>The vaults, and "vault/secret"s, that could not be searched (escaped).</summary>
+    public IReadOnlyList<string> Unsearched => _unsearched;
 
     /// <summary>The other secrets (as "vault/secret", escaped) that hold <paramref name="key"/>.</summary>
     public IReadOnlyList<string> Of(ApiKey key, string vault, string secretName)
@@ -55,22 +59,30 @@ internal sealed class KeyCopies(PplxCmdlet cmdlet)
     {
         if (_infos is null)
         {
-            using PowerShell ps = PowerShell.Create(RunspaceMode.CurrentRunspace);
-            ps.AddCommand("Microsoft.PowerShell.SecretManagement\\Get-SecretInfo").AddParameter("ErrorAction", "SilentlyContinue");
+            _infos = [];
+            IReadOnlyList<string> vaults;
             try
             {
-                _infos = [.. ps.Invoke()];
-                if (ps.Streams.Error.Count > 0)
-                {
-                    // A vault that could not be listed (locked, say) is skipped; its record is no error of the user's.
-                    cmdlet.WriteVerbose($"{ps.Streams.Error.Count} vault(s) could not be listed while looking for copies of keys; they were skipped.");
-                    SessionErrors.Forget(cmdlet, ps.Streams.Error);
-                }
+                vaults = cmdlet.VaultFor(null).VaultNames();
             }
-            catch (RuntimeException e)
+            catch (PplxException e)
             {
-                cmdlet.WriteVerbose($"Could not list the vaults' secrets to look for copies of keys: {OutsideText.Escape(e.Message)}");
-                _infos = [];
+                cmdlet.WriteVerbose($"Could not list the registered vaults to look for copies of keys: {e.Message}");
+                _unsearched.Add("(the registered vaults)");
+                return _infos;
+            }
+
+            foreach (string vault in vaults)
+            {
+                try
+                {
+                    _infos.AddRange(cmdlet.VaultFor(vault).ListInfos());
+                }
+                catch (PplxException e)
+                {
+                    cmdlet.WriteVerbose($"Could not look through vault '{OutsideText.Escape(vault)}' for copies of keys: {e.Message}");
+                    _unsearched.Add(OutsideText.Escape(vault));
+                }
             }
         }
 
@@ -87,7 +99,8 @@ internal sealed class KeyCopies(PplxCmdlet cmdlet)
             }
             catch (PplxException e)
             {
-                cmdlet.WriteVerbose($"Skipped '{OutsideText.Escape(name)}' in vault '{OutsideText.Escape(vault)}' while looking for copies of keys: {e.Message}");
+                cmdlet.WriteVerbose($"Could not read '{OutsideText.Escape(name)}' in vault '{OutsideText.Escape(vault)}' while looking for copies of keys: {e.Message}");
+                _unsearched.Add(OutsideText.Escape(vault) + "/" + OutsideText.Escape(name));
                 key = null;
             }
 

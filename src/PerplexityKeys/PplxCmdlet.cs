@@ -132,6 +132,7 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
             PplxSecretNotFoundException => (ErrorIds.SecretNotFound, ErrorCategory.ObjectNotFound),
             PplxSecretTypeException => (ErrorIds.SecretTypeInvalid, ErrorCategory.InvalidType),
             PplxSecretExistsException => (ErrorIds.SecretExists, ErrorCategory.ResourceExists),
+            PplxKeySharedException { Copies.Count: 0 } => (ErrorIds.KeyCopiesUnknown, ErrorCategory.ResourceUnavailable),
             PplxKeySharedException => (ErrorIds.KeyShared, ErrorCategory.ResourceExists),
             PplxVaultException => (ErrorIds.VaultOperationFailed, ErrorCategory.WriteError),
             PplxRotationException r => (ErrorIds.RotationPrefix + r.Reason, r.Reason switch

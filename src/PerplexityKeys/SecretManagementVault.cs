@@ -138,6 +138,18 @@ internal sealed class SecretManagementVault : ISecretVault
     /// </summary>
     public bool Exists(string secretName) => FindInfo(secretName, out _) is not null;
 
+    /// <summary>Every secret's SecretInformation in this vault (Get-SecretInfo); a vault that cannot be listed throws.</summary>
+    public IReadOnlyList<PSObject> ListInfos() =>
+        Execute(new PSCommand().AddCommand(Module + "Get-SecretInfo").AddParameter("Vault", _vault ?? throw new InvalidOperationException("ListInfos needs a vault.")), "(every secret)");
+
+    /// <summary>The names of the registered vaults (Get-SecretVault).</summary>
+    public IReadOnlyList<string> VaultNames() =>
+        Execute(new PSCommand().AddCommand(Module + "Get-SecretVault"), "(vaults)")
+            .Select(vault => vault.Properties["Name"]?.Value as string)
+            .Where(name => !string.IsNullOrEmpty(name))
+            .Select(name => name!)
+            .ToList();
+
     /// <summary>Sets the module's metadata keys beside the user's own (which stay); false when the vault keeps none.</summary>
     public bool TrySetMetadata(string secretName, IReadOnlyDictionary<string, string> metadata)
     {

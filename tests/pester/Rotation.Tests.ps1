@@ -182,6 +182,19 @@ Describe 'Invoke-PplxRotation' {
         (Invoke-PplxRotation -Vault Flaky -SecretName pplx-svc -Force).State | Should -Be 'Done'
     }
 
+    It 'refuses to rotate while a vault that may hold a copy cannot be searched (locked), unless -AllowSharedKey' {
+        Set-PplxTestVaultFault $flaky -Locked
+        $refused = Invoke-PplxRotation -Vault Prod -SecretName pplx-svc -Force -ErrorVariable err -ErrorAction SilentlyContinue
+        $refused | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Be 'KeyCopiesUnknown,PerplexityKeys.Commands.InvokePplxRotationCommand'
+        $err[0].Exception.Message | Should -Match "Flaky could not be searched"
+        @(Invoke-PplxEmulator $emu GET keys | Where-Object { $_.name -like 'Prod/pplx-svc/*' }) | Should -BeNullOrEmpty
+
+        (Invoke-PplxRotation -Vault Prod -SecretName pplx-svc -Force -AllowSharedKey).State | Should -Be 'Done'
+        Set-PplxTestVaultFault $flaky
+        Assert-Settled Prod pplx-svc $old.Fingerprint
+    }
+
     It 'refuses <Parameter> <Value> at binding, changing nothing' -TestCases @(
         @{ Parameter = 'PropagationDelay'; Value = [timespan]'30000.00:00:00' }
         @{ Parameter = 'PropagationDelay'; Value = [timespan]'-00:00:05' }

@@ -15,7 +15,7 @@ namespace PerplexityKeys.Commands;
 /// <para type="synopsis">Rotates the Perplexity API key kept in a SecretManagement secret, with zero downtime.</para>
 /// <para type="description">Mints a new key and keeps it as the pending sibling before anything else, probes it, makes it current (read back and compared), hands it to consumers (-OnNewToken, -PropagationDelay), probes it again, then revokes the old key and sets its helper secrets idle. The state lives in the vault, so a run that died anywhere is finished by running the same command again, never minting twice. -Stage Prepare stops once the new key is current; -Stage Finish revokes the old one later, and a plain run in between only reports the prepared rotation (AwaitingFinish) and revokes nothing. -Abort cancels a rotation whose new key is not yet current.</para>
 /// <para type="description">Helper secrets: beside the secret S the module keeps S-pplx-pending, S-pplx-previous and S-pplx-journal (letters, digits and dashes; a name with other characters has each of them written as a dash and four hex digits, so 'svc.a' and 'svc-a' never share helpers). They are never deleted, only set to an idle value, because Azure Key Vault soft-deletes and refuses to create a deleted name again. The idle journal records the secret it belongs to and how its last rotation ended. Every cmdlet skips helpers piped in from Get-SecretInfo.</para>
-/// <para type="errors">ErrorIds: RotationRolledBack, RotationInterrupted (nothing lost: run again), RotationConflict, RotationSiblingNameTaken, RotationLockTimeout, RotationAbortTooLate, RotationRollbackFailed, RotationMintOutcomeUnknown, KeyShared, ConfirmationRequired, SecretIsRotationHelper, ItemsFailed (several items failed under -ErrorAction Stop), ApiKeyNotFound, ModelInvalid, BaseUriInvalid, VaultNotFound, VaultLocked, SecretNotFound, SecretTypeInvalid, VaultOperationFailed.</para>
+/// <para type="errors">ErrorIds: RotationRolledBack, RotationInterrupted (nothing lost: run again), RotationConflict, RotationSiblingNameTaken, RotationLockTimeout, RotationAbortTooLate, RotationRollbackFailed, RotationMintOutcomeUnknown, KeyShared, KeyCopiesUnknown, ConfirmationRequired, SecretIsRotationHelper, ItemsFailed (several items failed under -ErrorAction Stop), ApiKeyNotFound, ModelInvalid, BaseUriInvalid, VaultNotFound, VaultLocked, SecretNotFound, SecretTypeInvalid, VaultOperationFailed, VaultTimeout.</para>
 /// </summary>
 /// <example>
 /// <code>Get-SecretInfo -Vault Prod -Name 'pplx-*' | Invoke-PplxRotation -Force</code>
@@ -137,7 +137,7 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
-    /// <para type="description">Rotate a key that is also kept in other secrets (in this or another registered vault). Without it, such a rotation is refused before anything changes (KeyShared), because the copies would be left holding a revoked key. Every registered vault is looked through once per command; locked vaults are skipped.</para>
+    /// <para type="description">Rotate a key that is also kept in other secrets (in this or another registered vault). Without it, such a rotation is refused before anything changes (KeyShared), because the copies would be left holding a revoked key. Every registered vault is looked through once per command; when one cannot be (locked, failing), the rotation is refused too (KeyCopiesUnknown), since a copy there cannot be ruled out.</para>
     /// </summary>
     [Parameter(ParameterSetName = RotateSet)]
     public SwitchParameter AllowSharedKey { get; set; }
@@ -264,10 +264,14 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
         try
         {
             ApiKey? current = VaultFor(Vault, null, VaultPassword).ReadKey(SecretName);
-            IReadOnlyList<string> elsewhere = current is null ? [] : (_copies ??= new KeyCopies(this)).Of(current, Vault, SecretName);
-            if (elsewhere.Count > 0)
+            _copies ??= new KeyCopies(this);
+            IReadOnlyList<string> elsewhere = current is null ? [] : _copies.Of(current, Vault, SecretName);
+            PplxKeySharedException? shared = current is null ? null
+                : elsewhere.Count > 0 ? new PplxKeySharedException(Vault, SecretName, current.Fingerprint, elsewhere)
+                : _copies.Unsearched.Count > 0 ? PplxKeySharedException.Unknown(Vault, SecretName, current.Fingerprint, _copies.Unsearched)
+                : null;
+            if (shared is not null)
             {
-                var shared = new PplxKeySharedException(Vault, SecretName, current!.Fingerprint, elsewhere);
                 AuditNotStarted(shared);
                 WriteItemError(shared, target);
                 return false;
