@@ -34,7 +34,8 @@ public sealed class OrganisationPacer : IDisposable
 
     /// <summary>
     /// Sets the client-side limit. The bucket holds a burst of a tenth of a minute's requests (at least one) and gains
-    /// one request every minute / limit, so no more than the limit goes out in any minute after the first burst.
+    /// one request every minute / limit, so no more than the limit goes out in any minute after the first burst. A request
+    /// waiting under the old limit (another command of the session) takes its permit under the new one.
     /// </summary>
     public void Configure(int requestsPerMinute)
     {
@@ -100,26 +101,51 @@ public sealed class OrganisationPacer : IDisposable
             await _time.Delay(pause, cancellationToken).ConfigureAwait(false);
         }
 
-        TokenBucketRateLimiter? limiter;
+        while (true)
+        {
+            TokenBucketRateLimiter? limiter;
+            lock (_gate)
+            {
+                limiter = _limiter;
+            }
+
+            if (limiter is null)
+            {
+                return Granted.Lease;
+            }
+
+            RateLimitLease lease;
+            try
+            {
+                lease = limiter.AttemptAcquire(1);
+                if (!lease.IsAcquired)
+                {
+                    lease.Dispose();
+                    Interlocked.Increment(ref _waits);
+                    lease = await limiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (ObjectDisposedException)
+            {
+                continue; // The limit changed (Configure) just now: take a permit under the new one.
+            }
+
+            if (lease.IsAcquired || !IsRetired(limiter))
+            {
+                return lease;
+            }
+
+            // The limit changed while this request waited: the old bucket let its queue go without permits.
+            lease.Dispose();
+        }
+    }
+
+    private bool IsRetired(TokenBucketRateLimiter limiter)
+    {
         lock (_gate)
         {
-            limiter = _limiter;
+            return !ReferenceEquals(limiter, _limiter);
         }
-
-        if (limiter is null)
-        {
-            return Granted.Lease;
-        }
-
-        RateLimitLease lease = limiter.AttemptAcquire(1);
-        if (lease.IsAcquired)
-        {
-            return lease;
-        }
-
-        lease.Dispose();
-        Interlocked.Increment(ref _waits);
-        return await limiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

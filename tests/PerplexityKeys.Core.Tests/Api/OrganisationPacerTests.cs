@@ -104,6 +104,21 @@ public sealed class OrganisationPacerTests
         Assert.Equal(2, pacer.Waits);   // all eight asked within the first second: only the burst went out at once
     }
 
+    [Fact]
+    public async Task ARequestWaitingForAPermit_WhenTheLimitChanges_GetsOneFromTheNewLimit()
+    {
+        using var pacer = new OrganisationPacer(1, TimeProvider.System);   // a burst of one, then one a minute
+        using System.Threading.RateLimiting.RateLimitLease first = await pacer.AcquireAsync(CancellationToken.None);
+        ValueTask<System.Threading.RateLimiting.RateLimitLease> waiting = pacer.AcquireAsync(CancellationToken.None);
+        Assert.False(waiting.IsCompleted);
+
+        pacer.Configure(6000);   // another command of the session sets a new limit while this request waits
+        using System.Threading.RateLimiting.RateLimitLease lease = await waiting.AsTask().WaitAsync(Bound);
+
+        Assert.True(first.IsAcquired);
+        Assert.True(lease.IsAcquired);
+    }
+
     /// <summary>Waits (bounded) until <paramref name="count"/> tasks are done; returns how many are.</summary>
     private static async Task<int> CompletedAsync(List<Task<ProbeResult>> tasks, int count)
     {
