@@ -354,8 +354,23 @@ public sealed class RotationEngine
                 Result.NewFingerprint = null;
             }
 
+            if (SetOutsideTheRotation)
+            {
+                ReportOrphan(
+                    _journal!.TokenName,
+                    $"{_journal.NewFingerprint} was made current by this rotation, but '{_s}' now holds {_current.Fingerprint}, set outside it, so the rotation's key is kept nowhere; revoke it with Revoke-PplxToken once nothing uses it");
+            }
+
             _engine._narrate($"{_s} in '{Vault.Name}': {_state} (current {_current.Fingerprint}).");
         }
+
+        /// <summary>
+        /// After the promotion, S holds neither the rotation's key nor the old one: someone set a third key by hand. Either
+        /// key may still be in use somewhere, so neither is revoked for it; the run retires the old key as planned (S holds
+        /// a working key that is not it) and reports its own.
+        /// </summary>
+        private bool SetOutsideTheRotation =>
+            _state is RotationState.Propagating or RotationState.Revoked && _journal?.NewFingerprint is { } made && made != _current.Fingerprint;
 
         private RotationState Derive()
         {
@@ -531,6 +546,16 @@ public sealed class RotationEngine
 
             if (_previous is null)
             {
+                if (_journal!.OldFingerprint != old.Fingerprint)
+                {
+                    // S was set by hand since this rotation began: the key it holds now is the one being replaced. The
+                    // journal says so before it is kept as previous, or the next run would not recognise that helper.
+                    _engine._narrate($"'{_s}' holds {old.Fingerprint} now, not {_journal.OldFingerprint} as when this rotation began; it is the key this rotation replaces.");
+                    _journal.OldFingerprint = old.Fingerprint;
+                    Result.OldFingerprint = old.Fingerprint;
+                    await StepAsync("WriteJournal", () => Vault.SetTextAsync(_j, _journal.ToJson(), _ct)).ConfigureAwait(false);
+                }
+
                 await StepAsync("StorePrevious", () => Vault.SetKeyAsync(_q, old, _ct)).ConfigureAwait(false);
                 ApiKey? kept = await StepAsync("VerifyPrevious", () => Vault.GetKeyAsync(_q, _ct)).ConfigureAwait(false);
                 if (!old.Equals(kept))
@@ -726,6 +751,20 @@ public sealed class RotationEngine
                     }
 
                     await StepAsync("ClearPending", () => ClearKeyHelperAsync(_p)).ConfigureAwait(false);
+                    await StepAsync("IdleJournal", () => IdleJournalAsync("Aborted")).ConfigureAwait(false);
+                    Move(RotationState.Aborted);
+                    return;
+                case RotationState.Propagating or RotationState.Revoked when SetOutsideTheRotation:
+                    if (_state == RotationState.Propagating)
+                    {
+                        ReportOrphan(_previous!.Fingerprint, $"the key '{_s}' held before this rotation is kept nowhere once it is aborted; it was not revoked");
+                    }
+
+                    if (_previous is not null)
+                    {
+                        await StepAsync("ClearPrevious", () => ClearKeyHelperAsync(_q)).ConfigureAwait(false);
+                    }
+
                     await StepAsync("IdleJournal", () => IdleJournalAsync("Aborted")).ConfigureAwait(false);
                     Move(RotationState.Aborted);
                     return;

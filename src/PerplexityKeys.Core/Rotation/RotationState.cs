@@ -29,7 +29,8 @@ public enum RotationState
     /// <summary>The new key failed or could not be kept: S holds K_old again, K_new is revoked, siblings removed.</summary>
     RolledBack,
 
-    /// <summary>-Abort: the pending key is revoked, siblings removed, S untouched.</summary>
+    /// <summary>-Abort: the pending key is revoked, siblings made idle, S untouched. After S was set outside the rotation
+    /// (a third key, by hand): nothing is revoked, the keys the rotation leaves unkept are reported.</summary>
     Aborted,
 }
 
@@ -46,7 +47,9 @@ public static class RotationTransitions
         (RotationState.Minted, RotationState.Aborted),
         (RotationState.Promoted, RotationState.Propagating),
         (RotationState.Propagating, RotationState.Revoked),
+        (RotationState.Propagating, RotationState.Aborted),   // only when the secret was set outside the rotation
         (RotationState.Revoked, RotationState.Done),
+        (RotationState.Revoked, RotationState.Aborted),       // likewise
     ];
 
     /// <summary>True when <paramref name="from"/> may move to <paramref name="to"/>.</summary>

@@ -395,6 +395,85 @@ public sealed class RotationEngineTests
     }
 
     [Fact]
+    public async Task Finish_AfterTheSecretWasSetByHandToAThirdKey_RetiresTheOldKey_AndReportsTheRotationsOwnKey()
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
+        RotationEngine engine = Engine(rig, vault);
+        RotationResult prepared = await engine.RunAsync(new RotationRequest { SecretName = Secret, Stage = RotationStage.Prepare }, CancellationToken.None);
+        ApiKey byHand = await rig.NewKeyAsync("set by hand");
+        vault.Put(Secret, byHand);
+
+        RotationResult finished = await engine.RunAsync(new RotationRequest { SecretName = Secret, Stage = RotationStage.Finish }, CancellationToken.None);
+
+        Assert.Equal(RotationState.Done, finished.State);
+        Assert.Equal(byHand, vault.Peek(Secret));
+        Assert.False(rig.KeyByFingerprint(byHand.Fingerprint)!.Revoked);
+        Assert.True(rig.KeyByFingerprint(old.Fingerprint)!.Revoked);
+        Assert.False(rig.KeyByFingerprint(prepared.NewFingerprint!)!.Revoked);   // it may be in use: reported, not revoked
+        Assert.Contains(rig.KeyByFingerprint(prepared.NewFingerprint!)!.Name, finished.PossibleOrphans);
+        AssertOnlyIdleHelpers(vault);
+    }
+
+    [Fact]
+    public async Task Resume_BeforePromotion_AfterTheSecretWasSetByHand_ReplacesTheKeyItHoldsNow_EvenIfInterruptedAgain()
+    {
+        // crashAt 0: the resumed run goes through; then every vault operation of it, as counted in that run.
+        int operations = int.MaxValue;
+        for (int crashAt = 0; crashAt <= operations; crashAt++)
+        {
+            await using var rig = await EmulatorRig.StartAsync();
+            (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
+            RotationEngine engine = Engine(rig, vault);
+            vault.FailNextSet.Add(Previous);
+            await Assert.ThrowsAnyAsync<PplxException>(() => engine.RunAsync(new RotationRequest { SecretName = Secret }, CancellationToken.None));
+            ApiKey byHand = await rig.NewKeyAsync("set by hand");
+            vault.Put(Secret, byHand);
+            int before = vault.Operations;
+            if (crashAt > 0)
+            {
+                vault.CrashAt = before + crashAt;
+                await Assert.ThrowsAsync<SimulatedCrashException>(() => engine.RunAsync(new RotationRequest { SecretName = Secret }, CancellationToken.None));
+                vault.CrashAt = 0;
+            }
+
+            RotationResult resumed = await engine.RunAsync(new RotationRequest { SecretName = Secret }, CancellationToken.None);
+            if (crashAt == 0)
+            {
+                operations = vault.Operations - before;
+            }
+
+            Assert.True(resumed.State == RotationState.Done, $"crash at operation {crashAt}: {resumed.State}");
+            Assert.NotEqual(byHand, vault.Peek(Secret));
+            Assert.True(rig.KeyByFingerprint(byHand.Fingerprint)!.Revoked, $"crash at operation {crashAt}");   // the key the secret held when the rotation went on
+            Assert.False(rig.KeyByFingerprint(old.Fingerprint)!.Revoked);     // replaced by hand: its fate is the user's
+            AssertOnlyIdleHelpers(vault);
+        }
+    }
+
+    [Fact]
+    public async Task Abort_AfterTheSecretWasSetByHandToAThirdKey_ClearsTheHelpers_RevokingNothing_AndReportsBothKeys()
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
+        RotationEngine engine = Engine(rig, vault);
+        RotationResult prepared = await engine.RunAsync(new RotationRequest { SecretName = Secret, Stage = RotationStage.Prepare }, CancellationToken.None);
+        ApiKey byHand = await rig.NewKeyAsync("set by hand");
+        vault.Put(Secret, byHand);
+
+        RotationResult aborted = await engine.RunAsync(new RotationRequest { SecretName = Secret, Abort = true }, CancellationToken.None);
+
+        Assert.Equal(RotationState.Aborted, aborted.State);
+        Assert.Equal(byHand, vault.Peek(Secret));
+        Assert.Empty(rig.Requests("/revoke_auth_token"));
+        Assert.Contains(rig.KeyByFingerprint(prepared.NewFingerprint!)!.Name, aborted.PossibleOrphans);
+        Assert.Contains(aborted.PossibleOrphans, o => o.Contains(old.Fingerprint, StringComparison.Ordinal));
+        AssertOnlyIdleHelpers(vault);
+
+        Assert.Equal(RotationState.Done, (await engine.RunAsync(new RotationRequest { SecretName = Secret }, CancellationToken.None)).State);
+    }
+
+    [Fact]
     public async Task Finish_WhenARevokeIsAnswered200ButNothingWasRevoked_KeepsThePreviousKeyAndStops()
     {
         await using var rig = await EmulatorRig.StartAsync();
