@@ -396,13 +396,21 @@ Get-SecretInfo -Vault Prod -Name 'pplx-*' | Invoke-PplxRotation -Force | ForEach
         $child.WaitForExit(); $child.ExitCode | Should -Not -Be 0
     }
 
-    It 'keeps a consumer that re-reads the vault on 401 free of failed requests' {
+    It 'keeps a consumer in another process that re-reads <Kind> on 401 free of failed requests, with the default propagation delay' -TestCases @(
+        @{ Kind = 'a file vault'; Vault = 'Prod' }
+        @{ Kind = 'a SecretStore-like vault (cached per process, reloaded after its window)'; Vault = 'Cached' }
+    ) {
+        if ($Vault -eq 'Cached') {
+            $null = New-PplxTestVault -Kind Store -Name Cached -CacheSeconds 1
+            $null = New-PplxToken -TokenName 'cached original' -Vault Cached -SecretName pplx-svc -ApiKey $emu.AdminKey
+        }
         $work = $env:PPLX_TEST_WORK
         $stop = Join-Path $work 'stop'; $resultFile = Join-Path $work 'consumer.json'
-        $consumer = Start-PplxChildScript 'Consumer.ps1' @('-Vault', 'Prod', '-SecretName', 'pplx-svc', '-StopFile', $stop, '-ResultFile', $resultFile, '-RereadMs', '100')
+        Remove-Item $stop, $resultFile, "$resultFile.started" -ErrorAction Ignore
+        $consumer = Start-PplxChildScript 'Consumer.ps1' @('-Vault', $Vault, '-SecretName', 'pplx-svc', '-StopFile', $stop, '-ResultFile', $resultFile, '-RereadMs', '100')
         try {
             Wait-PplxCondition { Test-Path "$resultFile.started" } -Because 'the consumer to start'
-            $rotations = 1..5 | ForEach-Object { Invoke-PplxRotation -Vault Prod -SecretName pplx-svc -Force }
+            $rotations = 1..5 | ForEach-Object { Invoke-PplxRotation -Vault $Vault -SecretName pplx-svc -Force }
         }
         finally {
             Set-Content $stop 'stop'
