@@ -192,3 +192,40 @@ Describe 'A vault call that hangs' {
         (Get-PplxEmulatorKey $emu $old.Fingerprint).revoked | Should -BeTrue
     }
 }
+
+Describe 'The rotation lock, seen from another account of the machine' {
+    # The lock must exclude every account (a SYSTEM task and an admin): its folder is shared (mode 1777) and a lock file
+    # that one account created must be openable, and lockable, by another. Shown with a second real account (nobody),
+    # through util-linux flock, which takes the same kind of lock as .NET's exclusive open on Linux.
+    BeforeAll {
+        $saved = [PerplexityKeys.Core.Rotation.RotationLock]::Directory
+    }
+
+    BeforeEach {
+        $dir = Join-Path ([IO.Path]::GetTempPath()) "pplx-accounts-$([guid]::NewGuid().ToString('N'))"
+        [PerplexityKeys.Core.Rotation.RotationLock]::Directory = $dir
+    }
+
+    AfterEach {
+        [PerplexityKeys.Core.Rotation.RotationLock]::Directory = $saved
+        Remove-Item $dir -Recurse -Force -ErrorAction Ignore
+    }
+
+    It 'is held against another account while a rotation holds it, and that account can take it once it is let go' -Skip:((& id -u) -ne '0') {
+        # The module's TimeProvider (Microsoft.Bcl.TimeProvider, for netstandard2.0), not the one of pwsh's runtime.
+        $clock = [PerplexityKeys.Core.Rotation.RotationLock].GetMethod('AcquireAsync').GetParameters()[3].ParameterType
+        $held = [PerplexityKeys.Core.Rotation.RotationLock]::AcquireAsync('Shared Vault', [timespan]::FromSeconds(5), [timespan]::Zero, $clock::System, [Threading.CancellationToken]::None).GetAwaiter().GetResult()
+        try {
+            $lockFile = (Get-ChildItem $dir -Filter '*.lock').FullName
+            ((& stat -c '%a' $dir) -join '') | Should -Be '1777'
+            & runuser -u nobody -- flock --nonblock --exclusive $lockFile true
+            $LASTEXITCODE | Should -Be 1 -Because 'another account cannot take the lock this process holds'
+        }
+        finally { $held.Dispose() }
+
+        & runuser -u nobody -- flock --nonblock --exclusive $lockFile true
+        $LASTEXITCODE | Should -Be 0 -Because 'another account can open and lock the file this account created'
+        & runuser -u nobody -- sh -c "echo 1 > '$dir/other.nobody.stamp'"
+        $LASTEXITCODE | Should -Be 0 -Because 'another account can record its own writes in the shared folder'
+    }
+}
