@@ -35,7 +35,7 @@ internal sealed class KeyCopies(PplxCmdlet cmdlet)
             string? otherVault = info.Properties["VaultName"]?.Value as string;
             string? name = info.Properties["Name"]?.Value as string;
             string? type = info.Properties["Type"]?.Value?.ToString();
-            if (otherVault is null || name is null || RotationEngine.IsSiblingName(name) || type is not ("String" or "SecureString" or "PSCredential")
+            if (otherVault is null || name is null || SiblingNames.IsSiblingName(name) || type is not ("String" or "SecureString" or "PSCredential")
                 || (string.Equals(otherVault, vault, StringComparison.OrdinalIgnoreCase) && string.Equals(name, secretName, StringComparison.OrdinalIgnoreCase)))
             {
                 continue;

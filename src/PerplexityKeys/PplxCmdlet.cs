@@ -164,7 +164,7 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
     /// </summary>
     protected bool IsRotationHelper(string secretName)
     {
-        if (!RotationEngine.IsSiblingName(secretName))
+        if (!SiblingNames.IsSiblingName(secretName))
         {
             return false;
         }

@@ -107,7 +107,7 @@ internal sealed class SecretManagementVault : ISecretVault
     /// </summary>
     public void WriteKey(string secretName, ApiKey key)
     {
-        PSObject? info = RotationEngine.IsSiblingName(secretName) ? null : FindInfo(secretName, out _);
+        PSObject? info = SiblingNames.IsSiblingName(secretName) ? null : FindInfo(secretName, out _);
         string? type = info?.Properties["Type"]?.Value?.ToString();
         var parameters = new Dictionary<string, object>();
         switch (type)

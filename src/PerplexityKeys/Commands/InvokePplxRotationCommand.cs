@@ -333,7 +333,7 @@ if ($global:LASTEXITCODE -ne 0) { throw ""The -OnNewToken script block ended wit
         ? $"Abort the rotation: revoke the pending key, set '{SiblingList()}' idle, leave '{SecretName}' as it is"
         : Stage switch
         {
-            RotationStage.Prepare => $"Prepare a rotation: mint a key ({AuthorizerText()}), keep it as '{Sibling(RotationEngine.PendingSuffix)}', probe it, keep the old key as '{Sibling(RotationEngine.PreviousSuffix)}', make the new key current{HandOffText()}",
+            RotationStage.Prepare => $"Prepare a rotation: mint a key ({AuthorizerText()}), keep it as '{Sibling(SiblingNames.PendingSuffix)}', probe it, keep the old key as '{Sibling(SiblingNames.PreviousSuffix)}', make the new key current{HandOffText()}",
             RotationStage.Finish => $"Finish the rotation: wait {PropagationDelay}, probe the current key, revoke the previous key, set '{SiblingList()}' idle",
             _ => $"Rotate: mint a key ({AuthorizerText()}), keep it as pending, probe it, keep the old key as previous, make the new key current{HandOffText()}, wait {PropagationDelay}, probe it again, revoke the old key, set '{SiblingList()}' idle (a rotation prepared with -Stage Prepare is only reported: -Stage Finish completes it)",
         };
@@ -342,8 +342,8 @@ if ($global:LASTEXITCODE -ne 0) { throw ""The -OnNewToken script block ended wit
 
     private string HandOffText() => OnNewToken is null ? string.Empty : ", run -OnNewToken";
 
-    private string Sibling(string suffix) => RotationEngine.SiblingName(SecretName, suffix);
+    private string Sibling(string suffix) => SiblingNames.Of(SecretName, suffix);
 
     private string SiblingList() =>
-        $"{Sibling(RotationEngine.PendingSuffix)}', '{Sibling(RotationEngine.PreviousSuffix)}', '{Sibling(RotationEngine.JournalSuffix)}";
+        $"{Sibling(SiblingNames.PendingSuffix)}', '{Sibling(SiblingNames.PreviousSuffix)}', '{Sibling(SiblingNames.JournalSuffix)}";
 }

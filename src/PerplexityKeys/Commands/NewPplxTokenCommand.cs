@@ -198,13 +198,7 @@ public sealed class NewPplxTokenCommand : PplxCmdlet
             throw;
         }
 
-        var metadata = new System.Collections.Generic.Dictionary<string, string>
-        {
-            ["PplxFingerprint"] = minted.Key.Fingerprint,
-            ["PplxTokenName"] = minted.TokenName ?? string.Empty,
-            ["PplxCreatedAt"] = minted.CreatedAt.UtcDateTime.ToString("o", System.Globalization.CultureInfo.InvariantCulture),
-        };
-        if (!vault.TrySetMetadata(SecretName!, metadata))
+        if (!vault.TrySetMetadata(SecretName!, PerplexityKeys.Core.Rotation.SecretMetadata.Of(minted.Key, minted.TokenName ?? string.Empty, minted.CreatedAt)))
         {
             WriteVerbose(OutsideText.Escape($"The vault '{Vault}' keeps no metadata; stored the key without it."));
         }

@@ -10,9 +10,9 @@ namespace PerplexityKeys.Core.Tests.Rotation;
 public sealed class RotationEngineTests
 {
     private const string Secret = "svc";
-    private static readonly string Pending = RotationEngine.SiblingName(Secret, RotationEngine.PendingSuffix);
-    private static readonly string Previous = RotationEngine.SiblingName(Secret, RotationEngine.PreviousSuffix);
-    private static readonly string Journal = RotationEngine.SiblingName(Secret, RotationEngine.JournalSuffix);
+    private static readonly string Pending = SiblingNames.Of(Secret, SiblingNames.PendingSuffix);
+    private static readonly string Previous = SiblingNames.Of(Secret, SiblingNames.PreviousSuffix);
+    private static readonly string Journal = SiblingNames.Of(Secret, SiblingNames.JournalSuffix);
 
     [Fact]
     public async Task Rotate_All_LeavesOneWorkingCurrentKey_RevokesTheOld_AndRemovesEverySibling()
@@ -668,14 +668,14 @@ public sealed class RotationEngineTests
     [InlineData("prod/api.key_1", "prod-002Fapi-002Ekey-005F1-pplx-pending")]
     [InlineData("clé", "cl-00E9-pplx-pending")]
     public void SiblingName_UsesOnlyLettersDigitsAndDashes_AndKeepsPlainNames(string secret, string expected) =>
-        Assert.Equal(expected, RotationEngine.SiblingName(secret, RotationEngine.PendingSuffix));
+        Assert.Equal(expected, SiblingNames.Of(secret, SiblingNames.PendingSuffix));
 
     [Fact]
     public void SiblingName_NeverSharesHelpers_BetweenNamesThatOnlyPunctuationTellsApart()
     {
         string[] names = ["svc.a", "svc-a", "svc_a", "svc a", "svc/a", "svc--a", "svc.-a", "svc-.a"];
 
-        string[] helpers = names.Select(n => RotationEngine.SiblingName(n, RotationEngine.PendingSuffix)).ToArray();
+        string[] helpers = names.Select(n => SiblingNames.Of(n, SiblingNames.PendingSuffix)).ToArray();
 
         Assert.Equal(names.Length, helpers.Distinct(StringComparer.Ordinal).Count());
         Assert.All(helpers, h => Assert.Matches("^[A-Za-z0-9-]+$", h));
@@ -686,11 +686,11 @@ public sealed class RotationEngineTests
     {
         string a = new string('x', 300) + "a", b = new string('x', 300) + "b";
 
-        string ha = RotationEngine.SiblingName(a, RotationEngine.PreviousSuffix), hb = RotationEngine.SiblingName(b, RotationEngine.PreviousSuffix);
+        string ha = SiblingNames.Of(a, SiblingNames.PreviousSuffix), hb = SiblingNames.Of(b, SiblingNames.PreviousSuffix);
 
         Assert.InRange(ha.Length, 1, 127);
         Assert.NotEqual(ha, hb);
-        Assert.EndsWith(RotationEngine.PreviousSuffix, ha, StringComparison.Ordinal);
+        Assert.EndsWith(SiblingNames.PreviousSuffix, ha, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -758,7 +758,7 @@ public sealed class RotationEngineTests
             object? raw = vault.Raw(name);
             bool idle = name == Journal
                 ? RotationJournal.TryParse(raw as string) is { Idle: true, Secret: Secret }
-                : (name == Pending || name == Previous) && Equals(raw, RotationEngine.IdleValue);
+                : (name == Pending || name == Previous) && Equals(raw, SiblingNames.IdleValue);
             Assert.True(idle, $"'{name}' is not an idle helper ({raw?.GetType().Name}){(because is null ? string.Empty : ": " + because)}.");
         }
     }

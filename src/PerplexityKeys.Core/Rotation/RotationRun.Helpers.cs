@@ -1,0 +1,83 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Threading;
+using System.Threading.Tasks;
+using PerplexityKeys.Core.Api;
+using PerplexityKeys.Core.Model;
+using PerplexityKeys.Core.Vault;
+
+namespace PerplexityKeys.Core.Rotation;
+
+/// <summary>Keeping the helpers: idling key helpers and the journal, checking the journal is still this run's, and
+/// disposing of a key the run minted but cannot keep.</summary>
+internal sealed partial class RotationRun
+{
+    /// <summary>Revokes a key this run minted and will not keep; a key that cannot be revoked is reported by name.</summary>
+    private async Task DiscardAsync(ApiKey key, ApiKey authorizer, string tokenName)
+    {
+        try
+        {
+            await StepAsync("RevokeNew", () => Client.RevokeTokenAsync(authorizer, key, null, _ct), o => o.ToString()).ConfigureAwait(false);
+        }
+        catch (PplxException e) when (e is not PplxNotFoundException)
+        {
+            ReportOrphan(tokenName, $"{key.Fingerprint} could not be revoked");
+            return;
+        }
+        catch (PplxNotFoundException)
+        {
+            // "Unknown or already revoked" is no proof on its own (a gateway's 404 page says the same): checked below.
+        }
+
+        // Positive evidence only: the key is gone when GET /v1/models answers it 401; otherwise it is reported by name.
+        ProbeResult gone = await StepAsync("VerifyNewRevoked", () => Client.ProbeAsync(key, ProbeKind.Free, null, _ct), p => p.Status.ToString()).ConfigureAwait(false);
+        if (!gone.ProvesInvalid)
+        {
+            ReportOrphan(tokenName, $"{key.Fingerprint} could not be proven revoked ({gone.Status})");
+        }
+    }
+
+    /// <summary>
+    /// Whether the journal still names this run. SecretManagement has no compare-and-swap, so a run on another
+    /// machine may have started its own rotation since this one read the vault; checked before promoting and before revoking.
+    /// </summary>
+    private async Task<bool> JournalIsStillOursAsync()
+    {
+        string? text = await StepAsync("CheckJournal", () => Vault.GetTextAsync(_names.Journal, _ct)).ConfigureAwait(false);
+        RotationJournal? now = RotationJournal.TryParse(text);
+        return now is { Idle: false } && now.RunId == _journal!.RunId;
+    }
+
+    /// <summary>Sets a key helper to <see cref="SiblingNames.IdleValue"/>: helpers are overwritten, never deleted (see docs/rotation.md).</summary>
+    private Task ClearKeyHelperAsync(string name) => Vault.SetTextAsync(name, SiblingNames.IdleValue, _ct);
+
+    /// <summary>Replaces the journal with the idle record of how this rotation ended; the run holds no journal after it.</summary>
+    private async Task IdleJournalAsync(string outcome)
+    {
+        RotationJournal? journal = _journal;
+        if (journal is not null)
+        {
+            await Vault.SetTextAsync(_names.Journal, journal.ToIdle(outcome, Now).ToJson(), _ct).ConfigureAwait(false);
+        }
+
+        _journal = null;
+    }
+
+    /// <summary>
+    /// Clean-up after a rollback, in order, stopping at the first failure: the journal is made idle only once every
+    /// helper is, so a helper left holding a key always has a journal that claims it, and the next run finishes the
+    /// clean-up (an idle journal beside a busy helper would block the secret for good).
+    /// </summary>
+    private static async Task TryAsync(Func<Task> cleanup)
+    {
+        try
+        {
+            await cleanup().ConfigureAwait(false);
+        }
+        catch (PplxVaultException)
+        {
+            // What is left is recognised and cleared by the next run.
+        }
+    }
+}

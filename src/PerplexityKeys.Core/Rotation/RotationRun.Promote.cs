@@ -1,0 +1,124 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Threading;
+using System.Threading.Tasks;
+using PerplexityKeys.Core.Api;
+using PerplexityKeys.Core.Model;
+using PerplexityKeys.Core.Vault;
+
+namespace PerplexityKeys.Core.Rotation;
+
+/// <summary>Minted → Promoted: probe the new key, keep the old one as previous, make the new key current; or roll back.</summary>
+internal sealed partial class RotationRun
+{
+    private async Task PromoteAsync()
+    {
+        ApiKey fresh = _pending!;
+        ApiKey old = _current;
+        ProbeResult probe = await StepAsync("ProbeNew", () => Client.ProbeAsync(fresh, _request.Probe, _request.Model, null, _ct), p => p.Status.ToString()).ConfigureAwait(false);
+
+        // Roll back only on positive evidence that the new key is bad: a 401 from a live path, or the model missing.
+        // A 403 (billing, policy, a retired path) or any other answer would refuse the old key as well: stop and keep both.
+        if (probe.ProvesUnusable)
+        {
+            await DiscardAsync(fresh, _request.AuthorizingKey ?? old, _journal!.TokenName).ConfigureAwait(false);
+            await StepAsync("ClearPending", () => ClearKeyHelperAsync(_names.Pending)).ConfigureAwait(false);
+            await StepAsync("IdleJournal", () => IdleJournalAsync("RolledBack")).ConfigureAwait(false);
+            Move(RotationState.RolledBack);
+            throw Fail(RotationFailure.RolledBack, $"The new key {fresh.Fingerprint} failed its probe ({probe.Status}: {probe.Message}); it was revoked and '{_names.Secret}' still holds {old.Fingerprint}.");
+        }
+
+        if (probe.Status != TokenStatus.Valid)
+        {
+            throw Fail(RotationFailure.Interrupted, $"The new key {fresh.Fingerprint} could not be proven ({probe.Status}: {probe.Message}). Nothing was lost: run the same command again to resume.");
+        }
+
+        if (!await JournalIsStillOursAsync().ConfigureAwait(false))
+        {
+            await DiscardAsync(fresh, _request.AuthorizingKey ?? old, _journal!.TokenName).ConfigureAwait(false);
+            throw Fail(
+                RotationFailure.Conflict,
+                $"Another rotation of '{_names.Secret}' (another machine?) took over '{_names.Journal}' since this run read it: this run's key {fresh.Fingerprint} was revoked and '{_names.Secret}' still holds {old.Fingerprint}. Run again to carry the other rotation on.");
+        }
+
+        if (_previous is null)
+        {
+            if (_journal!.OldFingerprint != old.Fingerprint)
+            {
+                // S was set by hand since this rotation began: the key it holds now is the one being replaced. The
+                // journal says so before it is kept as previous, or the next run would not recognise that helper.
+                _engine.Narrate($"'{_names.Secret}' holds {old.Fingerprint} now, not {_journal.OldFingerprint} as when this rotation began; it is the key this rotation replaces.");
+                _journal.OldFingerprint = old.Fingerprint;
+                Result.OldFingerprint = old.Fingerprint;
+                await StepAsync("WriteJournal", () => Vault.SetTextAsync(_names.Journal, _journal.ToJson(), _ct)).ConfigureAwait(false);
+            }
+
+            await StepAsync("StorePrevious", () => Vault.SetKeyAsync(_names.Previous, old, _ct)).ConfigureAwait(false);
+            ApiKey? kept = await StepAsync("VerifyPrevious", () => Vault.GetKeyAsync(_names.Previous, _ct)).ConfigureAwait(false);
+            if (!old.Equals(kept))
+            {
+                throw Fail(RotationFailure.Interrupted, $"'{_names.Previous}' did not read back as {old.Fingerprint}; '{_names.Secret}' is unchanged. Run again to resume.");
+            }
+
+            _previous = old;
+        }
+
+        Exception? failure = null;
+        try
+        {
+            await StepAsync("Promote", () => Vault.SetKeyAsync(_names.Secret, fresh, _ct)).ConfigureAwait(false);
+            ApiKey? now = await StepAsync("VerifyCurrent", () => Vault.GetKeyAsync(_names.Secret, _ct)).ConfigureAwait(false);
+            if (!fresh.Equals(now))
+            {
+                failure = new PplxVaultOperationException($"'{_names.Secret}' read back as {now?.Fingerprint ?? "nothing"}, not {fresh.Fingerprint}.", Vault.Name, _names.Secret);
+            }
+        }
+        catch (PplxVaultException e) when (e is not PplxVaultTimeoutException)
+        {
+            failure = e;
+        }
+
+        if (failure is not null)
+        {
+            await RollBackAsync(fresh, old, failure).ConfigureAwait(false);
+        }
+
+        _current = fresh;
+        _journal!.PromotedAt = Now;
+        await StepAsync("WriteJournal", () => Vault.SetTextAsync(_names.Journal, _journal.ToJson(), _ct)).ConfigureAwait(false);
+        await Vault.TrySetMetadataAsync(_names.Secret, SecretMetadata.Of(fresh, _journal.TokenName, Now, _journal.OldFingerprint), _ct).ConfigureAwait(false);
+        Move(RotationState.Promoted);
+    }
+
+    private async Task RollBackAsync(ApiKey fresh, ApiKey old, Exception cause)
+    {
+        try
+        {
+            await StepAsync("RestoreCurrent", () => Vault.SetKeyAsync(_names.Secret, old, _ct)).ConfigureAwait(false);
+            ApiKey? restored = await StepAsync("VerifyRestored", () => Vault.GetKeyAsync(_names.Secret, _ct)).ConfigureAwait(false);
+            if (!old.Equals(restored))
+            {
+                throw new PplxVaultOperationException($"'{_names.Secret}' read back as {restored?.Fingerprint ?? "nothing"} after restoring {old.Fingerprint}.", Vault.Name, _names.Secret);
+            }
+        }
+        catch (PplxVaultException e) when (e is not PplxVaultTimeoutException)
+        {
+            throw Fail(
+                RotationFailure.RollbackFailed,
+                $"Writing {fresh.Fingerprint} to '{_names.Secret}' failed ({cause.Message}), and so did restoring {old.Fingerprint} ({e.Message}). '{_names.Pending}' ({fresh.Fingerprint}) and '{_names.Previous}' ({old.Fingerprint}) are left in place: fix the vault and run the same command again.",
+                e);
+        }
+
+        await DiscardAsync(fresh, _request.AuthorizingKey ?? old, _journal!.TokenName).ConfigureAwait(false);
+        await TryAsync(async () =>
+        {
+            await ClearKeyHelperAsync(_names.Pending).ConfigureAwait(false);
+            await ClearKeyHelperAsync(_names.Previous).ConfigureAwait(false);
+            await IdleJournalAsync("RolledBack").ConfigureAwait(false);
+        }).ConfigureAwait(false);
+        _current = old;
+        Move(RotationState.RolledBack);
+        throw Fail(RotationFailure.RolledBack, $"The new key {fresh.Fingerprint} could not be made current ({cause.Message}); '{_names.Secret}' holds {old.Fingerprint} again and the new key was revoked.", cause);
+    }
+}
