@@ -53,7 +53,7 @@ public sealed class RotationEngine
     /// </summary>
     public RotationResult? LastResult { get; private set; }
 
-    /// <summary>Runs the rotation as far as <see cref="RotationRequest.Stage"/> asks.</summary>
+    /// <summary>Runs the rotation as far as <see cref="RotationRequest.Intent"/> asks.</summary>
     /// <exception cref="PplxRotationException">The rotation stopped; its Result says where it stands.</exception>
     public async Task<RotationResult> RunAsync(RotationRequest request, CancellationToken cancellationToken)
     {

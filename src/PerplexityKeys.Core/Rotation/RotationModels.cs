@@ -25,11 +25,8 @@ public sealed class RotationRequest
     /// <summary>S: the secret holding the key.</summary>
     public string SecretName { get; init; } = string.Empty;
 
-    /// <summary>How far to go.</summary>
-    public RotationStage Stage { get; init; } = RotationStage.All;
-
-    /// <summary>Cancel an in-flight rotation instead of advancing it.</summary>
-    public bool Abort { get; init; }
+    /// <summary>What to do: rotate, prepare, finish or abort (RotationMachine has what each does in each state).</summary>
+    public RotationIntent Intent { get; init; } = RotationIntent.Rotate;
 
     /// <summary>How long consumers get to pick up K_new before K_old is revoked (counted from promotion).</summary>
     public TimeSpan PropagationDelay { get; init; }

@@ -28,7 +28,7 @@ internal sealed partial class RotationRun
             OldFingerprint = _current.Fingerprint,
             StartedAt = Now,
             Secret = _names.Secret,
-            Staged = _request.Stage == RotationStage.Prepare,
+            Staged = _request.Intent == RotationIntent.Prepare,
         };
         Result.RunId = runId;
         Result.OldFingerprint = _current.Fingerprint;
@@ -45,7 +45,7 @@ internal sealed partial class RotationRun
         catch (PplxMintOutcomeUnknownException e)
         {
             ReportOrphan(journal.TokenName, "the mint's answer was lost");
-            _state = RotationState.Minting;
+            Move(RotationState.Minting);
             throw Fail(RotationFailure.MintOutcomeUnknown, $"{e.Message} Running the command again reports it and starts a new rotation.", e);
         }
         catch (PplxException e) when (e is not PplxRotationException)
@@ -67,7 +67,7 @@ internal sealed partial class RotationRun
         {
             // The write may still land (then a re-run resumes from the pending key), or never: name the key either way.
             ReportOrphan(journal.TokenName, $"its write to '{_names.Pending}' did not return");
-            _state = RotationState.Minting;
+            Move(RotationState.Minting);
             throw;
         }
         catch (PplxVaultException e) when (e is not PplxVaultTimeoutException)
@@ -78,7 +78,7 @@ internal sealed partial class RotationRun
                 await ClearKeyHelperAsync(_names.Pending).ConfigureAwait(false);
                 await IdleJournalAsync("RolledBack").ConfigureAwait(false);
             }).ConfigureAwait(false);
-            _state = RotationState.RolledBack;
+            Move(RotationState.RolledBack);
             throw Fail(RotationFailure.RolledBack, $"The new key {fresh.Fingerprint} could not be stored as '{_names.Pending}' ({e.Message}); it was revoked and '{_names.Secret}' is unchanged.", e);
         }
 
@@ -87,7 +87,6 @@ internal sealed partial class RotationRun
         {
             // No compare-and-swap in SecretManagement: another run (another machine) wrote after us.
             await DiscardAsync(fresh, authorizer, journal.TokenName).ConfigureAwait(false);
-            _state = RotationState.Start;
             throw Fail(RotationFailure.Conflict, $"'{_names.Pending}' does not hold the key this run stored ({fresh.Fingerprint}): another rotation of '{_names.Secret}' is under way. This run's key was revoked; run again to carry the other rotation on.");
         }
 
@@ -95,6 +94,5 @@ internal sealed partial class RotationRun
         await StepAsync("WriteJournal", () => Vault.SetTextAsync(_names.Journal, journal.ToJson(), _ct)).ConfigureAwait(false);
         await Vault.TrySetMetadataAsync(_names.Pending, SecretMetadata.Of(fresh, journal.TokenName, minted.CreatedAt, journal.OldFingerprint), _ct).ConfigureAwait(false);
         _pending = fresh;
-        Move(RotationState.Minted);
     }
 }

@@ -88,7 +88,6 @@ internal sealed partial class RotationRun
         _journal!.PromotedAt = Now;
         await StepAsync("WriteJournal", () => Vault.SetTextAsync(_names.Journal, _journal.ToJson(), _ct)).ConfigureAwait(false);
         await Vault.TrySetMetadataAsync(_names.Secret, SecretMetadata.Of(fresh, _journal.TokenName, Now, _journal.OldFingerprint), _ct).ConfigureAwait(false);
-        Move(RotationState.Promoted);
     }
 
     private async Task RollBackAsync(ApiKey fresh, ApiKey old, Exception cause)

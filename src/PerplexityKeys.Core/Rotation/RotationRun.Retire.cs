@@ -116,6 +116,5 @@ internal sealed partial class RotationRun
     {
         _journal!.OldRevoked = true;
         await StepAsync("WriteJournal", () => Vault.SetTextAsync(_names.Journal, _journal.ToJson(), _ct)).ConfigureAwait(false);
-        Move(RotationState.Revoked);
     }
 }

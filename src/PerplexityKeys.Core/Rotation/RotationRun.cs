@@ -48,62 +48,58 @@ internal sealed partial class RotationRun
     {
         await StepAsync("ReadState", ReadStateAsync).ConfigureAwait(false);
         Result.Resumed = _state is not (RotationState.Start or RotationState.Done);
-        if (_request.Abort)
-        {
-            await AbortAsync().ConfigureAwait(false);
-            return Finish();
-        }
 
-        if (_request.Stage == RotationStage.Finish && _state == RotationState.Start)
-        {
-            _engine.Narrate($"No rotation of '{_names.Secret}' is under way; nothing to finish.");
-            return Finish();
-        }
-
+        // A staged rotation stays staged: only -Stage Finish revokes the old key, so a plain run (a nightly batch, say)
+        // never revokes it before the deploy that Finish is waiting for.
+        RotationIntent intent = _request.Intent == RotationIntent.Rotate && _journal is { Staged: true } ? RotationIntent.Prepare : _request.Intent;
         while (true)
         {
             _ct.ThrowIfCancellationRequested();
-            switch (_state)
+            RotationMove move = RotationMachine.Next(_state, intent, SetOutsideTheRotation);
+            switch (move.Work)
             {
-                case RotationState.Minting:
+                case RotationWork.Report:
+                    return Report();
+                case RotationWork.ForgetLostMint:
                     ReportOrphan(_journal!.TokenName, "an earlier run died while minting");
-                    await StepAsync("ForgetLostMint", () => IdleJournalAsync("MintLost")).ConfigureAwait(false);
-                    Move(RotationState.Start);
+                    await StepAsync(intent == RotationIntent.Abort ? "IdleJournal" : "ForgetLostMint", () => IdleJournalAsync(intent == RotationIntent.Abort ? "Aborted" : "MintLost")).ConfigureAwait(false);
                     break;
-                case RotationState.Start:
+                case RotationWork.Mint:
                     await MintAsync().ConfigureAwait(false);
                     break;
-                case RotationState.Minted:
+                case RotationWork.Promote:
                     await PromoteAsync().ConfigureAwait(false);
                     break;
-                case RotationState.Promoted:
+                case RotationWork.ClearPending:
                     await StepAsync("ClearPending", () => ClearKeyHelperAsync(_names.Pending)).ConfigureAwait(false);
                     _pending = null;
-                    Move(RotationState.Propagating);
                     break;
-                case RotationState.Propagating:
+                case RotationWork.HandOff:
                     await HandOffAsync().ConfigureAwait(false);
-                    if (_request.Stage == RotationStage.Prepare || (_journal!.Staged && _request.Stage == RotationStage.All))
-                    {
-                        // A staged rotation stays staged: only -Stage Finish revokes the old key, so a plain run
-                        // (a nightly batch, say) never revokes it before the deploy that Finish is waiting for.
-                        _engine.Narrate(
-                            $"Prepared{(_request.Stage == RotationStage.All ? " by an earlier -Stage Prepare" : string.Empty)}: {_current.Fingerprint} is current, {_previous!.Fingerprint} is kept as '{_names.Previous}'. Run with -Stage Finish to revoke it.");
-                        Result.AwaitingFinish = true;
-                        return Finish();
-                    }
-
+                    _engine.Narrate(
+                        $"Prepared{(_request.Intent == RotationIntent.Rotate ? " by an earlier -Stage Prepare" : string.Empty)}: {_current.Fingerprint} is current, {_previous!.Fingerprint} is kept as '{_names.Previous}'. Run with -Stage Finish to revoke it.");
+                    Result.AwaitingFinish = true;
+                    return Report();
+                case RotationWork.Retire:
+                    await HandOffAsync().ConfigureAwait(false);
                     await RevokeOldAsync().ConfigureAwait(false);
                     break;
-                case RotationState.Revoked:
+                case RotationWork.CleanUp:
                     await StepAsync("ClearPrevious", () => ClearKeyHelperAsync(_names.Previous)).ConfigureAwait(false);
                     await StepAsync("IdleJournal", () => IdleJournalAsync("Done")).ConfigureAwait(false);
                     _previous = null;
-                    Move(RotationState.Done);
                     break;
-                default:
-                    return Finish();
+                case RotationWork.DiscardPending:
+                    await DiscardPendingAsync().ConfigureAwait(false);
+                    break;
+                case RotationWork.Abandon:
+                    await AbandonAsync().ConfigureAwait(false);
+                    break;
+                case RotationWork.RefuseAbort:
+                    throw Fail(RotationFailure.AbortTooLate, $"The new key is already current in '{_names.Secret}' ({_state}); aborting would revoke a key in use. Run with -Stage Finish to complete the rotation instead.");
             }
+
+            Move(move.To);
         }
     }
 
@@ -140,8 +136,13 @@ internal sealed partial class RotationRun
         return true;
     });
 
-    private RotationResult Finish()
+    private RotationResult Report()
     {
+        if (_state == RotationState.Start && !Result.Resumed && _request.Intent is RotationIntent.Finish or RotationIntent.Abort)
+        {
+            _engine.Narrate($"No rotation of '{_names.Secret}' is under way; nothing to {(_request.Intent == RotationIntent.Finish ? "finish" : "abort")}.");
+        }
+
         Result.State = _state;
         Result.OldFingerprint ??= _previous?.Fingerprint ?? _journal?.OldFingerprint;
         Result.NewFingerprint ??= _journal?.NewFingerprint;
@@ -151,7 +152,7 @@ internal sealed partial class RotationRun
     private void Move(RotationState to)
     {
         _engine.Narrate($"{_names.Secret}: {_state} -> {to}.");
-        _state = RotationTransitions.Move(_state, to);
+        _state = RotationMachine.Move(_state, to);
     }
 
     private void ReportOrphan(string tokenName, string why)

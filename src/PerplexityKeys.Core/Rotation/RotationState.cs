@@ -1,5 +1,3 @@
-using System.Collections.Generic;
-
 namespace PerplexityKeys.Core.Rotation;
 
 /// <summary>Where a rotation stands. Read from the vault every time (S = the secret, P = pending, Q = previous, J = journal).</summary>
@@ -32,30 +30,4 @@ public enum RotationState
     /// <summary>-Abort: the pending key is revoked, siblings made idle, S untouched. After S was set outside the rotation
     /// (a third key, by hand): nothing is revoked, the keys the rotation leaves unkept are reported.</summary>
     Aborted,
-}
-
-/// <summary>The legal transitions, in one place. Anything else is a bug and throws.</summary>
-public static class RotationTransitions
-{
-    private static readonly HashSet<(RotationState From, RotationState To)> Allowed =
-    [
-        (RotationState.Start, RotationState.Minted),
-        (RotationState.Minting, RotationState.Start),
-        (RotationState.Minting, RotationState.Aborted),
-        (RotationState.Minted, RotationState.Promoted),
-        (RotationState.Minted, RotationState.RolledBack),
-        (RotationState.Minted, RotationState.Aborted),
-        (RotationState.Promoted, RotationState.Propagating),
-        (RotationState.Propagating, RotationState.Revoked),
-        (RotationState.Propagating, RotationState.Aborted),   // only when the secret was set outside the rotation
-        (RotationState.Revoked, RotationState.Done),
-        (RotationState.Revoked, RotationState.Aborted),       // likewise
-    ];
-
-    /// <summary>True when <paramref name="from"/> may move to <paramref name="to"/>.</summary>
-    public static bool IsAllowed(RotationState from, RotationState to) => Allowed.Contains((from, to));
-
-    /// <summary>Returns <paramref name="to"/>, or throws when the move is illegal.</summary>
-    public static RotationState Move(RotationState from, RotationState to) =>
-        IsAllowed(from, to) ? to : throw new System.InvalidOperationException($"Illegal rotation transition {from} -> {to}.");
 }

@@ -218,8 +218,12 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
                 var request = new RotationRequest
                 {
                     SecretName = SecretName,
-                    Stage = Stage,
-                    Abort = Abort,
+                    Intent = Abort ? RotationIntent.Abort : Stage switch
+                    {
+                        RotationStage.Prepare => RotationIntent.Prepare,
+                        RotationStage.Finish => RotationIntent.Finish,
+                        _ => RotationIntent.Rotate,
+                    },
                     PropagationDelay = MyInvocation.BoundParameters.ContainsKey(nameof(PropagationDelay)) ? PropagationDelay : cacheWindow,
                     AuthorizingKey = _master,
                     Probe = Probe,

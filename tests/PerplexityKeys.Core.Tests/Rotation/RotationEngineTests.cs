@@ -69,14 +69,14 @@ public sealed class RotationEngineTests
         (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
         RotationEngine engine = Engine(rig, vault);
 
-        RotationResult prepared = await engine.RunAsync(new RotationRequest { SecretName = Secret, Stage = RotationStage.Prepare }, CancellationToken.None);
+        RotationResult prepared = await engine.RunAsync(new RotationRequest { SecretName = Secret, Intent = RotationIntent.Prepare }, CancellationToken.None);
 
         Assert.Equal(RotationState.Propagating, prepared.State);
         Assert.NotEqual(old, vault.Peek(Secret));
         Assert.Equal(old, vault.Peek(Previous));
         Assert.False(rig.KeyByFingerprint(old.Fingerprint)!.Revoked);
 
-        RotationResult finished = await engine.RunAsync(new RotationRequest { SecretName = Secret, Stage = RotationStage.Finish }, CancellationToken.None);
+        RotationResult finished = await engine.RunAsync(new RotationRequest { SecretName = Secret, Intent = RotationIntent.Finish }, CancellationToken.None);
 
         Assert.Equal(RotationState.Done, finished.State);
         Assert.True(finished.Resumed);
@@ -112,7 +112,7 @@ public sealed class RotationEngineTests
         await using var rig = await EmulatorRig.StartAsync();
         (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
         RotationEngine engine = Engine(rig, vault);
-        await engine.RunAsync(new RotationRequest { SecretName = Secret, Stage = RotationStage.Prepare }, CancellationToken.None);
+        await engine.RunAsync(new RotationRequest { SecretName = Secret, Intent = RotationIntent.Prepare }, CancellationToken.None);
 
         RotationResult plain = await engine.RunAsync(new RotationRequest { SecretName = Secret }, CancellationToken.None);
 
@@ -122,7 +122,7 @@ public sealed class RotationEngineTests
         Assert.Equal(old, vault.Peek(Previous));
         Assert.Single(Mints(rig));
 
-        RotationResult finished = await engine.RunAsync(new RotationRequest { SecretName = Secret, Stage = RotationStage.Finish }, CancellationToken.None);
+        RotationResult finished = await engine.RunAsync(new RotationRequest { SecretName = Secret, Intent = RotationIntent.Finish }, CancellationToken.None);
         Assert.Equal(RotationState.Done, finished.State);
         Assert.True(rig.KeyByFingerprint(old.Fingerprint)!.Revoked);
     }
@@ -174,7 +174,7 @@ public sealed class RotationEngineTests
         await using var rig = await EmulatorRig.StartAsync();
         (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
 
-        RotationResult result = await Engine(rig, vault).RunAsync(new RotationRequest { SecretName = Secret, Stage = RotationStage.Finish }, CancellationToken.None);
+        RotationResult result = await Engine(rig, vault).RunAsync(new RotationRequest { SecretName = Secret, Intent = RotationIntent.Finish }, CancellationToken.None);
 
         Assert.Equal(RotationState.Start, result.State);
         Assert.Equal(old, vault.Peek(Secret));
@@ -369,7 +369,7 @@ public sealed class RotationEngineTests
         ApiKey pending = vault.Peek(Pending)!;
         rig.Host.State.ClearFaults();
 
-        RotationResult aborted = await engine.RunAsync(new RotationRequest { SecretName = Secret, Abort = true }, CancellationToken.None);
+        RotationResult aborted = await engine.RunAsync(new RotationRequest { SecretName = Secret, Intent = RotationIntent.Abort }, CancellationToken.None);
 
         Assert.Equal(RotationState.Aborted, aborted.State);
         Assert.Equal(old, vault.Peek(Secret));
@@ -384,10 +384,10 @@ public sealed class RotationEngineTests
         await using var rig = await EmulatorRig.StartAsync();
         (InMemoryVault vault, _) = await SeedAsync(rig);
         RotationEngine engine = Engine(rig, vault);
-        await engine.RunAsync(new RotationRequest { SecretName = Secret, Stage = RotationStage.Prepare }, CancellationToken.None);
+        await engine.RunAsync(new RotationRequest { SecretName = Secret, Intent = RotationIntent.Prepare }, CancellationToken.None);
         ApiKey current = vault.Peek(Secret)!;
 
-        var error = await Assert.ThrowsAsync<PplxRotationException>(() => engine.RunAsync(new RotationRequest { SecretName = Secret, Abort = true }, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<PplxRotationException>(() => engine.RunAsync(new RotationRequest { SecretName = Secret, Intent = RotationIntent.Abort }, CancellationToken.None));
 
         Assert.Equal(RotationFailure.AbortTooLate, error.Reason);
         Assert.Equal(current, vault.Peek(Secret));
@@ -400,11 +400,11 @@ public sealed class RotationEngineTests
         await using var rig = await EmulatorRig.StartAsync();
         (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
         RotationEngine engine = Engine(rig, vault);
-        RotationResult prepared = await engine.RunAsync(new RotationRequest { SecretName = Secret, Stage = RotationStage.Prepare }, CancellationToken.None);
+        RotationResult prepared = await engine.RunAsync(new RotationRequest { SecretName = Secret, Intent = RotationIntent.Prepare }, CancellationToken.None);
         ApiKey byHand = await rig.NewKeyAsync("set by hand");
         vault.Put(Secret, byHand);
 
-        RotationResult finished = await engine.RunAsync(new RotationRequest { SecretName = Secret, Stage = RotationStage.Finish }, CancellationToken.None);
+        RotationResult finished = await engine.RunAsync(new RotationRequest { SecretName = Secret, Intent = RotationIntent.Finish }, CancellationToken.None);
 
         Assert.Equal(RotationState.Done, finished.State);
         Assert.Equal(byHand, vault.Peek(Secret));
@@ -457,11 +457,11 @@ public sealed class RotationEngineTests
         await using var rig = await EmulatorRig.StartAsync();
         (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
         RotationEngine engine = Engine(rig, vault);
-        RotationResult prepared = await engine.RunAsync(new RotationRequest { SecretName = Secret, Stage = RotationStage.Prepare }, CancellationToken.None);
+        RotationResult prepared = await engine.RunAsync(new RotationRequest { SecretName = Secret, Intent = RotationIntent.Prepare }, CancellationToken.None);
         ApiKey byHand = await rig.NewKeyAsync("set by hand");
         vault.Put(Secret, byHand);
 
-        RotationResult aborted = await engine.RunAsync(new RotationRequest { SecretName = Secret, Abort = true }, CancellationToken.None);
+        RotationResult aborted = await engine.RunAsync(new RotationRequest { SecretName = Secret, Intent = RotationIntent.Abort }, CancellationToken.None);
 
         Assert.Equal(RotationState.Aborted, aborted.State);
         Assert.Equal(byHand, vault.Peek(Secret));
@@ -479,15 +479,15 @@ public sealed class RotationEngineTests
         await using var rig = await EmulatorRig.StartAsync();
         (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
         RotationEngine engine = Engine(rig, vault);
-        await engine.RunAsync(new RotationRequest { SecretName = Secret, Stage = RotationStage.Prepare }, CancellationToken.None);
+        await engine.RunAsync(new RotationRequest { SecretName = Secret, Intent = RotationIntent.Prepare }, CancellationToken.None);
         rig.Fault(new Fault { Status = 200, Body = "<html>ok</html>", ContentType = "text/html", Path = "/revoke_auth_token" });
 
-        var error = await Assert.ThrowsAsync<PplxRotationException>(() => engine.RunAsync(new RotationRequest { SecretName = Secret, Stage = RotationStage.Finish }, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<PplxRotationException>(() => engine.RunAsync(new RotationRequest { SecretName = Secret, Intent = RotationIntent.Finish }, CancellationToken.None));
 
         Assert.Equal(RotationFailure.Interrupted, error.Reason);
         Assert.Equal(old, vault.Peek(Previous));
         Assert.False(rig.KeyByFingerprint(old.Fingerprint)!.Revoked);
-        RotationResult resumed = await engine.RunAsync(new RotationRequest { SecretName = Secret, Stage = RotationStage.Finish }, CancellationToken.None);
+        RotationResult resumed = await engine.RunAsync(new RotationRequest { SecretName = Secret, Intent = RotationIntent.Finish }, CancellationToken.None);
         Assert.Equal(RotationState.Done, resumed.State);
         Assert.True(rig.KeyByFingerprint(old.Fingerprint)!.Revoked);
     }
@@ -507,11 +507,11 @@ public sealed class RotationEngineTests
         await using var rig = await EmulatorRig.StartAsync();
         (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
         RotationEngine engine = Engine(rig, vault);
-        await engine.RunAsync(new RotationRequest { SecretName = Secret, Stage = RotationStage.Prepare }, CancellationToken.None);
+        await engine.RunAsync(new RotationRequest { SecretName = Secret, Intent = RotationIntent.Prepare }, CancellationToken.None);
         ApiKey fresh = vault.Peek(Secret)!;
 
         // The new key's probe passes; the verification of the old key's revocation meets an answer that proves nothing.
-        var request = new RotationRequest { SecretName = Secret, Stage = RotationStage.Finish };
+        var request = new RotationRequest { SecretName = Secret, Intent = RotationIntent.Finish };
         rig.Fault(new Fault { Status = 200, Body = "{\"object\":\"list\",\"data\":[]}", Path = "/v1/models" });
         rig.Fault(new Fault { Status = status, Body = body, ContentType = body?.StartsWith('<') == true ? "text/html" : null, Path = "/v1/models", Count = 10 });
 
@@ -580,8 +580,8 @@ public sealed class RotationEngineTests
         await using var rig = await EmulatorRig.StartAsync();
         (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
         RotationEngine engine = Engine(rig, vault);
-        var request = new RotationRequest { SecretName = Secret, Stage = RotationStage.Finish };
-        await engine.RunAsync(new RotationRequest { SecretName = Secret, Stage = RotationStage.Prepare }, CancellationToken.None);
+        var request = new RotationRequest { SecretName = Secret, Intent = RotationIntent.Finish };
+        await engine.RunAsync(new RotationRequest { SecretName = Secret, Intent = RotationIntent.Prepare }, CancellationToken.None);
         rig.Configure(c => c.RevokeRevoked = answer);
         // Probe of the new key and of the old key pass; the revocation happens; its verification meets a 502 page.
         rig.Fault(new Fault { Kind = FaultKind.Delay, DelayMs = 1, Path = "/v1/models", Count = 2 });
@@ -604,10 +604,10 @@ public sealed class RotationEngineTests
         await using var rig = await EmulatorRig.StartAsync();
         (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
         RotationEngine engine = Engine(rig, vault);
-        await engine.RunAsync(new RotationRequest { SecretName = Secret, Stage = RotationStage.Prepare }, CancellationToken.None);
+        await engine.RunAsync(new RotationRequest { SecretName = Secret, Intent = RotationIntent.Prepare }, CancellationToken.None);
         await rig.Client.RevokeTokenAsync(rig.Admin, old, null, CancellationToken.None);
 
-        RotationResult result = await engine.RunAsync(new RotationRequest { SecretName = Secret, Stage = RotationStage.Finish }, CancellationToken.None);
+        RotationResult result = await engine.RunAsync(new RotationRequest { SecretName = Secret, Intent = RotationIntent.Finish }, CancellationToken.None);
 
         Assert.Equal(RotationState.Done, result.State);
         AssertOnlyIdleHelpers(vault);
@@ -620,10 +620,10 @@ public sealed class RotationEngineTests
         (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
         RotationEngine engine = Engine(rig, vault);
         ApiKey master = await rig.NewKeyAsync("master");
-        await engine.RunAsync(new RotationRequest { SecretName = Secret, Stage = RotationStage.Prepare, AuthorizingKey = master }, CancellationToken.None);
+        await engine.RunAsync(new RotationRequest { SecretName = Secret, Intent = RotationIntent.Prepare, AuthorizingKey = master }, CancellationToken.None);
         await rig.Client.RevokeTokenAsync(rig.Admin, master, null, CancellationToken.None);
 
-        var error = await Assert.ThrowsAsync<PplxRotationException>(() => engine.RunAsync(new RotationRequest { SecretName = Secret, Stage = RotationStage.Finish, AuthorizingKey = master }, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<PplxRotationException>(() => engine.RunAsync(new RotationRequest { SecretName = Secret, Intent = RotationIntent.Finish, AuthorizingKey = master }, CancellationToken.None));
 
         Assert.Equal(RotationFailure.Interrupted, error.Reason);
         Assert.IsType<PplxUnauthorizedException>(error.InnerException);
@@ -702,7 +702,7 @@ public sealed class RotationEngineTests
         ApiKey first = await rig.NewKeyAsync("first"), second = await rig.NewKeyAsync("second");
         await vault.SetKeyAsync("svc.a", first, CancellationToken.None);
         await vault.SetKeyAsync("svc-002Ea", second, CancellationToken.None);
-        await Engine(rig, vault).RunAsync(new RotationRequest { SecretName = "svc.a", Stage = RotationStage.Prepare }, CancellationToken.None);
+        await Engine(rig, vault).RunAsync(new RotationRequest { SecretName = "svc.a", Intent = RotationIntent.Prepare }, CancellationToken.None);
         int mints = Mints(rig).Count;
 
         var error = await Assert.ThrowsAsync<PplxRotationException>(() => Engine(rig, vault).RunAsync(new RotationRequest { SecretName = "svc-002Ea" }, CancellationToken.None));
@@ -713,26 +713,6 @@ public sealed class RotationEngineTests
         Assert.Equal(mints, Mints(rig).Count);
         Assert.False(rig.KeyByFingerprint(first.Fingerprint)!.Revoked);
         Assert.False(rig.KeyByFingerprint(second.Fingerprint)!.Revoked);
-    }
-
-    [Theory]
-    [InlineData(RotationState.Start, RotationState.Minted, true)]
-    [InlineData(RotationState.Minted, RotationState.Promoted, true)]
-    [InlineData(RotationState.Promoted, RotationState.Propagating, true)]
-    [InlineData(RotationState.Propagating, RotationState.Revoked, true)]
-    [InlineData(RotationState.Revoked, RotationState.Done, true)]
-    [InlineData(RotationState.Minted, RotationState.RolledBack, true)]
-    [InlineData(RotationState.Start, RotationState.Revoked, false)]
-    [InlineData(RotationState.Minted, RotationState.Revoked, false)]
-    [InlineData(RotationState.Promoted, RotationState.Aborted, false)]
-    [InlineData(RotationState.Done, RotationState.Start, false)]
-    public void Transitions_AllowOnlyTheTable(RotationState from, RotationState to, bool allowed)
-    {
-        Assert.Equal(allowed, RotationTransitions.IsAllowed(from, to));
-        if (!allowed)
-        {
-            Assert.Throws<InvalidOperationException>(() => RotationTransitions.Move(from, to));
-        }
     }
 
     /// <summary>Mints by anything but the admin key that seeded the test.</summary>
