@@ -123,15 +123,17 @@ function Invoke-Test {
     $passed = 0; $failed = 0; $skipped = 0
 
     Write-Host "`n== xunit ==" -ForegroundColor Cyan
-    & dotnet test (Join-Path $Root 'tests/PerplexityKeys.Core.Tests') -c $Configuration --no-build --nologo `
-        --logger 'trx;LogFileName=core.trx' --logger 'console;verbosity=minimal' --results-directory $results
-    $trxFile = Join-Path $results 'core.trx'
-    if (Test-Path $trxFile) {
-        $c = Get-TrxCounts $trxFile
-        $passed += $c.Passed; $failed += $c.Failed; $skipped += $c.Skipped
-    } else {
-        Write-Host 'xunit produced no results.' -ForegroundColor Red
-        $failed += 1
+    foreach ($project in 'PerplexityKeys.Core.Tests', 'PerplexityKeys.Tests') {
+        & dotnet test (Join-Path $Root "tests/$project") -c $Configuration --no-build --nologo `
+            --logger "trx;LogFileName=$project.trx" --logger 'console;verbosity=minimal' --results-directory $results
+        $trxFile = Join-Path $results "$project.trx"
+        if (Test-Path $trxFile) {
+            $c = Get-TrxCounts $trxFile
+            $passed += $c.Passed; $failed += $c.Failed; $skipped += $c.Skipped
+        } else {
+            Write-Host "xunit produced no results for $project." -ForegroundColor Red
+            $failed += 1
+        }
     }
 
     Write-Host "`n== Pester ==" -ForegroundColor Cyan

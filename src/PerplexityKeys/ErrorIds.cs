@@ -90,10 +90,29 @@ public static class ErrorIds
     /// <summary>A vault operation failed.</summary>
     public const string VaultOperationFailed = "VaultOperationFailed";
 
-    /// <summary>Rotation errors are "Rotation" + the reason: RotationRolledBack, RotationConflict,
-    /// RotationSiblingNameTaken, RotationLockTimeout, RotationAbortTooLate, RotationInterrupted,
-    /// RotationRollbackFailed, RotationMintOutcomeUnknown.</summary>
-    public const string RotationPrefix = "Rotation";
+    /// <summary>The new key failed or could not be kept; it was revoked and the secret holds the old key.</summary>
+    public const string RotationRolledBack = "RotationRolledBack";
+
+    /// <summary>The rollback itself failed; the helpers are left in place for the next run.</summary>
+    public const string RotationRollbackFailed = "RotationRollbackFailed";
+
+    /// <summary>Another run (another machine) took the rotation over; this run's key was revoked or reported.</summary>
+    public const string RotationConflict = "RotationConflict";
+
+    /// <summary>A helper name holds a secret the module did not write, or another secret's rotation.</summary>
+    public const string RotationSiblingNameTaken = "RotationSiblingNameTaken";
+
+    /// <summary>Another rotation of the vault on this machine held the lock too long.</summary>
+    public const string RotationLockTimeout = "RotationLockTimeout";
+
+    /// <summary>-Abort after the new key is current.</summary>
+    public const string RotationAbortTooLate = "RotationAbortTooLate";
+
+    /// <summary>The run stopped with nothing lost; running it again resumes.</summary>
+    public const string RotationInterrupted = "RotationInterrupted";
+
+    /// <summary>The mint's answer was lost; the key may exist under the reported token name.</summary>
+    public const string RotationMintOutcomeUnknown = "RotationMintOutcomeUnknown";
 
     /// <summary>Any other failure.</summary>
     public const string Unexpected = "PplxUnexpectedError";

@@ -102,62 +102,6 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>The one map from exceptions to ErrorRecords: a stable ErrorId and the real category.</summary>
-    internal static ErrorRecord ToErrorRecord(Exception error, object? target)
-    {
-        (string id, ErrorCategory category) = error switch
-        {
-            PplxApiKeyMissingException => (ErrorIds.ApiKeyNotFound, ErrorCategory.ObjectNotFound),
-            PplxKeyFormatException => (ErrorIds.KeyMalformed, ErrorCategory.InvalidArgument),
-            PplxTokenNameException => (ErrorIds.TokenNameInvalid, ErrorCategory.InvalidArgument),
-            PplxConfigurationException { Setting: "BaseUri" } => (ErrorIds.BaseUriInvalid, ErrorCategory.InvalidArgument),
-            PplxConfigurationException { Setting: "Model" } => (ErrorIds.ModelInvalid, ErrorCategory.InvalidArgument),
-            PplxConfigurationException { Setting: "Confirmation" } => (ErrorIds.ConfirmationRequired, ErrorCategory.PermissionDenied),
-            PplxConfigurationException { Setting: "RotationHelper" } => (ErrorIds.SecretIsRotationHelper, ErrorCategory.InvalidArgument),
-            PplxConfigurationException => (ErrorIds.ParameterCombinationInvalid, ErrorCategory.InvalidArgument),
-            PplxUnauthorizedException => (ErrorIds.ApiKeyUnauthorized, ErrorCategory.AuthenticationError),
-            PplxForbiddenException => (ErrorIds.ApiKeyForbidden, ErrorCategory.PermissionDenied),
-            PplxEndpointRetiredException => (ErrorIds.ApiEndpointRetired, ErrorCategory.NotImplemented),
-            PplxRateLimitedException => (ErrorIds.ApiRateLimited, ErrorCategory.LimitsExceeded),
-            PplxNotFoundException => (ErrorIds.TokenNotFound, ErrorCategory.ObjectNotFound),
-            PplxBadRequestException => (ErrorIds.ApiRequestRejected, ErrorCategory.InvalidArgument),
-            PplxServerException => (ErrorIds.ApiServerError, ErrorCategory.ResourceUnavailable),
-            PplxConnectionException { IsTimeout: true } => (ErrorIds.ApiTimeout, ErrorCategory.OperationTimeout),
-            PplxConnectionException => (ErrorIds.ApiUnreachable, ErrorCategory.ConnectionError),
-            PplxProtocolException => (ErrorIds.ApiResponseInvalid, ErrorCategory.InvalidResult),
-            PplxMintOutcomeUnknownException => (ErrorIds.TokenMintOutcomeUnknown, ErrorCategory.InvalidResult),
-            PplxVaultNotFoundException => (ErrorIds.VaultNotFound, ErrorCategory.ObjectNotFound),
-            PplxVaultLockedException => (ErrorIds.VaultLocked, ErrorCategory.PermissionDenied),
-            PplxVaultTimeoutException => (ErrorIds.VaultTimeout, ErrorCategory.OperationTimeout),
-            PplxSecretNotFoundException => (ErrorIds.SecretNotFound, ErrorCategory.ObjectNotFound),
-            PplxSecretTypeException => (ErrorIds.SecretTypeInvalid, ErrorCategory.InvalidType),
-            PplxSecretExistsException => (ErrorIds.SecretExists, ErrorCategory.ResourceExists),
-            PplxKeySharedException { Copies.Count: 0 } => (ErrorIds.KeyCopiesUnknown, ErrorCategory.ResourceUnavailable),
-            PplxKeySharedException => (ErrorIds.KeyShared, ErrorCategory.ResourceExists),
-            PplxVaultException => (ErrorIds.VaultOperationFailed, ErrorCategory.WriteError),
-            PplxRotationException r => (ErrorIds.RotationPrefix + r.Reason, r.Reason switch
-            {
-                RotationFailure.SiblingNameTaken => ErrorCategory.ResourceExists,
-                RotationFailure.LockTimeout => ErrorCategory.ResourceBusy,
-                RotationFailure.Conflict => ErrorCategory.ResourceBusy,
-                RotationFailure.AbortTooLate => ErrorCategory.InvalidOperation,
-                RotationFailure.MintOutcomeUnknown => ErrorCategory.InvalidResult,
-                _ => ErrorCategory.OperationStopped,
-            }),
-            _ => (ErrorIds.Unexpected, ErrorCategory.NotSpecified),
-        };
-        var record = new ErrorRecord(error, id, category, target);
-        if (error is PplxApiException { RetryAfter: { } retry })
-        {
-            record.ErrorDetails = new ErrorDetails(error.Message)
-            {
-                RecommendedAction = $"Wait {retry.TotalSeconds:0} s and run the command again.",
-            };
-        }
-
-        return record;
-    }
-
     /// <summary>
     /// True for a helper secret of a rotation (pending, previous, journal), which is never a key of its own: piped in
     /// (from Get-SecretInfo) it is skipped with a verbose line; named directly it is an error (SecretIsRotationHelper).
@@ -387,12 +331,12 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>The ErrorId an exception is reported under (for audit lines).</summary>
-    internal static string FailureId(Exception error) => error is PipelineStoppedException ? "Stopped" : ToErrorRecord(error, null).FullyQualifiedErrorId;
+    internal static string FailureId(Exception error) => ErrorRecords.FailureId(error);
 
     /// <summary>One failed item: a non-terminating error, and the pipeline goes on.</summary>
     protected void WriteItemError(Exception error, object? target)
     {
-        ErrorRecord record = ToErrorRecord(error, target);
+        ErrorRecord record = ErrorRecords.For(error, target);
         if (StopsOnError())
         {
             // Under -ErrorAction Stop the first WriteError would end the batch: every item is attempted first, and the
@@ -434,7 +378,7 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>Nothing can go on: a terminating error.</summary>
-    protected void Fail(Exception error, object? target) => ThrowTerminatingError(WithDeferred(ToErrorRecord(error, target)));
+    protected void Fail(Exception error, object? target) => ThrowTerminatingError(WithDeferred(ErrorRecords.For(error, target)));
 
     /// <summary>A terminating error that also carries the item errors a batch under -ErrorAction Stop held back, so none is lost.</summary>
     private ErrorRecord WithDeferred(ErrorRecord terminating)
@@ -470,7 +414,7 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
         if (!IsWhatIf() && WouldAskHigh() && !CanPrompt())
         {
             // A scheduled task or pipeline step has nobody to answer: say so at once, and how to go on.
-            ThrowTerminatingError(WithDeferred(ToErrorRecord(
+            ThrowTerminatingError(WithDeferred(ErrorRecords.For(
                 new PplxConfigurationException(
                     $"{action} of {OutsideText.Escape(target)} needs a confirmation, and this session cannot ask for one (it runs non-interactively, or its input is not a terminal). Pass -Force (or -Confirm:$false) to go on without asking, or -WhatIf to see what would be done.",
                     "Confirmation"),
