@@ -97,6 +97,10 @@ internal sealed class KeyCopies(PplxCmdlet cmdlet)
             {
                 key = cmdlet.VaultFor(vault).ReadKey(name);
             }
+            catch (Exception e) when (e is PplxKeyFormatException or PerplexityKeys.Core.Vault.PplxSecretTypeException)
+            {
+                key = null; // read, and not a key at all: no copy
+            }
             catch (PplxException e)
             {
                 cmdlet.WriteVerbose($"Could not read '{OutsideText.Escape(name)}' in vault '{OutsideText.Escape(vault)}' while looking for copies of keys: {e.Message}");

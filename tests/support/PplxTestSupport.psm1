@@ -274,12 +274,12 @@ function Get-PplxLiveHelper {
     <# The helper secrets of a rotation of -SecretName that hold anything but their idle value (helpers are never
        deleted, only set idle): empty when no rotation is under way. #>
     param([Parameter(Mandatory, Position = 0)] [string] $Vault, [Parameter(Mandatory, Position = 1)] [string] $SecretName)
-    $engine = [PerplexityKeys.Core.Rotation.RotationEngine]
-    foreach ($suffix in $engine::PendingSuffix, $engine::PreviousSuffix, $engine::JournalSuffix) {
-        $name = $engine::SiblingName($SecretName, $suffix)
+    $names = [PerplexityKeys.Core.Rotation.SiblingNames]
+    foreach ($suffix in $names::PendingSuffix, $names::PreviousSuffix, $names::JournalSuffix) {
+        $name = $names::Of($SecretName, $suffix)
         $value = Microsoft.PowerShell.SecretManagement\Get-Secret -Vault $Vault -Name $name -AsPlainText -ErrorAction Ignore
         if ($null -eq $value) { continue }
-        $idle = if ($suffix -eq $engine::JournalSuffix) { [bool]([PerplexityKeys.Core.Rotation.RotationJournal]::TryParse($value).Idle) } else { $value -eq $engine::IdleValue }
+        $idle = if ($suffix -eq $names::JournalSuffix) { [bool]([PerplexityKeys.Core.Rotation.RotationJournal]::TryParse($value).Idle) } else { $value -eq $names::IdleValue }
         if (-not $idle) { $name }
     }
 }
