@@ -1,6 +1,5 @@
 using System;
 using System.Collections;
-using System.Collections.Concurrent;
 using System.Management.Automation;
 using System.Reflection;
 using System.Security;
@@ -27,8 +26,6 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
     /// <summary>The environment variable that overrides the default base URI.</summary>
     public const string BaseUriVariable = "PERPLEXITY_BASE_URL";
 
-    private static readonly ConcurrentDictionary<(Uri BaseUri, int TimeoutSec, TimeSpan MaxWait), PplxClient> Clients = new();
-    private static readonly ConcurrentDictionary<Uri, OrganisationPacer> Pacers = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly System.Collections.Generic.List<ErrorRecord> _deferred = [];
     private readonly System.Collections.Generic.Dictionary<Uri, PplxClient> _ownClients = [];
@@ -177,59 +174,25 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
         }
     }
 
-    /// <summary>The session's client for a base URI (one HttpClient each, for the life of the process).</summary>
+    /// <summary>The session's client for a base URI (SessionClients); with -Proxy or -ProxyCredential, one of this command's own.</summary>
     protected PplxClient ClientFor(Uri baseUri)
     {
-        PacerFor(baseUri);
+        int? rate = MyInvocation.BoundParameters.ContainsKey(nameof(MaxRequestsPerMinute)) ? MaxRequestsPerMinute
+            : int.TryParse(Environment.GetEnvironmentVariable(MaxRequestsPerMinuteVariable), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int fromEnvironment) && fromEnvironment >= 0 ? fromEnvironment
+            : null;
+        var settings = new SessionClients.Settings(baseUri, TimeoutSec, MaxWait, UserAgent(), rate);
         if (Proxy is null && ProxyCredential is null)
         {
-            return Clients.GetOrAdd((baseUri, TimeoutSec, MaxWait), key => NewClient(key.BaseUri, null));
+            return SessionClients.For(settings);
         }
 
         // A proxy of this command's own: clients of its own, not shared with the session, disposed with the command.
         if (!_ownClients.TryGetValue(baseUri, out PplxClient? own))
         {
-            _ownClients[baseUri] = own = NewClient(baseUri, ProxyFor());
+            _ownClients[baseUri] = own = SessionClients.New(settings, SessionClients.Proxy(Proxy, ProxyCredential));
         }
 
         return own;
-    }
-
-    private PplxClient NewClient(Uri baseUri, System.Net.IWebProxy? proxy) => new(new PplxClientOptions
-    {
-        BaseUri = baseUri,
-        UserAgent = UserAgent(),
-        AttemptTimeout = TimeSpan.FromSeconds(TimeoutSec),
-        TotalTimeout = TimeSpan.FromSeconds(Math.Max(120, TimeoutSec * 4)),
-        MaxRetryAfter = MaxWait,
-        Proxy = proxy,
-        Pacer = PacerFor(baseUri),
-    });
-
-    /// <summary>The session's pacer for an API, set to -MaxRequestsPerMinute (or the environment's) when one is given.</summary>
-    private OrganisationPacer PacerFor(Uri baseUri)
-    {
-        OrganisationPacer pacer = Pacers.GetOrAdd(BaseUriPolicy.Validate(baseUri), _ => new OrganisationPacer(0, TimeProvider.System));
-        int? asked = MyInvocation.BoundParameters.ContainsKey(nameof(MaxRequestsPerMinute)) ? MaxRequestsPerMinute
-            : int.TryParse(Environment.GetEnvironmentVariable(MaxRequestsPerMinuteVariable), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int fromEnvironment) && fromEnvironment >= 0 ? fromEnvironment
-            : null;
-        if (asked is { } rate)
-        {
-            pacer.Configure(rate);
-        }
-
-        return pacer;
-    }
-
-    private System.Net.IWebProxy ProxyFor()
-    {
-        System.Net.IWebProxy proxy = Proxy is null ? System.Net.WebRequest.GetSystemWebProxy() : new System.Net.WebProxy(Proxy);
-        if (ProxyCredential is not null)
-        {
-            proxy.Credentials = ProxyCredential.GetNetworkCredential();
-        }
-
-        return proxy;
     }
 
     /// <summary>
@@ -406,12 +369,12 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
     protected bool ShouldProcessOrForce(bool force, string target, string action)
     {
         bool confirmAsked = MyInvocation.BoundParameters.ContainsKey("Confirm");
-        if (force && !confirmAsked && !IsWhatIf())
+        if (force && !confirmAsked && !Confirmation.IsWhatIf(this))
         {
             return true;
         }
 
-        if (!IsWhatIf() && WouldAskHigh() && !CanPrompt())
+        if (!Confirmation.IsWhatIf(this) && Confirmation.WouldAskHigh(this) && !Confirmation.CanPrompt())
         {
             // A scheduled task or pipeline step has nobody to answer: say so at once, and how to go on.
             ThrowTerminatingError(WithDeferred(ErrorRecords.For(
@@ -422,41 +385,6 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
         }
 
         return ShouldProcess(target, action);
-    }
-
-    /// <summary>Whether ShouldProcess would ask for a high-impact change: -Confirm, or $ConfirmPreference at High or below.</summary>
-    private bool WouldAskHigh()
-    {
-        if (MyInvocation.BoundParameters.TryGetValue("Confirm", out object? confirm))
-        {
-            return confirm is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(confirm);
-        }
-
-        object? preference = SessionState.PSVariable.GetValue("ConfirmPreference");
-        return preference is ConfirmImpact impact
-            ? impact != ConfirmImpact.None && impact <= ConfirmImpact.High
-            : !(preference is string text && string.Equals(text, "None", StringComparison.OrdinalIgnoreCase));
-    }
-
-    /// <summary>Whether anybody can answer a prompt: not -NonInteractive, and input from a terminal.</summary>
-    private static bool CanPrompt()
-    {
-        foreach (string argument in Environment.GetCommandLineArgs())
-        {
-            if (argument.Length >= 5 && "-noninteractive".StartsWith(argument.ToLowerInvariant(), StringComparison.Ordinal) && argument.StartsWith("-noni", StringComparison.OrdinalIgnoreCase))
-            {
-                return false;
-            }
-        }
-
-        try
-        {
-            return !Console.IsInputRedirected;
-        }
-        catch (System.IO.IOException)
-        {
-            return false;
-        }
     }
 
     private ApiKey? ToApiKey(SecureString secure, object? target)
@@ -472,16 +400,6 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
             WriteItemError(e, target ?? e.Fingerprint ?? "(a key)");
             return null;
         }
-    }
-
-    private bool IsWhatIf()
-    {
-        if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? whatIf))
-        {
-            return whatIf is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(whatIf);
-        }
-
-        return LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
     }
 
     private string UserAgent()
