@@ -27,7 +27,7 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
     public const string BaseUriVariable = "PERPLEXITY_BASE_URL";
 
     private readonly CancellationTokenSource _stopping = new();
-    private readonly System.Collections.Generic.List<ErrorRecord> _deferred = [];
+    private readonly HeldErrors _held = new();
     private readonly System.Collections.Generic.Dictionary<Uri, PplxClient> _ownClients = [];
 
     /// <summary>
@@ -300,11 +300,11 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
     protected void WriteItemError(Exception error, object? target)
     {
         ErrorRecord record = ErrorRecords.For(error, target);
-        if (StopsOnError())
+        if (HeldErrors.StopsOnError(this))
         {
             // Under -ErrorAction Stop the first WriteError would end the batch: every item is attempted first, and the
             // failures are reported together when the batch is over (EndProcessing).
-            _deferred.Add(record);
+            _held.Hold(record);
             return;
         }
 
@@ -314,54 +314,14 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
     /// <summary>Reports the failures a batch under -ErrorAction Stop held back: one as it is, several as one error that lists them all.</summary>
     protected override void EndProcessing()
     {
-        if (_deferred.Count == 1)
+        if (_held.Summary("every item was attempted") is { } summary)
         {
-            ThrowTerminatingError(_deferred[0]);
-        }
-        else if (_deferred.Count > 1)
-        {
-            var lines = new System.Text.StringBuilder();
-            lines.Append(_deferred.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(" items failed (every item was attempted):");
-            foreach (ErrorRecord record in _deferred)
-            {
-                lines.Append(Environment.NewLine).Append("- ").Append(record.FullyQualifiedErrorId).Append(": ").Append(record.Exception.Message);
-            }
-
-            var summary = new ErrorRecord(new PplxBatchException(lines.ToString(), _deferred), ErrorIds.ItemsFailed, ErrorCategory.NotSpecified, null);
             ThrowTerminatingError(summary);
         }
     }
 
-    private bool StopsOnError()
-    {
-        object? preference = MyInvocation.BoundParameters.TryGetValue("ErrorAction", out object? bound) ? bound : SessionState.PSVariable.GetValue("ErrorActionPreference");
-        return preference is ActionPreference action
-            ? action == ActionPreference.Stop
-            : string.Equals(preference?.ToString(), "Stop", StringComparison.OrdinalIgnoreCase);
-    }
-
-    /// <summary>Nothing can go on: a terminating error.</summary>
-    protected void Fail(Exception error, object? target) => ThrowTerminatingError(WithDeferred(ErrorRecords.For(error, target)));
-
-    /// <summary>A terminating error that also carries the item errors a batch under -ErrorAction Stop held back, so none is lost.</summary>
-    private ErrorRecord WithDeferred(ErrorRecord terminating)
-    {
-        if (_deferred.Count == 0)
-        {
-            return terminating;
-        }
-
-        var all = new System.Collections.Generic.List<ErrorRecord>(_deferred) { terminating };
-        _deferred.Clear();
-        var lines = new System.Text.StringBuilder();
-        lines.Append(all.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(" items failed, the last one ending the command:");
-        foreach (ErrorRecord record in all)
-        {
-            lines.Append(Environment.NewLine).Append("- ").Append(record.FullyQualifiedErrorId).Append(": ").Append(record.Exception.Message);
-        }
-
-        return new ErrorRecord(new PplxBatchException(lines.ToString(), all), ErrorIds.ItemsFailed, ErrorCategory.NotSpecified, null);
-    }
+    /// <summary>Nothing can go on: a terminating error (with any failures a batch under -ErrorAction Stop held back).</summary>
+    protected void Fail(Exception error, object? target) => ThrowTerminatingError(_held.With(ErrorRecords.For(error, target)));
 
     /// <summary>
     /// ShouldProcess that -Force lets through without a prompt, while -WhatIf still only reports.
@@ -377,7 +337,7 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
         if (!Confirmation.IsWhatIf(this) && Confirmation.WouldAskHigh(this) && !Confirmation.CanPrompt())
         {
             // A scheduled task or pipeline step has nobody to answer: say so at once, and how to go on.
-            ThrowTerminatingError(WithDeferred(ErrorRecords.For(
+            ThrowTerminatingError(_held.With(ErrorRecords.For(
                 new PplxConfigurationException(
                     $"{action} of {OutsideText.Escape(target)} needs a confirmation, and this session cannot ask for one (it runs non-interactively, or its input is not a terminal). Pass -Force (or -Confirm:$false) to go on without asking, or -WhatIf to see what would be done.",
                     "Confirmation"),
