@@ -15,7 +15,19 @@ internal sealed class ApiEndpoints(EmulatorState state)
         string path = ctx.Request.Path.Value ?? "/";
         Fault? fault = state.TakeFault(path);
         string? fingerprint = null;
+        bool logged = false;
         using IDisposable inFlight = state.BeginRequest(path);
+
+        // Logged before the connection is cut, so a client that sees the cut finds the request in the log.
+        void LogOnce()
+        {
+            if (!logged)
+            {
+                logged = true;
+                state.Log(new RequestLogEntry(state.Time.GetUtcNow(), ctx.Request.Method, path, fingerprint, ctx.Response.StatusCode, fault?.Kind.ToString()));
+            }
+        }
+
         try
         {
             CancellationToken aborted = ctx.RequestAborted;
@@ -30,6 +42,7 @@ internal sealed class ApiEndpoints(EmulatorState state)
                     await Task.Delay(TimeSpan.FromMilliseconds(fault.DelayMs), state.Time, aborted);
                     break;
                 case FaultKind.Reset:
+                    LogOnce();
                     ctx.Abort();
                     return;
                 case FaultKind.Status:
@@ -44,6 +57,7 @@ internal sealed class ApiEndpoints(EmulatorState state)
                 ctx.Response.Body = capture;
                 fingerprint = await HandleCoreAsync(ctx, path);
                 ctx.Response.Body = original;
+                LogOnce();
                 if (fault.Kind == FaultKind.LoseResponse)
                 {
                     ctx.Abort();
@@ -64,7 +78,7 @@ internal sealed class ApiEndpoints(EmulatorState state)
         }
         finally
         {
-            state.Log(new RequestLogEntry(state.Time.GetUtcNow(), ctx.Request.Method, path, fingerprint, ctx.Response.StatusCode, fault?.Kind.ToString()));
+            LogOnce();
         }
     }
 
