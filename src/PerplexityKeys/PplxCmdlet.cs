@@ -285,7 +285,7 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
         {
             string path = GetUnresolvedProviderPathFromPSPath(log);
             string user = Environment.UserName, machine = Environment.MachineName;
-            RotationAudit.Append(path, System.Linq.Enumerable.Select(entries, entry => RotationAudit.Line(entry with { Command = entry.Command ?? MyInvocation.MyCommand.Name }, user, machine)));
+            RotationAudit.Append(path, System.Linq.Enumerable.Select(entries, entry => RotationAudit.Line(entry with { Command = entry.Command ?? MyInvocation.MyCommand.Name }, user, machine)), SystemClock.Instance);
         }
         catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException or ItemNotFoundException)
         {

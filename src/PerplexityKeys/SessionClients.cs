@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Management.Automation;
+using PerplexityKeys.Core;
 using PerplexityKeys.Core.Api;
 
 namespace PerplexityKeys;
@@ -66,7 +67,7 @@ internal static class SessionClients
 
     private static OrganisationPacer PacerFor(Settings settings)
     {
-        OrganisationPacer pacer = Pacers.GetOrAdd(BaseUriPolicy.Validate(settings.BaseUri), _ => new OrganisationPacer(0, TimeProvider.System));
+        OrganisationPacer pacer = Pacers.GetOrAdd(BaseUriPolicy.Validate(settings.BaseUri), _ => new OrganisationPacer(0, SystemClock.Instance));
         if (settings.RequestsPerMinute is { } rate)
         {
             pacer.Configure(rate);

@@ -10,7 +10,7 @@ public sealed class PplxClientOptions
     public Uri BaseUri { get; init; } = BaseUriPolicy.Default;
 
     /// <summary>The clock for timeouts, backoff and latency.</summary>
-    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+    public TimeProvider TimeProvider { get; init; } = SystemClock.Instance;
 
     /// <summary>How long one HTTP attempt (request and whole answer) may take.</summary>
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(30);

@@ -5,6 +5,7 @@ using System.IO;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Threading.Tasks;
 
 namespace PerplexityKeys.Core.Rotation;
 
@@ -116,8 +117,9 @@ public static class RotationAudit
 
     /// <summary>
     /// Appends lines in one write to a file opened for appending, so lines from processes that append at once stay whole.
+    /// A file another process holds for a moment (Windows) is tried again after a short wait on <paramref name="time"/>.
     /// </summary>
-    public static void Append(string path, IEnumerable<string> lines)
+    public static void Append(string path, IEnumerable<string> lines, TimeProvider time)
     {
         var text = new StringBuilder();
         foreach (string line in lines)
@@ -141,7 +143,7 @@ public static class RotationAudit
             }
             catch (IOException) when (attempt < 20)
             {
-                System.Threading.Thread.Sleep(10 + (attempt * 5)); // another process holds the file for a moment (Windows)
+                time.Delay(TimeSpan.FromMilliseconds(10 + (attempt * 5))).GetAwaiter().GetResult(); // held by another process for a moment
             }
         }
     }

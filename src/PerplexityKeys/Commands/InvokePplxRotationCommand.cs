@@ -214,7 +214,7 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
         {
             RotationResult result = Run((dispatcher, ct) =>
             {
-                engine = new RotationEngine(client, VaultFor(Vault, dispatcher, VaultPassword), TimeProvider.System, dispatcher.Verbose) { LockTimeout = LockTimeout, CacheWindow = cacheWindow };
+                engine = new RotationEngine(client, VaultFor(Vault, dispatcher, VaultPassword), SystemClock.Instance, dispatcher.Verbose) { LockTimeout = LockTimeout, CacheWindow = cacheWindow };
                 var request = new RotationRequest
                 {
                     SecretName = SecretName,
@@ -291,10 +291,10 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
     }
 
     private void AuditNotStarted(Exception failure) =>
-        Audit([new AuditEntry(TimeProvider.System.GetUtcNow(), "Start", "Failed") { Vault = Vault, Secret = SecretName, Failure = FailureId(failure), Message = failure.Message }]);
+        Audit([new AuditEntry(SystemClock.Instance.GetUtcNow(), "Start", "Failed") { Vault = Vault, Secret = SecretName, Failure = FailureId(failure), Message = failure.Message }]);
 
     private void Audit(RotationResult result, Exception? failure) =>
-        Audit(RotationAudit.Entries(result, failure is null ? null : FailureId(failure), failure?.Message, TimeProvider.System.GetUtcNow()));
+        Audit(RotationAudit.Entries(result, failure is null ? null : FailureId(failure), failure?.Message, SystemClock.Instance.GetUtcNow()));
 
     private bool HandOff(ApiKey key, MintedTokenInfo info, Uri baseUri)
     {

@@ -115,7 +115,7 @@ public sealed class NewPplxTokenCommand : PplxCmdlet
         string name;
         try
         {
-            name = TokenName is null ? TokenNamePolicy.Generate(TimeProvider.System.GetUtcNow()) : TokenNamePolicy.Validate(TokenName);
+            name = TokenName is null ? TokenNamePolicy.Generate(SystemClock.Instance.GetUtcNow()) : TokenNamePolicy.Validate(TokenName);
         }
         catch (PplxTokenNameException e)
         {
@@ -156,9 +156,9 @@ public sealed class NewPplxTokenCommand : PplxCmdlet
         try
         {
             MintedToken minted = Run((observer, ct) => client.GenerateTokenAsync(authorizingKey, name, observer, ct));
-            Audit([new AuditEntry(TimeProvider.System.GetUtcNow(), "Mint", "Done") { NewFingerprint = minted.Key.Fingerprint, Message = $"Minted a key named '{minted.TokenName ?? name}', authorized by {authorizingKey.Fingerprint}." }]);
+            Audit([new AuditEntry(SystemClock.Instance.GetUtcNow(), "Mint", "Done") { NewFingerprint = minted.Key.Fingerprint, Message = $"Minted a key named '{minted.TokenName ?? name}', authorized by {authorizingKey.Fingerprint}." }]);
             WriteVerbose(OutsideText.EscapeRedacted($"Minted {minted.Key.Fingerprint} named '{minted.TokenName ?? name}'."));
-            TimeSpan skew = minted.CreatedAt - TimeProvider.System.GetUtcNow();
+            TimeSpan skew = minted.CreatedAt - SystemClock.Instance.GetUtcNow();
             if (skew.Duration() > TimeSpan.FromMinutes(5))
             {
                 WriteWarning($"The API says {minted.Key.Fingerprint} was created at {minted.CreatedAt:u}, {skew.Duration().TotalMinutes:0} minutes {(skew > TimeSpan.Zero ? "ahead of" : "behind")} this machine's clock; check the clock before relying on key ages.");
@@ -178,7 +178,7 @@ public sealed class NewPplxTokenCommand : PplxCmdlet
         }
         catch (PplxException e)
         {
-            Audit([new AuditEntry(TimeProvider.System.GetUtcNow(), "Mint", "Failed") { Vault = Vault, Secret = SecretName, Failure = FailureId(e), Message = e.Message }]);
+            Audit([new AuditEntry(SystemClock.Instance.GetUtcNow(), "Mint", "Failed") { Vault = Vault, Secret = SecretName, Failure = FailureId(e), Message = e.Message }]);
             WriteItemError(e, name);
         }
     }
@@ -194,7 +194,7 @@ public sealed class NewPplxTokenCommand : PplxCmdlet
         {
             WriteVerbose($"Storing {minted.Key.Fingerprint} failed; revoking it.");
             Run((observer, ct) => client.RevokeTokenAsync(authorizingKey, minted.Key, observer, ct));
-            Audit([new AuditEntry(TimeProvider.System.GetUtcNow(), "Revoke", "Done") { Vault = Vault, Secret = SecretName, OldFingerprint = minted.Key.Fingerprint, Message = "The new key could not be stored, so it was revoked." }]);
+            Audit([new AuditEntry(SystemClock.Instance.GetUtcNow(), "Revoke", "Done") { Vault = Vault, Secret = SecretName, OldFingerprint = minted.Key.Fingerprint, Message = "The new key could not be stored, so it was revoked." }]);
             throw;
         }
 
@@ -204,6 +204,6 @@ public sealed class NewPplxTokenCommand : PplxCmdlet
         }
 
         WriteVerbose(OutsideText.Escape($"Stored {minted.Key.Fingerprint} as '{SecretName}' in vault '{Vault}'."));
-        Audit([new AuditEntry(TimeProvider.System.GetUtcNow(), "Store", "Done") { Vault = Vault, Secret = SecretName, NewFingerprint = minted.Key.Fingerprint }]);
+        Audit([new AuditEntry(SystemClock.Instance.GetUtcNow(), "Store", "Done") { Vault = Vault, Secret = SecretName, NewFingerprint = minted.Key.Fingerprint }]);
     }
 }

@@ -1,0 +1,15 @@
+using System;
+
+namespace PerplexityKeys.Core;
+
+/// <summary>
+/// The one place that names the system clock (src/BannedSymbols.txt bans it elsewhere): everything else takes its
+/// TimeProvider from the caller, so tests drive time.
+/// </summary>
+public static class SystemClock
+{
+#pragma warning disable RS0030 // the one allowed use
+    /// <summary>The system's clock.</summary>
+    public static TimeProvider Instance { get; } = TimeProvider.System;
+#pragma warning restore RS0030
+}
