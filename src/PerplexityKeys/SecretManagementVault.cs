@@ -95,7 +95,7 @@ internal sealed class SecretManagementVault : ISecretVault
             SecureString secure => ApiKey.FromSecureString(secure),
             PSCredential credential => KeyOf(secretName, credential),
             string text => ApiKey.Create(text),
-            _ => throw new PplxSecretTypeException(Name, secretName, value is Hashtable ? "hashtable" : value is byte[] ? "byte[]" : value.GetType().Name),
+            _ => throw new PplxSecretTypeException(Name, secretName, value is Hashtable ? "hashtable" : value is byte[]? "byte[]" : value.GetType().Name),
         };
     }
 

@@ -1,11 +1,7 @@
 using System;
-using System.Collections.Generic;
-using System.Globalization;
-using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using PerplexityKeys.Core.Api;
-using PerplexityKeys.Core.Model;
 using PerplexityKeys.Core.Vault;
 
 namespace PerplexityKeys.Core.Rotation;

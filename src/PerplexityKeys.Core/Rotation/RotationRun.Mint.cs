@@ -1,7 +1,5 @@
 using System;
-using System.Collections.Generic;
 using System.Globalization;
-using System.Threading;
 using System.Threading.Tasks;
 using PerplexityKeys.Core.Api;
 using PerplexityKeys.Core.Model;

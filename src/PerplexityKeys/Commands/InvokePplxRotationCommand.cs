@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using System.Security;
-using System.Threading.Tasks;
 using PerplexityKeys.Core;
 using PerplexityKeys.Core.Api;
 using PerplexityKeys.Core.Model;
