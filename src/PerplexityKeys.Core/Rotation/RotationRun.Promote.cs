@@ -38,6 +38,14 @@ internal sealed partial class RotationRun
                 $"Another rotation of '{_names.Secret}' (another machine?) took over '{_names.Journal}' since this run read it: this run's key {fresh.Fingerprint} was revoked and '{_names.Secret}' still holds {old.Fingerprint}. Run again to carry the other rotation on.");
         }
 
+        // SecretManagement has no compare-and-swap: the nearest to it is to read S just before writing it. A key there that
+        // is neither the one this run read nor its own is another writer's (another machine's run): this run stands back.
+        ApiKey? before = await StepAsync("CheckCurrent", () => Vault.GetKeyAsync(_names.Secret, _ct), k => k?.Fingerprint ?? "missing").ConfigureAwait(false);
+        if (before is not null && !before.Equals(old) && !before.Equals(fresh))
+        {
+            throw await StandBackAsync(fresh, old, before).ConfigureAwait(false);
+        }
+
         if (_previous is null)
         {
             if (_journal!.OldFingerprint != old.Fingerprint)
@@ -65,6 +73,13 @@ internal sealed partial class RotationRun
         {
             await StepAsync("Promote", () => Vault.SetKeyAsync(_names.Secret, fresh, _ct)).ConfigureAwait(false);
             ApiKey? now = await StepAsync("VerifyCurrent", () => Vault.GetKeyAsync(_names.Secret, _ct)).ConfigureAwait(false);
+            if (now is not null && !now.Equals(fresh) && !now.Equals(old))
+            {
+                // Another writer's key, written after this run's: positive evidence of another rotation, not of a failed
+                // write. Restoring the old key would overwrite that rotation's key (which it may then revoke as "old").
+                throw await StandBackAsync(fresh, old, now).ConfigureAwait(false);
+            }
+
             if (!fresh.Equals(now))
             {
                 failure = new PplxVaultOperationException($"'{_names.Secret}' read back as {now?.Fingerprint ?? "nothing"}, not {fresh.Fingerprint}.", Vault.Name, _names.Secret);
@@ -84,6 +99,18 @@ internal sealed partial class RotationRun
         _journal!.PromotedAt = Now;
         await StepAsync("WriteJournal", () => Vault.SetTextAsync(_names.Journal, _journal.ToJson(), _ct)).ConfigureAwait(false);
         await Vault.TrySetMetadataAsync(_names.Secret, SecretMetadata.Of(fresh, _journal.TokenName, Now, _journal.OldFingerprint), _ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Another run (another machine) wrote its own key into S: this run's key is kept nowhere, so it is revoked (or reported
+    /// by name), S is left to that run, and the run stops with RotationConflict.
+    /// </summary>
+    private async Task<PplxRotationException> StandBackAsync(ApiKey fresh, ApiKey old, ApiKey theirs)
+    {
+        await DiscardAsync(fresh, _request.AuthorizingKey ?? old, _journal!.TokenName).ConfigureAwait(false);
+        return Fail(
+            RotationFailure.Conflict,
+            $"'{_names.Secret}' holds {theirs.Fingerprint}, written by another rotation (another machine?) since this run read {old.Fingerprint}: this run's key {fresh.Fingerprint} was revoked and '{_names.Secret}' was left as the other rotation made it. Run again to carry that rotation on.");
     }
 
     private async Task RollBackAsync(ApiKey fresh, ApiKey old, Exception cause)

@@ -113,4 +113,22 @@ internal sealed partial class RotationRun
         _journal!.OldRevoked = true;
         await StepAsync("WriteJournal", () => Vault.SetTextAsync(_names.Journal, _journal.ToJson(), _ct)).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Revoked → Done: set the previous helper and the journal idle, then read S once more. Without compare-and-swap,
+    /// another machine's rotation may still have made its own key current after this run's last check: then this run's
+    /// key is kept nowhere, and it is reported by its token name (not revoked: services may have picked it up).
+    /// </summary>
+    private async Task CleanUpAsync()
+    {
+        string? tokenName = _journal?.TokenName;
+        await StepAsync("ClearPrevious", () => ClearKeyHelperAsync(_names.Previous)).ConfigureAwait(false);
+        await StepAsync("IdleJournal", () => IdleJournalAsync("Done")).ConfigureAwait(false);
+        _previous = null;
+        ApiKey? kept = await StepAsync("VerifyKept", () => Vault.GetKeyAsync(_names.Secret, _ct), k => k?.Fingerprint ?? "missing").ConfigureAwait(false);
+        if (tokenName is not null && kept is not null && !kept.Equals(_current))
+        {
+            ReportOrphan(tokenName, $"{_current.Fingerprint} was current when this rotation finished, but '{_names.Secret}' now holds {kept.Fingerprint}, written by another rotation (another machine?)");
+        }
+    }
 }

@@ -83,9 +83,7 @@ internal sealed partial class RotationRun
                     await RevokeOldAsync().ConfigureAwait(false);
                     break;
                 case RotationWork.CleanUp:
-                    await StepAsync("ClearPrevious", () => ClearKeyHelperAsync(_names.Previous)).ConfigureAwait(false);
-                    await StepAsync("IdleJournal", () => IdleJournalAsync("Done")).ConfigureAwait(false);
-                    _previous = null;
+                    await CleanUpAsync().ConfigureAwait(false);
                     break;
                 case RotationWork.DiscardPending:
                     await DiscardPendingAsync().ConfigureAwait(false);

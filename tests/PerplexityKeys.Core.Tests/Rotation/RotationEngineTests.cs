@@ -452,6 +452,50 @@ public sealed class RotationEngineTests
     }
 
     [Fact]
+    public async Task Promote_WhenAnotherMachineWroteTheSecretSinceThisRunReadIt_StandsBack_RevokingOnlyItsOwnKey()
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
+        ApiKey theirs = await rig.NewKeyAsync("the other machine's key");
+        int reads = 0;
+        vault.BeforeRead = name =>
+        {
+            if (name == Secret && ++reads == 2)
+            {
+                vault.Put(Secret, theirs);   // the other machine promoted its key between this run's read and its write
+            }
+        };
+
+        var error = await Assert.ThrowsAsync<PplxRotationException>(() => Engine(rig, vault).RunAsync(new RotationRequest { SecretName = Secret }, CancellationToken.None));
+
+        Assert.Equal(RotationFailure.Conflict, error.Reason);
+        Assert.Equal(theirs, vault.Peek(Secret));
+        Assert.False(rig.KeyByFingerprint(theirs.Fingerprint)!.Revoked);
+        Assert.False(rig.KeyByFingerprint(old.Fingerprint)!.Revoked);
+        Assert.True(rig.KeyByFingerprint(error.Result.NewFingerprint!)!.Revoked);
+    }
+
+    [Fact]
+    public async Task Done_WhenAnotherMachinesKeyLandsAfterTheLastCheck_ReportsThisRunsKeyByName()
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        (InMemoryVault vault, _) = await SeedAsync(rig);
+        ApiKey theirs = await rig.NewKeyAsync("the other machine's key");
+        vault.BeforeRead = name =>
+        {
+            if (name == Secret && RotationJournal.TryParse(vault.Raw(Journal) as string) is { Idle: true } && vault.Peek(Secret) != theirs)
+            {
+                vault.Put(Secret, theirs);   // a promote that was in flight lands after this run idled its journal
+            }
+        };
+
+        RotationResult result = await Engine(rig, vault).RunAsync(new RotationRequest { SecretName = Secret }, CancellationToken.None);
+
+        Assert.Equal(RotationState.Done, result.State);
+        Assert.Contains(rig.KeyByFingerprint(result.NewFingerprint!)!.Name, result.PossibleOrphans);
+    }
+
+    [Fact]
     public async Task Abort_AfterTheSecretWasSetByHandToAThirdKey_ClearsTheHelpers_RevokingNothing_AndReportsBothKeys()
     {
         await using var rig = await EmulatorRig.StartAsync();
