@@ -4,7 +4,6 @@ using System.Collections.Generic;
 using System.Collections.ObjectModel;
 using System.Linq;
 using System.Management.Automation;
-using System.Management.Automation.Runspaces;
 using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
@@ -30,10 +29,8 @@ internal sealed class SecretManagementVault : ISecretVault
     private readonly string? _vault;
     private readonly PipelineDispatcher? _dispatcher;
     private readonly SecureString? _password;
-    private readonly TimeSpan _callTimeout;
-    private readonly CancellationToken _stopping;
+    private readonly VaultCalls _calls;
     private readonly Dictionary<string, string> _userNames = new(StringComparer.OrdinalIgnoreCase);
-    private string? _module;
 
     /// <param name="cmdlet">The calling cmdlet (its pipeline thread waits for every call).</param>
     /// <param name="vault">The vault; null = SecretManagement's search.</param>
@@ -46,8 +43,7 @@ internal sealed class SecretManagementVault : ISecretVault
     {
         _cmdlet = cmdlet;
         _vault = vault;
-        _callTimeout = callTimeout;
-        _stopping = stopping;
+        _calls = new VaultCalls(cmdlet, () => Name, callTimeout, stopping);
         _dispatcher = dispatcher;
         _password = password;
     }
@@ -349,130 +345,6 @@ internal sealed class SecretManagementVault : ISecretVault
         return output;
     }
 
-    /// <summary>
-    /// Runs one SecretManagement call; its output and error records. A call that the host stopped
-    /// (SecretStore prompting for a password with no one to answer: the pipeline ends Stopped, often
-    /// with no error record at all) is a failure, never a success or "not found". A call that has not returned
-    /// within the timeout, or when Ctrl+C comes, is left behind: asked to stop, and recorded as outstanding until it
-    /// returns, since SecretManagement cannot stop a vault function and the call may still write.
-    /// </summary>
-    private Collection<PSObject> Run(PSCommand command, string secretName, out IReadOnlyList<ErrorRecord> errors)
-    {
-        var records = new List<ErrorRecord>();
-        errors = records;
-        string operation = command.Commands[0].CommandText.Substring(Module.Length);
-        if (OutstandingVaultCalls.AnyRunning() is { } running)
-        {
-            throw PplxVaultTimeoutException.StillRunning(Name, secretName, running);
-        }
-
-        foreach (Command each in command.Commands)
-        {
-            // The caller's $ErrorActionPreference (Stop, in many scripts) must not turn an expected "not found" into a
-            // terminating error: every record comes back in the error stream, and this adapter decides what it means.
-            if (!each.Parameters.Any(p => string.Equals(p.Name, "ErrorAction", StringComparison.OrdinalIgnoreCase)))
-            {
-                each.Parameters.Add("ErrorAction", ActionPreference.Continue);
-            }
-        }
-
-        Runspace runspace;
-        try
-        {
-            runspace = VaultRunspaces.Rent(_cmdlet, _module ??= VaultRunspaces.ModuleOf(_cmdlet));
-        }
-        catch (Exception e) when (e is RuntimeException or InvalidOperationException)
-        {
-            throw new PplxVaultOperationException(
-                $"SecretManagement is not available ({e.Message}). Install Microsoft.PowerShell.SecretManagement and register a vault.", Name, secretName, e);
-        }
-
-        var ps = PowerShell.Create();
-        ps.Runspace = runspace;
-        ps.Commands = command;
-        IAsyncResult pending = ps.BeginInvoke();
-        int woke = WaitHandle.WaitAny([pending.AsyncWaitHandle, _stopping.WaitHandle], _callTimeout);
-        if (woke != 0)
-        {
-            LeaveBehind(ps, runspace, operation, secretName);
-            if (_stopping.IsCancellationRequested)
-            {
-                throw new PipelineStoppedException(); // Ctrl+C: this command is stopping, not the vault.
-            }
-
-            throw PplxVaultTimeoutException.TimedOut(Name, secretName, operation, _callTimeout);
-        }
-
-        Collection<PSObject> output;
-        PSInvocationStateInfo ended;
-        List<WarningRecord> warnings;
-        try
-        {
-            output = new Collection<PSObject>(ps.EndInvoke(pending).ToList());
-            records.AddRange(ps.Streams.Error);
-        }
-        catch (PipelineStoppedException)
-        {
-            output = [];
-        }
-        catch (RuntimeException e)
-        {
-            output = [];
-            records.Add(e.ErrorRecord);
-        }
-        catch (Exception e) when (e is InvalidOperationException)
-        {
-            throw new PplxVaultOperationException(
-                $"SecretManagement is not available ({e.Message}). Install Microsoft.PowerShell.SecretManagement and register a vault.", Name, secretName, e);
-        }
-        finally
-        {
-            ended = ps.InvocationStateInfo;
-            warnings = ps.Streams.Warning.ToList();
-            ps.Dispose();
-            VaultRunspaces.Return(runspace);
-        }
-
-        foreach (WarningRecord warning in warnings)
-        {
-            _cmdlet.WriteWarning(OutsideText.EscapeRedacted(warning.Message));
-        }
-
-        if (ended.State == PSInvocationState.Stopped)
-        {
-            throw PplxVaultLockedException.PromptStopped(Name, secretName, ended.Reason);
-        }
-
-        return output;
-    }
-
-    /// <summary>
-    /// Asks a call that has not returned to stop and goes on without it. It stays outstanding (no vault call in this
-    /// process, the vault's rotation lock held) until it really ends; then its pipeline and runspace are disposed.
-    /// </summary>
-    private void LeaveBehind(PowerShell ps, Runspace runspace, string operation, string secretName)
-    {
-        var ended = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        ps.InvocationStateChanged += (_, e) =>
-        {
-            if (e.InvocationStateInfo.State is PSInvocationState.Completed or PSInvocationState.Failed or PSInvocationState.Stopped)
-            {
-                ended.TrySetResult(true);
-            }
-        };
-        if (ps.InvocationStateInfo.State is PSInvocationState.Completed or PSInvocationState.Failed or PSInvocationState.Stopped)
-        {
-            ended.TrySetResult(true);
-        }
-
-        OutstandingVaultCalls.Add(Name, $"{operation} '{OutsideText.Escape(secretName)}'", ended.Task);
-        ended.Task.ContinueWith(
-            _ =>
-            {
-                ps.Dispose();
-                VaultRunspaces.Forget(runspace);
-            },
-            TaskScheduler.Default);
-        ps.BeginStop(null, null);
-    }
+    private Collection<PSObject> Run(PSCommand command, string secretName, out IReadOnlyList<ErrorRecord> errors) =>
+        _calls.Run(command, secretName, out errors);
 }
