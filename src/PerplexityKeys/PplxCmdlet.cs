@@ -9,7 +9,6 @@ using PerplexityKeys.Core;
 using PerplexityKeys.Core.Api;
 using PerplexityKeys.Core.Model;
 using PerplexityKeys.Core.Rotation;
-using PerplexityKeys.Core.Vault;
 
 namespace PerplexityKeys;
 
@@ -103,7 +102,7 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
     /// True for a helper secret of a rotation (pending, previous, journal), which is never a key of its own: piped in
     /// (from Get-SecretInfo) it is skipped with a verbose line; named directly it is an error (SecretIsRotationHelper).
     /// </summary>
-    protected bool IsRotationHelper(string secretName)
+    internal bool IsRotationHelper(string secretName)
     {
         if (!SiblingNames.IsSiblingName(secretName))
         {
@@ -145,28 +144,8 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
         return string.IsNullOrWhiteSpace(fromEnvironment) ? BaseUriPolicy.Default : BaseUriPolicy.Validate(fromEnvironment);
     }
 
-    /// <summary>The key that authorizes a mint or revoke: -ApiKey, else the secret -ApiKeySecretName names, else $env:PERPLEXITY_API_KEY.</summary>
-    protected ApiKey ResolveAuthorizingKey(SecureString? apiKey, string? apiKeySecretName = null, string? apiKeyVault = null) =>
-        TryResolveAuthorizingKey(apiKey, apiKeySecretName, apiKeyVault)
-        ?? throw new PplxApiKeyMissingException($"No key authorizes this call: pass -ApiKey (a SecureString) or -ApiKeySecretName, or set $env:{ApiKeyVariable}.");
-
-    /// <summary>As <see cref="ResolveAuthorizingKey"/>, but null when none is given.</summary>
-    protected ApiKey? TryResolveAuthorizingKey(SecureString? apiKey, string? apiKeySecretName, string? apiKeyVault)
-    {
-        ApiKey? key = apiKey is not null ? ApiKey.FromSecureString(apiKey)
-            : apiKeySecretName is not null ? VaultFor(apiKeyVault).ReadKey(apiKeySecretName) ?? throw new PplxSecretNotFoundException(apiKeyVault ?? "(any vault)", apiKeySecretName)
-            : Environment.GetEnvironmentVariable(ApiKeyVariable) is { Length: > 0 } text ? ApiKey.Create(text)
-            : null;
-        if (key is not null)
-        {
-            WarnOnOddShape(key);
-        }
-
-        return key;
-    }
-
     /// <summary>Warns (and goes on) when a key does not look like pplx- plus 48 letters or digits.</summary>
-    protected void WarnOnOddShape(ApiKey key)
+    internal void WarnOnOddShape(ApiKey key)
     {
         if (!key.HasExpectedShape)
         {
@@ -226,78 +205,14 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
         }
     }
 
-    /// <summary>
-    /// The keys of one ProcessRecord call, from either input set, each with the token it came in
-    /// (when it came as a PplxToken). A key that cannot be a key is reported as an item error and skipped.
-    /// </summary>
-    protected System.Collections.Generic.IEnumerable<(ApiKey Key, PplxToken? Token)> InputKeys(
-        PplxToken[]? tokens, SecureString[]? keys, string? secretName = null, string? vault = null, SecureString? vaultPassword = null)
-    {
-        if (secretName is not null && !IsRotationHelper(secretName))
-        {
-            ApiKey? stored = null;
-            try
-            {
-                UnlockIfAsked(vault, vaultPassword);
-                stored = VaultFor(vault, null, vaultPassword).ReadKey(secretName) ?? throw new PplxSecretNotFoundException(vault ?? "(any vault)", secretName);
-                WarnOnOddShape(stored);
-            }
-            catch (PplxException e)
-            {
-                WriteItemError(e, secretName);
-            }
-
-            if (stored is not null)
-            {
-                yield return (stored, new PplxToken(stored, secretName, null, null));
-            }
-        }
-
-        foreach (PplxToken token in tokens ?? [])
-        {
-            ApiKey? key = ToApiKey(token.Key, token);
-            if (key is not null)
-            {
-                yield return (key, token);
-            }
-        }
-
-        foreach (SecureString secure in keys ?? [])
-        {
-            ApiKey? key = ToApiKey(secure, null);   // never the SecureString as a target: Export-Clixml writes it as plain text on Linux
-            if (key is not null)
-            {
-                yield return (key, null);
-            }
-        }
-    }
-
     /// <summary>Appends audit lines to -AuditLog (or $env:PERPLEXITYKEYS_AUDIT_LOG); a log that cannot be written is a warning.</summary>
-    protected void Audit(System.Collections.Generic.IEnumerable<AuditEntry> entries)
-    {
-        string? log = AuditLog ?? Environment.GetEnvironmentVariable(AuditLogVariable);
-        if (string.IsNullOrEmpty(log))
-        {
-            return;
-        }
-
-        try
-        {
-            string path = GetUnresolvedProviderPathFromPSPath(log);
-            string user = Environment.UserName, machine = Environment.MachineName;
-            RotationAudit.Append(path, System.Linq.Enumerable.Select(entries, entry => RotationAudit.Line(entry with { Command = entry.Command ?? MyInvocation.MyCommand.Name }, user, machine)), SystemClock.Instance);
-        }
-        catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException or ItemNotFoundException)
-        {
-            WriteWarning(OutsideText.Escape($"The audit log '{log}' could not be written: {e.Message}"));
-        }
-    }
+    protected void Audit(System.Collections.Generic.IEnumerable<AuditEntry> entries) => AuditTrail.Write(this, AuditLog ?? Environment.GetEnvironmentVariable(AuditLogVariable), entries);
 
     /// <summary>The ErrorId an exception is reported under (for audit lines).</summary>
     internal static string FailureId(Exception error) => ErrorRecords.FailureId(error);
 
     /// <summary>One failed item: a non-terminating error, and the pipeline goes on.</summary>
-    protected void WriteItemError(Exception error, object? target)
+    internal void WriteItemError(Exception error, object? target)
     {
         ErrorRecord record = ErrorRecords.For(error, target);
         if (HeldErrors.StopsOnError(this))
@@ -345,21 +260,6 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
         }
 
         return ShouldProcess(target, action);
-    }
-
-    private ApiKey? ToApiKey(SecureString secure, object? target)
-    {
-        try
-        {
-            ApiKey key = ApiKey.FromSecureString(secure);
-            WarnOnOddShape(key);
-            return key;
-        }
-        catch (PplxKeyFormatException e)
-        {
-            WriteItemError(e, target ?? e.Fingerprint ?? "(a key)");
-            return null;
-        }
     }
 
     private string UserAgent()

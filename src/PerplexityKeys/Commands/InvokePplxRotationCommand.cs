@@ -165,7 +165,7 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
                     UnlockIfAsked(Vault, VaultPassword);
                 }
 
-                _master = ResolveAuthorizingKey(ApiKey, ApiKeySecretName, ApiKeyVault);
+                _master = AuthorizingKey.Resolve(this, ApiKey, ApiKeySecretName, ApiKeyVault);
             }
         }
         catch (PplxException e)
@@ -297,40 +297,9 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
 
     private bool HandOff(ApiKey key, MintedTokenInfo info, Uri baseUri)
     {
-        var token = new PplxToken(key, info.TokenName, null, baseUri);
-        int errorsBefore = SessionErrors.Count(this);
-        try
-        {
-            HandOffRunner.Invoke(OnNewToken, token);
-        }
-        catch (RuntimeException e)
-        {
-            // The script block's own records may hold the key (a throw that printed it): they leave $Error, and only
-            // the redacted text goes on, in the module's error.
-            SessionErrors.ForgetSince(this, errorsBefore);
-            throw new InvalidOperationException(OutsideText.EscapeRedacted(e.InnerException?.Message ?? e.Message));
-        }
-
+        HandOffRunner.Run(this, OnNewToken!, new PplxToken(key, info.TokenName, null, baseUri));
         return true;
     }
-
-    /// <summary>
-    /// Runs -OnNewToken with $_ and $args[0] set to the new token, and fails the hand-off on any error it writes
-    /// (its ErrorActionPreference is Stop), a throw, and a native command's non-zero exit code.
-    /// </summary>
-    private static readonly ScriptBlock HandOffRunner = ScriptBlock.Create(@"
-param($OnNewToken, $Token)
-$ErrorActionPreference = 'Stop'
-$global:LASTEXITCODE = 0
-# Called as a method, not a command: a throw that quotes the key is caught here and never logged raw (transcripts log
-# a terminating error where it crosses a command); only its redacted, escaped text goes on.
-try { $null = $OnNewToken.InvokeWithContext($null, [System.Collections.Generic.List[psvariable]]@([psvariable]::new('_', $Token)), $Token) }
-catch {
-    $reason = if ($_.Exception.InnerException) { $_.Exception.InnerException.Message } else { $_.Exception.Message }
-    throw [System.InvalidOperationException]::new([PerplexityKeys.Core.Api.OutsideText]::EscapeRedacted($reason))
-}
-if ($global:LASTEXITCODE -ne 0) { throw ""The -OnNewToken script block ended with exit code $global:LASTEXITCODE."" }
-");
 
     private string Plan() => Abort
         ? $"Abort the rotation: revoke the pending key, set '{SiblingList()}' idle, leave '{SecretName}' as it is"

@@ -101,7 +101,7 @@ public sealed class NewPplxTokenCommand : PplxCmdlet
             _baseUri = ResolveBaseUri(null);
             UnlockIfAsked(ApiKeyVault, VaultPassword);
             UnlockIfAsked(Vault, VaultPassword);
-            _authorizingKey = ResolveAuthorizingKey(ApiKey, ApiKeySecretName, ApiKeyVault);
+            _authorizingKey = AuthorizingKey.Resolve(this, ApiKey, ApiKeySecretName, ApiKeyVault);
         }
         catch (PplxException e)
         {

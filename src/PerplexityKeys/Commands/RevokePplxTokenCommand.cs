@@ -115,7 +115,7 @@ public sealed class RevokePplxTokenCommand : PplxCmdlet
         try
         {
             UnlockIfAsked(ApiKeyVault, VaultPassword);
-            _authorizingKey = ResolveAuthorizingKey(ApiKey, ApiKeySecretName, ApiKeyVault);
+            _authorizingKey = AuthorizingKey.Resolve(this, ApiKey, ApiKeySecretName, ApiKeyVault);
         }
         catch (PplxException e)
         {
@@ -134,7 +134,7 @@ public sealed class RevokePplxTokenCommand : PplxCmdlet
         }
 
         ApiKey authorizingKey = _authorizingKey!;
-        foreach ((ApiKey key, PplxToken? token) in InputKeys(InputObject, Key, SecretName, Vault, VaultPassword))
+        foreach ((ApiKey key, PplxToken? token) in KeyInputs.Of(this, InputObject, Key, SecretName, Vault, VaultPassword))
         {
             object target = (object?)token ?? (object?)SecretName ?? key.Fingerprint;
             try

@@ -112,7 +112,7 @@ public sealed class TestPplxTokenCommand : PplxCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        foreach ((ApiKey key, PplxToken? token) in InputKeys(InputObject, Key, SecretName, Vault, VaultPassword))
+        foreach ((ApiKey key, PplxToken? token) in KeyInputs.Of(this, InputObject, Key, SecretName, Vault, VaultPassword))
         {
             Uri baseUri;
             try

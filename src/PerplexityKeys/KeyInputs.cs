@@ -1,0 +1,72 @@
+using System.Collections.Generic;
+using System.Security;
+using PerplexityKeys.Core;
+using PerplexityKeys.Core.Model;
+using PerplexityKeys.Core.Vault;
+
+namespace PerplexityKeys;
+
+/// <summary>The keys a command was given: a secret's, PplxTokens from the pipeline, and SecureStrings.</summary>
+internal static class KeyInputs
+{
+    /// <summary>
+    /// The keys of one ProcessRecord call, from either input set, each with the token it came in
+    /// (when it came as a PplxToken). A key that cannot be a key is reported as an item error and skipped.
+    /// </summary>
+    public static IEnumerable<(ApiKey Key, PplxToken? Token)> Of(
+        PplxCmdlet cmdlet, PplxToken[]? tokens, SecureString[]? keys, string? secretName = null, string? vault = null, SecureString? vaultPassword = null)
+    {
+        if (secretName is not null && !cmdlet.IsRotationHelper(secretName))
+        {
+            ApiKey? stored = null;
+            try
+            {
+                cmdlet.UnlockIfAsked(vault, vaultPassword);
+                stored = cmdlet.VaultFor(vault, null, vaultPassword).ReadKey(secretName) ?? throw new PplxSecretNotFoundException(vault ?? "(any vault)", secretName);
+                cmdlet.WarnOnOddShape(stored);
+            }
+            catch (PplxException e)
+            {
+                cmdlet.WriteItemError(e, secretName);
+            }
+
+            if (stored is not null)
+            {
+                yield return (stored, new PplxToken(stored, secretName, null, null));
+            }
+        }
+
+        foreach (PplxToken token in tokens ?? [])
+        {
+            ApiKey? key = ToApiKey(cmdlet, token.Key, token);
+            if (key is not null)
+            {
+                yield return (key, token);
+            }
+        }
+
+        foreach (SecureString secure in keys ?? [])
+        {
+            ApiKey? key = ToApiKey(cmdlet, secure, null);   // never the SecureString as a target: Export-Clixml writes it as plain text on Linux
+            if (key is not null)
+            {
+                yield return (key, null);
+            }
+        }
+    }
+
+    private static ApiKey? ToApiKey(PplxCmdlet cmdlet, SecureString secure, object? target)
+    {
+        try
+        {
+            ApiKey key = ApiKey.FromSecureString(secure);
+            cmdlet.WarnOnOddShape(key);
+            return key;
+        }
+        catch (PplxKeyFormatException e)
+        {
+            cmdlet.WriteItemError(e, target ?? e.Fingerprint ?? "(a key)");
+            return null;
+        }
+    }
+}
