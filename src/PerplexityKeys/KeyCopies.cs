@@ -6,6 +6,7 @@ using PerplexityKeys.Core;
 using PerplexityKeys.Core.Api;
 using PerplexityKeys.Core.Model;
 using PerplexityKeys.Core.Rotation;
+using PerplexityKeys.Core.Vault;
 
 namespace PerplexityKeys;
 
@@ -24,6 +25,18 @@ internal sealed class KeyCopies(PplxCmdlet cmdlet)
 
     /// <summary>The vaults, and "vault/secret"s, that could not be searched (escaped).</summary>
     public IReadOnlyList<string> Unsearched => _unsearched;
+
+    /// <summary>
+    /// Why a rotation of <paramref name="secretName"/> must not go on: copies of <paramref name="key"/> elsewhere
+    /// (KeyShared), or places that could not be searched (KeyCopiesUnknown); null when neither.
+    /// </summary>
+    public PplxKeySharedException? Refusal(ApiKey key, string vault, string secretName)
+    {
+        IReadOnlyList<string> elsewhere = Of(key, vault, secretName);
+        return elsewhere.Count > 0 ? new PplxKeySharedException(vault, secretName, key.Fingerprint, elsewhere)
+            : _unsearched.Count > 0 ? PplxKeySharedException.Unknown(vault, secretName, key.Fingerprint, _unsearched)
+            : null;
+    }
 
     /// <summary>The other secrets (as "vault/secret", escaped) that hold <paramref name="key"/>.</summary>
     public IReadOnlyList<string> Of(ApiKey key, string vault, string secretName)

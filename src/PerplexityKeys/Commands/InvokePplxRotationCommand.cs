@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Management.Automation;
 using System.Security;
 using PerplexityKeys.Core;
@@ -183,7 +182,7 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
         }
 
         string target = $"'{SecretName}' in vault '{Vault}'";
-        if (!ShouldProcessOrForce(Force, target, Plan()))
+        if (!ShouldProcessOrForce(Force, target, RotationPlan.Describe(SecretName, Abort, Stage, PropagationDelay, _master, OnNewToken is not null)))
         {
             return;
         }
@@ -267,12 +266,7 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
         try
         {
             ApiKey? current = VaultFor(Vault, null, VaultPassword).ReadKey(SecretName);
-            _copies ??= new KeyCopies(this);
-            IReadOnlyList<string> elsewhere = current is null ? [] : _copies.Of(current, Vault, SecretName);
-            PplxKeySharedException? shared = current is null ? null
-                : elsewhere.Count > 0 ? new PplxKeySharedException(Vault, SecretName, current.Fingerprint, elsewhere)
-                : _copies.Unsearched.Count > 0 ? PplxKeySharedException.Unknown(Vault, SecretName, current.Fingerprint, _copies.Unsearched)
-                : null;
+            PplxKeySharedException? shared = current is null ? null : (_copies ??= new KeyCopies(this)).Refusal(current, Vault, SecretName);
             if (shared is not null)
             {
                 AuditNotStarted(shared);
@@ -300,22 +294,4 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
         HandOffRunner.Run(this, OnNewToken!, new PplxToken(key, info.TokenName, null, baseUri));
         return true;
     }
-
-    private string Plan() => Abort
-        ? $"Abort the rotation: revoke the pending key, set '{SiblingList()}' idle, leave '{SecretName}' as it is"
-        : Stage switch
-        {
-            RotationStage.Prepare => $"Prepare a rotation: mint a key ({AuthorizerText()}), keep it as '{Sibling(SiblingNames.PendingSuffix)}', probe it, keep the old key as '{Sibling(SiblingNames.PreviousSuffix)}', make the new key current{HandOffText()}",
-            RotationStage.Finish => $"Finish the rotation: wait {PropagationDelay}, probe the current key, revoke the previous key, set '{SiblingList()}' idle",
-            _ => $"Rotate: mint a key ({AuthorizerText()}), keep it as pending, probe it, keep the old key as previous, make the new key current{HandOffText()}, wait {PropagationDelay}, probe it again, revoke the old key, set '{SiblingList()}' idle (a rotation prepared with -Stage Prepare is only reported: -Stage Finish completes it)",
-        };
-
-    private string AuthorizerText() => _master is null ? "authorized by the current key" : $"authorized by {_master.Fingerprint}";
-
-    private string HandOffText() => OnNewToken is null ? string.Empty : ", run -OnNewToken";
-
-    private string Sibling(string suffix) => SiblingNames.Of(SecretName, suffix);
-
-    private string SiblingList() =>
-        $"{Sibling(SiblingNames.PendingSuffix)}', '{Sibling(SiblingNames.PreviousSuffix)}', '{Sibling(SiblingNames.JournalSuffix)}";
 }
