@@ -1,6 +1,7 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using PerplexityKeys.Core;
 using PerplexityKeys.Core.Api;
@@ -75,7 +76,7 @@ internal sealed class KeyCopies(PplxCmdlet cmdlet)
             IReadOnlyList<string> vaults;
             try
             {
-                vaults = cmdlet.VaultFor(null).VaultNames();
+                vaults = VaultNames(cmdlet.VaultFor(null));
             }
             catch (PplxException e)
             {
@@ -88,7 +89,7 @@ internal sealed class KeyCopies(PplxCmdlet cmdlet)
             {
                 try
                 {
-                    _infos.AddRange(cmdlet.VaultFor(vault).ListInfos());
+                    _infos.AddRange(ListInfos(cmdlet.VaultFor(vault)));
                 }
                 catch (PplxException e)
                 {
@@ -125,4 +126,16 @@ internal sealed class KeyCopies(PplxCmdlet cmdlet)
 
         return key;
     }
+
+    /// <summary>Every secret's SecretInformation in this vault (Get-SecretInfo); a vault that cannot be listed throws.</summary>
+    private static System.Collections.ObjectModel.Collection<PSObject> ListInfos(SecretManagementVault vault) =>
+        vault.Execute(new PSCommand().AddCommand(SecretManagementVault.Module + "Get-SecretInfo").AddParameter("Vault", vault.Name), "(every secret)");
+
+    /// <summary>The names of the registered vaults (Get-SecretVault).</summary>
+    private static List<string> VaultNames(SecretManagementVault vault) =>
+        vault.Execute(new PSCommand().AddCommand(SecretManagementVault.Module + "Get-SecretVault"), "(vaults)")
+            .Select(vault => vault.Properties["Name"]?.Value as string)
+            .Where(name => !string.IsNullOrEmpty(name))
+            .Select(name => name!)
+            .ToList();
 }

@@ -22,7 +22,7 @@ internal static class KeyInputs
             try
             {
                 cmdlet.UnlockIfAsked(vault, vaultPassword);
-                stored = cmdlet.VaultFor(vault, null, vaultPassword).ReadKey(secretName) ?? throw new PplxSecretNotFoundException(vault ?? "(any vault)", secretName);
+                stored = cmdlet.VaultFor(vault, vaultPassword).ReadKey(secretName) ?? throw new PplxSecretNotFoundException(vault ?? "(any vault)", secretName);
                 cmdlet.WarnOnOddShape(stored);
             }
             catch (PplxException e)

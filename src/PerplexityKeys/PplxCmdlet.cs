@@ -193,8 +193,8 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>A SecretManagement vault for the core, its calls waited for on this cmdlet's pipeline thread, each up to -TimeoutSec or Ctrl+C.</summary>
-    internal SecretManagementVault VaultFor(string? vault, PipelineDispatcher? dispatcher = null, SecureString? password = null) =>
-        new(this, vault, TimeSpan.FromSeconds(TimeoutSec), dispatcher, password, StopToken);
+    internal SecretManagementVault VaultFor(string? vault, SecureString? password = null) =>
+        new(this, vault, TimeSpan.FromSeconds(TimeoutSec), password, StopToken);
 
     /// <summary>Unlocks a vault with -VaultPassword when one was given (never prompts).</summary>
     internal void UnlockIfAsked(string? vault, SecureString? password)

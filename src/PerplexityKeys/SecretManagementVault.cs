@@ -6,7 +6,6 @@ using System.Linq;
 using System.Management.Automation;
 using System.Security;
 using System.Threading;
-using System.Threading.Tasks;
 using PerplexityKeys.Core.Api;
 using PerplexityKeys.Core.Model;
 using PerplexityKeys.Core.Rotation;
@@ -15,19 +14,18 @@ using PerplexityKeys.Core.Vault;
 namespace PerplexityKeys;
 
 /// <summary>
-/// The core's vault interface over SecretManagement's public cmdlets, module-qualified, one call at a time, each in a
+/// A vault through SecretManagement's public cmdlets, module-qualified, one call at a time, each in a
 /// runspace of the module's own (<see cref="VaultRunspaces"/>) and waited for on the cmdlet's pipeline thread up to
 /// -TimeoutSec or Ctrl+C, whichever comes first; a call that does not return by then is left behind
 /// (<see cref="OutstandingVaultCalls"/>).
 /// Never passes -Metadata to Set-Secret: on a vault without metadata support that writes the secret
 /// and then removes it again (SecretManagement 1.1.2). Metadata goes through Set-SecretInfo instead.
 /// </summary>
-internal sealed class SecretManagementVault : ISecretVault
+internal sealed class SecretManagementVault
 {
-    private const string Module = "Microsoft.PowerShell.SecretManagement\\";
+    internal const string Module = "Microsoft.PowerShell.SecretManagement\\";
     private readonly PSCmdlet _cmdlet;
     private readonly string? _vault;
-    private readonly PipelineDispatcher? _dispatcher;
     private readonly SecureString? _password;
     private readonly VaultCalls _calls;
     private readonly Dictionary<string, string> _userNames = new(StringComparer.OrdinalIgnoreCase);
@@ -35,45 +33,22 @@ internal sealed class SecretManagementVault : ISecretVault
     /// <param name="cmdlet">The calling cmdlet (its pipeline thread waits for every call).</param>
     /// <param name="vault">The vault; null = SecretManagement's search.</param>
     /// <param name="callTimeout">How long one call may take (-TimeoutSec).</param>
-    /// <param name="dispatcher">Brings calls from other threads to the pipeline thread.</param>
     /// <param name="password">The vault's password (-VaultPassword): a vault that relocks during a run (SecretStore's
     /// -PasswordTimeout) is unlocked again with it and the call repeated once.</param>
     /// <param name="stopping">Ctrl+C: a call in flight is left behind at once.</param>
-    public SecretManagementVault(PSCmdlet cmdlet, string? vault, TimeSpan callTimeout, PipelineDispatcher? dispatcher, SecureString? password, CancellationToken stopping)
+    public SecretManagementVault(PSCmdlet cmdlet, string? vault, TimeSpan callTimeout, SecureString? password, CancellationToken stopping)
     {
         _cmdlet = cmdlet;
         _vault = vault;
         _calls = new VaultCalls(cmdlet, () => Name, callTimeout, stopping);
-        _dispatcher = dispatcher;
         _password = password;
     }
 
+    /// <summary>The vault, for messages.</summary>
     public string Name => _vault ?? "(default search)";
 
-    public Task<ApiKey?> GetKeyAsync(string secretName, CancellationToken cancellationToken) => OnPipeline(() => ReadKey(secretName));
-
-    public Task<string?> GetTextAsync(string secretName, CancellationToken cancellationToken) => OnPipeline(() => ReadText(secretName));
-
-    public Task SetKeyAsync(string secretName, ApiKey key, CancellationToken cancellationToken) => OnPipeline(() =>
-    {
-        WriteKey(secretName, key);
-        return true;
-    });
-
-    public Task SetTextAsync(string secretName, string text, CancellationToken cancellationToken) => OnPipeline(() =>
-    {
-        Invoke("Set-Secret", secretName, new() { ["Secret"] = text }, requireVault: true);
-        return true;
-    });
-
-    public Task<bool> TrySetMetadataAsync(string secretName, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken) =>
-        OnPipeline(() => TrySetMetadata(secretName, metadata));
-
-    public Task RemoveAsync(string secretName, CancellationToken cancellationToken) => OnPipeline(() =>
-    {
-        Remove(secretName);
-        return true;
-    });
+    /// <summary>Writes text (the journal, an idle helper), replacing any value.</summary>
+    public void WriteText(string secretName, string text) => Invoke("Set-Secret", secretName, new() { ["Secret"] = text }, requireVault: true);
 
     private ApiKey KeyOf(string secretName, PSCredential credential)
     {
@@ -133,18 +108,6 @@ internal sealed class SecretManagementVault : ISecretVault
     /// vaults such as SecretStore match names).
     /// </summary>
     public bool Exists(string secretName) => FindInfo(secretName, out _) is not null;
-
-    /// <summary>Every secret's SecretInformation in this vault (Get-SecretInfo); a vault that cannot be listed throws.</summary>
-    public IReadOnlyList<PSObject> ListInfos() =>
-        Execute(new PSCommand().AddCommand(Module + "Get-SecretInfo").AddParameter("Vault", _vault ?? throw new InvalidOperationException("ListInfos needs a vault.")), "(every secret)");
-
-    /// <summary>The names of the registered vaults (Get-SecretVault).</summary>
-    public IReadOnlyList<string> VaultNames() =>
-        Execute(new PSCommand().AddCommand(Module + "Get-SecretVault"), "(vaults)")
-            .Select(vault => vault.Properties["Name"]?.Value as string)
-            .Where(name => !string.IsNullOrEmpty(name))
-            .Select(name => name!)
-            .ToList();
 
     /// <summary>Sets the module's metadata keys beside the user's own (which stay); false when the vault keeps none.</summary>
     public bool TrySetMetadata(string secretName, IReadOnlyDictionary<string, string> metadata)
@@ -211,7 +174,8 @@ internal sealed class SecretManagementVault : ISecretVault
         Execute(command, "(unlock)");
     }
 
-    private string? ReadText(string secretName)
+    /// <summary>Reads a secret stored as text; null when missing.</summary>
+    public string? ReadText(string secretName)
     {
         object? value = Read(secretName, asPlainText: true);
         return value switch
@@ -271,21 +235,6 @@ internal sealed class SecretManagementVault : ISecretVault
         return match;
     }
 
-    private Task<T> OnPipeline<T>(Func<T> work) =>
-        _dispatcher?.InvokeAsync(work) ?? InlineAsync(work);
-
-    private static Task<T> InlineAsync<T>(Func<T> work)
-    {
-        try
-        {
-            return Task.FromResult(work());
-        }
-        catch (Exception e)
-        {
-            return Task.FromException<T>(e);
-        }
-    }
-
     private Collection<PSObject> Invoke(string command, string secretName, Dictionary<string, object> parameters, bool requireVault, string? vault = null)
     {
         try
@@ -334,7 +283,8 @@ internal sealed class SecretManagementVault : ISecretVault
         return Execute(call, secretName);
     }
 
-    private Collection<PSObject> Execute(PSCommand command, string secretName)
+    /// <summary>Runs one call; its error records become the core's vault exceptions.</summary>
+    internal Collection<PSObject> Execute(PSCommand command, string secretName)
     {
         Collection<PSObject> output = Run(command, secretName, out IReadOnlyList<ErrorRecord> errors);
         foreach (ErrorRecord error in errors)

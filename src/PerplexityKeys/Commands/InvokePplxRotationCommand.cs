@@ -212,7 +212,7 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
         {
             RotationResult result = Run((dispatcher, ct) =>
             {
-                engine = new RotationEngine(client, VaultFor(Vault, dispatcher, VaultPassword), SystemClock.Instance, dispatcher.Verbose) { LockTimeout = LockTimeout, CacheWindow = cacheWindow };
+                engine = new RotationEngine(client, new PipelineVault(VaultFor(Vault, VaultPassword), dispatcher), SystemClock.Instance, dispatcher.Verbose) { LockTimeout = LockTimeout, CacheWindow = cacheWindow };
                 var request = new RotationRequest
                 {
                     SecretName = SecretName,
@@ -265,7 +265,7 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
     {
         try
         {
-            ApiKey? current = VaultFor(Vault, null, VaultPassword).ReadKey(SecretName);
+            ApiKey? current = VaultFor(Vault, VaultPassword).ReadKey(SecretName);
             PplxKeySharedException? shared = current is null ? null : (_copies ??= new KeyCopies(this)).Refusal(current, Vault, SecretName);
             if (shared is not null)
             {

@@ -40,6 +40,9 @@ public sealed class OrganisationPacerTests
         await refused.Seen.Task.WaitAsync(Bound);                // the 429 came back, and the pause is set
         Task<ProbeResult> second = rig.Client.ProbeAsync(key, ProbeKind.Free, null, CancellationToken.None);
 
+        // Both wait 20 s on the injected clock: the first its Retry-After (Polly), the second the pause; the clock moves
+        // only once both are armed (Polly arms its delay just after it reports the retry).
+        await time.WaitForTimersAsync(d => d == TimeSpan.FromSeconds(20), count: 2);
         Assert.Equal(1, pacer.Waits);                            // the second call did not go out: it waits on the pause
         Assert.False(second.IsCompleted);
         time.Advance(TimeSpan.FromSeconds(20));

@@ -39,6 +39,20 @@ public sealed class ManualTimeProvider : FakeTimeProvider
         }
     }
 
+    /// <summary>Waits until <paramref name="count"/> timers whose due time matches are armed (the clock does not move).</summary>
+    public async Task WaitForTimersAsync(Func<TimeSpan, bool> match, int count, TimeSpan? wait = null)
+    {
+        using var cts = new CancellationTokenSource(wait ?? TimeSpan.FromSeconds(20));
+        for (int seen = 0; seen < count;)
+        {
+            TimeSpan due = await _armed.Reader.ReadAsync(cts.Token);
+            if (due > TimeSpan.Zero && match(due))
+            {
+                seen++;
+            }
+        }
+    }
+
     private sealed class ReportingTimer(ITimer inner, ChannelWriter<TimeSpan> armed) : ITimer
     {
         public void Report(TimeSpan due)
