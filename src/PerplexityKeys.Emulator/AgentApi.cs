@@ -31,10 +31,10 @@ internal static class AgentApi
     /// <summary>A minimal run: validates the body as the live API does (400 <c>invalid_request</c>) and answers a completed Responses object.</summary>
     public static async Task RespondAsync(HttpContext ctx, EmulatorState state, EmulatorKey caller)
     {
-        using JsonDocument? body = await ApiEndpoints.ReadJsonAsync(ctx);
+        using JsonDocument? body = await EmulatorWire.ReadJsonAsync(ctx);
         if (body is null)
         {
-            await ApiEndpoints.WriteErrorAsync(ctx, 400, "invalid_request", "A JSON body is required.");
+            await EmulatorWire.WriteErrorAsync(ctx, 400, "invalid_request", "A JSON body is required.");
             return;
         }
 
@@ -43,14 +43,14 @@ internal static class AgentApi
         {
             if (!KnownFields.Contains(p.Name))
             {
-                await ApiEndpoints.WriteErrorAsync(ctx, 400, "invalid_request", $"Unknown field '{p.Name}'.");
+                await EmulatorWire.WriteErrorAsync(ctx, 400, "invalid_request", $"Unknown field '{p.Name}'.");
                 return;
             }
         }
 
         if (!root.TryGetProperty("input", out JsonElement input) || input.ValueKind is not (JsonValueKind.String or JsonValueKind.Array))
         {
-            await ApiEndpoints.WriteErrorAsync(ctx, 400, "invalid_request", "input is required (a string or an array of input items).");
+            await EmulatorWire.WriteErrorAsync(ctx, 400, "invalid_request", "input is required (a string or an array of input items).");
             return;
         }
 
@@ -58,20 +58,20 @@ internal static class AgentApi
         string? preset = root.TryGetProperty("preset", out JsonElement pr) && pr.ValueKind == JsonValueKind.String ? pr.GetString() : null;
         if (model is null && preset is null)
         {
-            await ApiEndpoints.WriteErrorAsync(ctx, 400, "invalid_request", "Either model or preset is required.");
+            await EmulatorWire.WriteErrorAsync(ctx, 400, "invalid_request", "Either model or preset is required.");
             return;
         }
 
         if (preset is not null && !ModelCatalog.Presets.ContainsKey(preset))
         {
-            await ApiEndpoints.WriteErrorAsync(ctx, 400, "invalid_request", $"Unknown preset '{preset}'.");
+            await EmulatorWire.WriteErrorAsync(ctx, 400, "invalid_request", $"Unknown preset '{preset}'.");
             return;
         }
 
         string resolved = model ?? ModelCatalog.Presets[preset!];
         if (!caller.MayUse(resolved, state.Config.Models))
         {
-            await ApiEndpoints.WriteErrorAsync(ctx, 400, "invalid_request", $"Model '{resolved}' is not available. Use GET /v1/models to list the models your key can use.");
+            await EmulatorWire.WriteErrorAsync(ctx, 400, "invalid_request", $"Model '{resolved}' is not available. Use GET /v1/models to list the models your key can use.");
             return;
         }
 
@@ -80,13 +80,13 @@ internal static class AgentApi
         {
             if (mo.ValueKind != JsonValueKind.Number || !mo.TryGetInt32(out maxOutput) || maxOutput < 1)
             {
-                await ApiEndpoints.WriteErrorAsync(ctx, 400, "invalid_request", "max_output_tokens must be a positive integer.");
+                await EmulatorWire.WriteErrorAsync(ctx, 400, "invalid_request", "max_output_tokens must be a positive integer.");
                 return;
             }
         }
         else if (!resolved.StartsWith("perplexity/", StringComparison.Ordinal))
         {
-            await ApiEndpoints.WriteErrorAsync(ctx, 400, "invalid_request", $"max_output_tokens is required for '{resolved}'.");
+            await EmulatorWire.WriteErrorAsync(ctx, 400, "invalid_request", $"max_output_tokens is required for '{resolved}'.");
             return;
         }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 
 namespace PerplexityKeys.Emulator;
@@ -7,8 +6,6 @@ namespace PerplexityKeys.Emulator;
 /// <summary>The emulated Perplexity API: faults and latency first, then auth, rate limit, route.</summary>
 internal sealed class ApiEndpoints(EmulatorState state)
 {
-    internal const string HtmlUnauthorizedPage =
-        "<html>\r\n<head><title>401 Authorization Required</title></head>\r\n<body>\r\n<center><h1>401 Authorization Required</h1></center>\r\n<hr><center>openresty</center>\r\n</body>\r\n</html>\r\n";
 
     public async Task HandleAsync(HttpContext ctx)
     {
@@ -46,7 +43,7 @@ internal sealed class ApiEndpoints(EmulatorState state)
                     ctx.Abort();
                     return;
                 case FaultKind.Status:
-                    await WriteFaultAsync(ctx, fault);
+                    await EmulatorWire.WriteFaultAsync(ctx, fault);
                     return;
             }
 
@@ -82,88 +79,6 @@ internal sealed class ApiEndpoints(EmulatorState state)
         }
     }
 
-    internal static Task WriteErrorAsync(HttpContext ctx, int status, string type, string message)
-    {
-        ctx.Response.StatusCode = status;
-        return ctx.Response.WriteAsJsonAsync(new ErrorEnvelope(new ErrorBody(message, type, status)));
-    }
-
-    private static string DefaultType(int status) => status switch
-    {
-        400 => "invalid_request",
-        401 => "invalid_api_key",
-        403 => "forbidden",
-        404 => "not_found",
-        413 => "payload_too_large",
-        429 => "request_rate_limit_exceeded",
-        502 => "bad_gateway",
-        503 => "service_unavailable",
-        504 => "gateway_timeout",
-        _ => "internal_error",
-    };
-
-    private static async Task WriteFaultAsync(HttpContext ctx, Fault fault)
-    {
-        if (fault.RetryAfterSeconds is { } retry)
-        {
-            ctx.Response.Headers.RetryAfter = retry.ToString(CultureInfo.InvariantCulture);
-        }
-
-        if (fault.Location is not null)
-        {
-            ctx.Response.Headers.Location = fault.Location;
-        }
-
-        if (fault.Html)
-        {
-            ctx.Response.StatusCode = fault.Status;
-            ctx.Response.ContentType = "text/html";
-            await ctx.Response.WriteAsync(HtmlUnauthorizedPage.Replace("401 Authorization Required", $"{fault.Status} {ReasonPhrase(fault.Status)}", StringComparison.Ordinal));
-            return;
-        }
-
-        if (fault.Body is not null)
-        {
-            ctx.Response.StatusCode = fault.Status;
-            ctx.Response.ContentType = fault.ContentType ?? "application/json";
-            await ctx.Response.WriteAsync(fault.Body);
-            return;
-        }
-
-        await WriteErrorAsync(ctx, fault.Status, DefaultType(fault.Status), $"Injected fault: {ReasonPhrase(fault.Status)}.");
-    }
-
-    private static string ReasonPhrase(int status) =>
-        status == 401 ? "Authorization Required" : Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
-
-    internal static async Task<JsonDocument?> ReadJsonAsync(HttpContext ctx)
-    {
-        using var reader = new StreamReader(ctx.Request.Body, Encoding.UTF8);
-        string text = await reader.ReadToEndAsync(ctx.RequestAborted);
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-
-        JsonDocument doc;
-        try
-        {
-            doc = JsonDocument.Parse(text);
-        }
-        catch (JsonException)
-        {
-            throw new BadBodyException();
-        }
-
-        if (doc.RootElement.ValueKind != JsonValueKind.Object)
-        {
-            doc.Dispose();
-            throw new BadBodyException();
-        }
-
-        return doc;
-    }
-
     private async Task<string?> HandleCoreAsync(HttpContext ctx, string path)
     {
         if (state.Config.Sonar == SonarMode.Retired && SonarApi.IsSonarPath(path))
@@ -194,7 +109,7 @@ internal sealed class ApiEndpoints(EmulatorState state)
         if (!rate.Allowed)
         {
             ctx.Response.Headers.RetryAfter = rate.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-            await WriteErrorAsync(ctx, 429, "request_rate_limit_exceeded", "Rate limit exceeded. Please retry after the time given in Retry-After.");
+            await EmulatorWire.WriteErrorAsync(ctx, 429, "request_rate_limit_exceeded", "Rate limit exceeded. Please retry after the time given in Retry-After.");
             return caller.Fingerprint;
         }
 
@@ -210,14 +125,14 @@ internal sealed class ApiEndpoints(EmulatorState state)
                 ("GET", "/v1/models") => AgentApi.ListModelsAsync(ctx, state, caller),
                 ("POST", "/v1/agent") or ("POST", "/v1/responses") => AgentApi.RespondAsync(ctx, state, caller),
                 (_, "/chat/completions" or "/async/chat/completions" or "/v1/models" or "/v1/agent" or "/v1/responses") =>
-                    WriteErrorAsync(ctx, 405, "method_not_allowed", $"{method} is not allowed on {path}."),
-                _ => WriteErrorAsync(ctx, 404, "not_found", $"No route for {method} {path}."),
+                    EmulatorWire.WriteErrorAsync(ctx, 405, "method_not_allowed", $"{method} is not allowed on {path}."),
+                _ => EmulatorWire.WriteErrorAsync(ctx, 404, "not_found", $"No route for {method} {path}."),
             };
             await handled;
         }
-        catch (BadBodyException)
+        catch (EmulatorWire.BadBodyException)
         {
-            await WriteErrorAsync(ctx, 400, "invalid_request", "The request body is not a JSON object.");
+            await EmulatorWire.WriteErrorAsync(ctx, 400, "invalid_request", "The request body is not a JSON object.");
         }
 
         return caller.Fingerprint;
@@ -229,21 +144,21 @@ internal sealed class ApiEndpoints(EmulatorState state)
         {
             ctx.Response.StatusCode = 401;
             ctx.Response.ContentType = "text/html";
-            return ctx.Response.WriteAsync(HtmlUnauthorizedPage);
+            return ctx.Response.WriteAsync(EmulatorWire.HtmlUnauthorizedPage);
         }
 
-        return WriteErrorAsync(ctx, 401, "invalid_api_key", "Invalid or revoked API key. Check your API key in the API settings.");
+        return EmulatorWire.WriteErrorAsync(ctx, 401, "invalid_api_key", "Invalid or revoked API key. Check your API key in the API settings.");
     }
 
     private async Task MintAsync(HttpContext ctx)
     {
-        using JsonDocument? body = await ReadJsonAsync(ctx);
+        using JsonDocument? body = await EmulatorWire.ReadJsonAsync(ctx);
         string? name = null;
         if (body is not null && body.RootElement.TryGetProperty("token_name", out JsonElement n))
         {
             if (n.ValueKind != JsonValueKind.String)
             {
-                await WriteErrorAsync(ctx, 400, "invalid_parameter", "token_name must be a string.");
+                await EmulatorWire.WriteErrorAsync(ctx, 400, "invalid_parameter", "token_name must be a string.");
                 return;
             }
 
@@ -253,7 +168,7 @@ internal sealed class ApiEndpoints(EmulatorState state)
         EmulatorKey? key = state.Mint(name);
         if (key is null)
         {
-            await WriteErrorAsync(ctx, 400, "invalid_request", "The API group has reached its maximum number of keys.");
+            await EmulatorWire.WriteErrorAsync(ctx, 400, "invalid_request", "The API group has reached its maximum number of keys.");
             return;
         }
 
@@ -272,10 +187,10 @@ internal sealed class ApiEndpoints(EmulatorState state)
 
     private async Task RevokeAsync(HttpContext ctx, EmulatorKey caller)
     {
-        using JsonDocument? body = await ReadJsonAsync(ctx);
+        using JsonDocument? body = await EmulatorWire.ReadJsonAsync(ctx);
         if (body is null || !body.RootElement.TryGetProperty("auth_token", out JsonElement t) || t.ValueKind != JsonValueKind.String)
         {
-            await WriteErrorAsync(ctx, 400, "invalid_request", "auth_token is required.");
+            await EmulatorWire.WriteErrorAsync(ctx, 400, "invalid_request", "auth_token is required.");
             return;
         }
 
@@ -288,25 +203,19 @@ internal sealed class ApiEndpoints(EmulatorState state)
             await (a switch
             {
                 UndocumentedAnswer.Ok => Task.CompletedTask,
-                UndocumentedAnswer.BadRequest => WriteErrorAsync(ctx, 400, "invalid_request", "The token cannot be revoked."),
-                _ => WriteErrorAsync(ctx, 404, "not_found", "Token not found."),
+                UndocumentedAnswer.BadRequest => EmulatorWire.WriteErrorAsync(ctx, 400, "invalid_request", "The token cannot be revoked."),
+                _ => EmulatorWire.WriteErrorAsync(ctx, 404, "not_found", "Token not found."),
             });
             return;
         }
 
         if (ReferenceEquals(target, caller) && !state.Config.AllowSelfRevoke)
         {
-            await WriteErrorAsync(ctx, 400, "invalid_request", "A key cannot revoke itself.");
+            await EmulatorWire.WriteErrorAsync(ctx, 400, "invalid_request", "A key cannot revoke itself.");
             return;
         }
 
         state.Revoke(target!);
         ctx.Response.StatusCode = 200;
     }
-
-    private sealed record ErrorBody(string message, string type, int code);
-
-    private sealed record ErrorEnvelope(ErrorBody error);
-
-    internal sealed class BadBodyException : Exception;
 }

@@ -14,15 +14,15 @@ internal static class SonarApi
         || string.Equals(path, "/async/chat/completions", StringComparison.OrdinalIgnoreCase);
 
     public static Task WriteRetiredAsync(HttpContext ctx) =>
-        ApiEndpoints.WriteErrorAsync(ctx, 403, "chat_completions_not_available", RetiredMessage);
+        EmulatorWire.WriteErrorAsync(ctx, 403, "chat_completions_not_available", RetiredMessage);
 
     /// <summary>The old <c>POST /chat/completions</c>: model by its short name (<c>sonar</c>) or its id.</summary>
     public static async Task CompleteAsync(HttpContext ctx, EmulatorState state, EmulatorKey caller)
     {
-        using JsonDocument? body = await ApiEndpoints.ReadJsonAsync(ctx);
+        using JsonDocument? body = await EmulatorWire.ReadJsonAsync(ctx);
         if (body is null || !body.RootElement.TryGetProperty("model", out JsonElement m) || m.ValueKind != JsonValueKind.String)
         {
-            await ApiEndpoints.WriteErrorAsync(ctx, 400, "invalid_request", "model is required.");
+            await EmulatorWire.WriteErrorAsync(ctx, 400, "invalid_request", "model is required.");
             return;
         }
 
@@ -31,13 +31,13 @@ internal static class SonarApi
         string? id = offered.FirstOrDefault(o => o == model || ModelCatalog.Describe(o).LegacyName == model);
         if (id is null || !caller.MayUse(id, offered))
         {
-            await ApiEndpoints.WriteErrorAsync(ctx, 400, "invalid_model", $"Invalid model '{model}'. Permitted models can be found in the documentation.");
+            await EmulatorWire.WriteErrorAsync(ctx, 400, "invalid_model", $"Invalid model '{model}'. Permitted models can be found in the documentation.");
             return;
         }
 
         if (!body.RootElement.TryGetProperty("messages", out JsonElement msgs) || msgs.ValueKind != JsonValueKind.Array || msgs.GetArrayLength() == 0)
         {
-            await ApiEndpoints.WriteErrorAsync(ctx, 400, "invalid_request", "messages must be a non-empty array.");
+            await EmulatorWire.WriteErrorAsync(ctx, 400, "invalid_request", "messages must be a non-empty array.");
             return;
         }
 
