@@ -3,16 +3,8 @@
 .SYNOPSIS
     Builds, lays out, tests and demonstrates the PerplexityKeys module.
 .DESCRIPTION
-    Tasks (each prints its synopsis with -Task Help):
-      Clean  Remove every build output (out/, bin/, obj/).
-      Build  Compile the solution and lay the module out as installed: out/PerplexityKeys/<version>/.
-      Test   Build, then run the xunit and Pester suites; print "N passed, N failed"; exit non-zero on any failure.
-      Demo   Build, start the loopback emulator, and run the main job: mint, test, revoke, then rotate a key in a throwaway vault.
-      Chaos  Build, then run the seeded chaos campaign (-Rotations, -Seed); exit non-zero on any violation.
-      Load   Build, then rotate under consumer load (-Rotations); exit non-zero on any failed request.
-      Pacing Build, then rotate a batch of 20 secrets against an organisation limit of 50 requests/min.
-      Bench  Build, then run the benchmarks in bench/ against their baselines; exit non-zero on a regression.
-      Help   List the tasks.
+    One task per run; `./build.ps1 -Task Help` lists them with what each does (the task table at the end of this file
+    is their one source).
     Run it with the repository's pinned pwsh: `dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test`.
 .PARAMETER Task
     The task to run. Default: Test (which builds first).
@@ -31,7 +23,6 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Clean', 'Build', 'Test', 'Demo', 'Chaos', 'Load', 'Pacing', 'Bench', 'Help')]
     [string] $Task = 'Test',
 
     [ValidateSet('Debug', 'Release')]
@@ -58,17 +49,6 @@ $env:DOTNET_NOLOGO = '1'
 
 $Root = $PSScriptRoot
 $Out = Join-Path $Root 'out'
-$Synopsis = [ordered]@{
-    Clean = 'Remove every build output (out/, bin/, obj/).'
-    Build = 'Compile the solution and lay the module out as installed: out/PerplexityKeys/<version>/.'
-    Test  = 'Build, then run the xunit and Pester suites; print "N passed, N failed"; exit non-zero on any failure.'
-    Demo  = 'Build, start the loopback emulator, and run the main job: mint, test, revoke, then rotate a key in a throwaway vault.'
-    Chaos = 'Build, then run the seeded chaos campaign (-Rotations, -Seed); exit non-zero on any violation.'
-    Load  = 'Build, then rotate under consumer load (-Rotations); exit non-zero on any failed request.'
-    Pacing = 'Build, then rotate a batch of -Secrets (20) secrets against an organisation limit of 50 requests/min; exit non-zero unless every secret is Done.'
-    Bench = 'Build, then run the benchmarks in bench/ against their baselines; exit non-zero on a regression.'
-    Help  = 'List the tasks.'
-}
 
 function Get-ModuleVersion {
     $props = [xml](Get-Content -Raw (Join-Path $Root 'Directory.Build.props'))
@@ -185,14 +165,21 @@ function Invoke-Bench {
     if (-not $r.Ok) { exit 1 }
 }
 
-switch ($Task) {
-    'Help' { $Synopsis.GetEnumerator() | ForEach-Object { '{0,-6} {1}' -f $_.Key, $_.Value } }
-    'Clean' { Invoke-Clean }
-    'Build' { Invoke-Build }
-    'Test' { Invoke-Test }
-    'Demo' { Invoke-Demo }
-    'Chaos' { Invoke-Chaos }
-    'Load' { Invoke-Load }
-    'Pacing' { Invoke-Pacing }
-    'Bench' { Invoke-Bench }
+# The tasks: their one source (names, what -Task Help says, what runs).
+$Tasks = [ordered]@{
+    Clean  = @{ Synopsis = 'Remove every build output (out/, bin/, obj/).'; Run = { Invoke-Clean } }
+    Build  = @{ Synopsis = 'Compile the solution and lay the module out as installed: out/PerplexityKeys/<version>/.'; Run = { Invoke-Build } }
+    Test   = @{ Synopsis = 'Build, then run the xunit and Pester suites; print "N passed, N failed"; exit non-zero on any failure.'; Run = { Invoke-Test } }
+    Demo   = @{ Synopsis = 'Build, start the loopback emulator, and run the main job: mint, test, revoke, then rotate a key in a throwaway vault.'; Run = { Invoke-Demo } }
+    Chaos  = @{ Synopsis = 'Build, then run the seeded chaos campaign (-Rotations, -Seed); exit non-zero on any violation.'; Run = { Invoke-Chaos } }
+    Load   = @{ Synopsis = 'Build, then rotate under consumer load (-Rotations, -VaultKind); exit non-zero on any failed request.'; Run = { Invoke-Load } }
+    Pacing = @{ Synopsis = 'Build, then rotate a batch of -Secrets (20) secrets against an organisation limit of 50 requests/min; exit non-zero on a half-done secret or more 429s than the burst.'; Run = { Invoke-Pacing } }
+    Bench  = @{ Synopsis = 'Build, then run the benchmarks in bench/ against their baselines; exit non-zero on a regression.'; Run = { Invoke-Bench } }
+    Help   = @{ Synopsis = 'List the tasks.'; Run = { $Tasks.GetEnumerator() | ForEach-Object { '{0,-6} {1}' -f $_.Key, $_.Value.Synopsis } } }
 }
+
+if (-not $Tasks.Contains($Task)) {
+    throw "Unknown task '$Task'. The tasks: $($Tasks.Keys -join ', ') (./build.ps1 -Task Help says what each does)."
+}
+
+& $Tasks[$Task].Run
