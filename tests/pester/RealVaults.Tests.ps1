@@ -175,6 +175,18 @@ Describe 'A vault call that hangs' {
         @(Invoke-PplxEmulator $emu GET keys | Where-Object { $_.name -like 'Flaky/pplx-svc/*' -and -not $_.revoked }).Count | Should -Be 1
     }
 
+    It 'New-PplxToken does not revoke a key whose write did not return (it may still land), and says so' {
+        Set-PplxTestVaultFault $flaky -HangOnSet 'svc-fresh'
+        $null = New-PplxToken -ApiKey $emu.AdminKey -TokenName 'fresh one' -Vault Flaky -SecretName svc-fresh -TimeoutSec 2 -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Be 'VaultOperationFailed,PerplexityKeys.Commands.NewPplxTokenCommand'
+        $err[0].Exception.Message | Should -Match "was not revoked: the write may still store it"
+        $minted = Invoke-PplxEmulator $emu GET keys | Where-Object name -EQ 'fresh one'
+        $minted.revoked | Should -BeFalse
+
+        Complete-LateCall
+        (Test-PplxToken -Vault Flaky -SecretName svc-fresh).Fingerprint | Should -Be $minted.fingerprint -Because 'the late write stored the key it did not revoke'
+    }
+
     It 'ends at once on Ctrl+C, writes the Stopped audit line, and a re-run finishes' {
         Set-PplxTestVaultFault $flaky -HangOnSet 'pplx-svc-pplx-pending'
         $run = Start-Rotation @{ TimeoutSec = 600 }

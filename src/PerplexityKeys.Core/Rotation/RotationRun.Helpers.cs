@@ -1,5 +1,6 @@
 using System;
 using System.Threading.Tasks;
+using PerplexityKeys.Core.Api;
 using PerplexityKeys.Core.Model;
 using PerplexityKeys.Core.Vault;
 
@@ -12,25 +13,10 @@ internal sealed partial class RotationRun
     /// <summary>Revokes a key this run minted and will not keep; a key that cannot be revoked is reported by name.</summary>
     private async Task DiscardAsync(ApiKey key, ApiKey authorizer, string tokenName)
     {
-        try
+        string? live = await StepAsync("DiscardNew", () => KeyDisposal.DiscardAsync(Client, key, authorizer, null, _ct), why => why is null ? "Revoked" : "NotProven").ConfigureAwait(false);
+        if (live is not null)
         {
-            await StepAsync("RevokeNew", () => Client.RevokeTokenAsync(authorizer, key, null, _ct), o => o.ToString()).ConfigureAwait(false);
-        }
-        catch (PplxException e) when (e is not PplxNotFoundException)
-        {
-            ReportOrphan(tokenName, $"{key.Fingerprint} could not be revoked");
-            return;
-        }
-        catch (PplxNotFoundException)
-        {
-            // "Unknown or already revoked" is no proof on its own (a gateway's 404 page says the same): checked below.
-        }
-
-        // Positive evidence only: the key is gone when GET /v1/models answers it 401; otherwise it is reported by name.
-        ProbeResult gone = await StepAsync("VerifyNewRevoked", () => Client.ProbeAsync(key, ProbeKind.Free, null, _ct), p => p.Status.ToString()).ConfigureAwait(false);
-        if (!gone.ProvesInvalid)
-        {
-            ReportOrphan(tokenName, $"{key.Fingerprint} could not be proven revoked ({gone.Status})");
+            ReportOrphan(tokenName, live);
         }
     }
 

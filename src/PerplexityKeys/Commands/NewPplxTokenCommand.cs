@@ -183,18 +183,34 @@ public sealed class NewPplxTokenCommand : PplxCmdlet
         }
     }
 
-    /// <summary>Keeps the new key in the vault; a key that cannot be kept is revoked, never left live and unknown.</summary>
+    /// <summary>
+    /// Keeps the new key in the vault. A key whose write failed is revoked and proven gone (KeyDisposal), or named as
+    /// still live; a write that did not return in time may still land, so that key is not revoked but named.
+    /// </summary>
     private void Store(SecretManagementVault vault, MintedToken minted, ApiKey authorizingKey, PplxClient client)
     {
+        string tokenName = minted.TokenName ?? string.Empty;
         try
         {
             vault.WriteKey(SecretName!, minted.Key);
         }
+        catch (PplxVaultTimeoutException e)
+        {
+            throw new PplxVaultOperationException(
+                $"{e.Message} The new key {minted.Key.Fingerprint} (token name '{tokenName}') was not revoked: the write may still store it. Check '{SecretName}' once the vault answers; revoke the key if it is not there.",
+                Vault!,
+                SecretName);
+        }
         catch (PplxException)
         {
             WriteVerbose($"Storing {minted.Key.Fingerprint} failed; revoking it.");
-            Run((observer, ct) => client.RevokeTokenAsync(authorizingKey, minted.Key, observer, ct));
-            Audit([new AuditEntry(SystemClock.Instance.GetUtcNow(), "Revoke", "Done") { Vault = Vault, Secret = SecretName, OldFingerprint = minted.Key.Fingerprint, Message = "The new key could not be stored, so it was revoked." }]);
+            string? live = Run((observer, ct) => KeyDisposal.DiscardAsync(client, minted.Key, authorizingKey, observer, ct));
+            Audit([new AuditEntry(SystemClock.Instance.GetUtcNow(), "Revoke", live is null ? "Done" : "Failed") { Vault = Vault, Secret = SecretName, OldFingerprint = minted.Key.Fingerprint, Message = live is null ? "The new key could not be stored, so it was revoked." : $"The new key could not be stored, and {live}: find '{tokenName}' in the portal and revoke it." }]);
+            if (live is not null)
+            {
+                WriteWarning(OutsideText.Escape($"The new key could not be stored, and {live}: find the key named '{tokenName}' in the Perplexity portal and revoke it."));
+            }
+
             throw;
         }
 
