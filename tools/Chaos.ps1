@@ -100,7 +100,12 @@ function Complete-Rotation($Secret, [string] $Old, $Result, [int] $Number, [stri
     if ($Result.State -eq 'RolledBack') { $stats.Rollbacks++ } elseif ($Result.State -eq 'Done') { $stats.Done++ }
 
     # The guarantees, from the emulator's key list and the vault.
-    $current = Test-PplxToken -Vault $Secret.Vault.Name -SecretName $Secret.Name
+    $current = Test-PplxToken -Vault $Secret.Vault.Name -SecretName $Secret.Name -ErrorAction SilentlyContinue -ErrorVariable checkFailed
+    if ($checkFailed) {
+        # The check itself could not read the vault: a violation of its own, with what the session looked like.
+        Add-Violation "rotation $Number ($($Secret.Name), $Kind): the check could not read the secret: $($checkFailed[0].FullyQualifiedErrorId): $($checkFailed[0].Exception.Message) [runspaces $(@(Get-Runspace).Count); SecretManagement loaded from $((Get-Module Microsoft.PowerShell.SecretManagement).Path)]"
+        return
+    }
     if ($current.Status -ne 'Valid') { Add-Violation "rotation $Number ($($Secret.Name), $Kind): the current key is $($current.Status)" }
     $left = @(Get-PplxLiveHelper $Secret.Vault.Name $Secret.Name)
     if ($left) { Add-Violation "rotation $Number ($($Secret.Name), $Kind): siblings left: $($left -join ', ')" }
