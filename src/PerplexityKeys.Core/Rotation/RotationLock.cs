@@ -77,11 +77,15 @@ public sealed class RotationLock : IDisposable
         var held = new RotationLock(file, Path.Combine(Directory, name + "." + Account() + ".stamp"), time, vault);
         try
         {
-            TimeSpan wait = cacheWindow - (time.GetUtcNow() - LastWriteByAnotherProcess(name));
+            TimeSpan wait = cacheWindow - (time.GetUtcNow() - LastWriteByAnotherProcess(name, time));
             if (cacheWindow > TimeSpan.Zero && wait > TimeSpan.Zero)
             {
                 await time.Delay(wait, cancellationToken).ConfigureAwait(false);
             }
+
+            // Marked open until let go: a writer killed while it holds the lock never records its last write, and the
+            // next one then counts that write as just now.
+            held.Stamp(open: true);
         }
         catch
         {
@@ -111,7 +115,23 @@ public sealed class RotationLock : IDisposable
     {
         try
         {
-            string text = ProcessId + " " + _time.GetUtcNow().UtcDateTime.ToString("o", CultureInfo.InvariantCulture);
+            Stamp(open: false);
+        }
+        finally
+        {
+            _file.Dispose();
+        }
+    }
+
+    /// <summary>For tests: lets go of the lock as a killed process does, without recording the last write.</summary>
+    internal void Abandon() => _file.Dispose();
+
+    /// <summary>Records this process's last write to the vault ("open" while the lock is held).</summary>
+    private void Stamp(bool open)
+    {
+        try
+        {
+            string text = ProcessId + " " + _time.GetUtcNow().UtcDateTime.ToString("o", CultureInfo.InvariantCulture) + (open ? " open" : string.Empty);
             string temp = _stampPath + "." + Guid.NewGuid().ToString("N") + ".tmp";
             File.WriteAllText(temp, text);
             File.Copy(temp, _stampPath, overwrite: true);
@@ -121,14 +141,13 @@ public sealed class RotationLock : IDisposable
         {
             // The stamp only shortens the next writer's wait; without it the next writer cannot know of this write.
         }
-        finally
-        {
-            _file.Dispose();
-        }
     }
 
-    /// <summary>The newest write that a process other than this one recorded for the vault.</summary>
-    private static DateTimeOffset LastWriteByAnotherProcess(string name)
+    /// <summary>
+    /// The newest write that a process other than this one recorded for the vault. A stamp still marked open belongs to
+    /// a writer that died holding the lock (this one holds it now): its last write counts as now.
+    /// </summary>
+    private static DateTimeOffset LastWriteByAnotherProcess(string name, TimeProvider time)
     {
         DateTimeOffset newest = DateTimeOffset.MinValue;
         foreach (string stamp in System.IO.Directory.GetFiles(Directory, name + ".*.stamp"))
@@ -136,12 +155,12 @@ public sealed class RotationLock : IDisposable
             try
             {
                 string[] parts = File.ReadAllText(stamp).Split(' ');
-                if (parts.Length == 2
+                if (parts.Length is 2 or 3
                     && parts[0] != ProcessId
-                    && DateTimeOffset.TryParse(parts[1], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset at)
-                    && at > newest)
+                    && DateTimeOffset.TryParse(parts[1], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset at))
                 {
-                    newest = at;
+                    DateTimeOffset last = parts.Length == 3 && parts[2] == "open" ? time.GetUtcNow() : at;
+                    newest = last > newest ? last : newest;
                 }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)

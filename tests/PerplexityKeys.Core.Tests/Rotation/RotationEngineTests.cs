@@ -7,6 +7,7 @@ using Xunit;
 
 namespace PerplexityKeys.Core.Tests.Rotation;
 
+[Collection("RotationLock")]
 public sealed class RotationEngineTests
 {
     private const string Secret = "svc";
