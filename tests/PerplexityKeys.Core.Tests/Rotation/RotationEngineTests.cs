@@ -399,11 +399,7 @@ public sealed class RotationEngineTests
     public async Task Finish_AfterTheSecretWasSetByHandToAThirdKey_RetiresTheOldKey_AndReportsTheRotationsOwnKey()
     {
         await using var rig = await EmulatorRig.StartAsync();
-        (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
-        RotationEngine engine = Engine(rig, vault);
-        RotationResult prepared = await engine.RunAsync(new RotationRequest { SecretName = Secret, Intent = RotationIntent.Prepare }, CancellationToken.None);
-        ApiKey byHand = await rig.NewKeyAsync("set by hand");
-        vault.Put(Secret, byHand);
+        (InMemoryVault vault, ApiKey old, RotationEngine engine, RotationResult prepared, ApiKey byHand) = await PreparedThenSetByHandAsync(rig);
 
         RotationResult finished = await engine.RunAsync(new RotationRequest { SecretName = Secret, Intent = RotationIntent.Finish }, CancellationToken.None);
 
@@ -500,11 +496,7 @@ public sealed class RotationEngineTests
     public async Task Abort_AfterTheSecretWasSetByHandToAThirdKey_ClearsTheHelpers_RevokingNothing_AndReportsBothKeys()
     {
         await using var rig = await EmulatorRig.StartAsync();
-        (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
-        RotationEngine engine = Engine(rig, vault);
-        RotationResult prepared = await engine.RunAsync(new RotationRequest { SecretName = Secret, Intent = RotationIntent.Prepare }, CancellationToken.None);
-        ApiKey byHand = await rig.NewKeyAsync("set by hand");
-        vault.Put(Secret, byHand);
+        (InMemoryVault vault, ApiKey old, RotationEngine engine, RotationResult prepared, ApiKey byHand) = await PreparedThenSetByHandAsync(rig);
 
         RotationResult aborted = await engine.RunAsync(new RotationRequest { SecretName = Secret, Intent = RotationIntent.Abort }, CancellationToken.None);
 
@@ -765,6 +757,17 @@ public sealed class RotationEngineTests
         rig.Requests("/generate_auth_token").Where(r => r.Fingerprint != rig.Admin.Fingerprint).ToList();
 
     private static RotationEngine Engine(EmulatorRig rig, InMemoryVault vault) => new(rig.Client, vault, rig.Time);
+
+    /// <summary>A rotation prepared (-Stage Prepare), then its secret set by hand to a third key.</summary>
+    private static async Task<(InMemoryVault Vault, ApiKey Old, RotationEngine Engine, RotationResult Prepared, ApiKey ByHand)> PreparedThenSetByHandAsync(EmulatorRig rig)
+    {
+        (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
+        RotationEngine engine = Engine(rig, vault);
+        RotationResult prepared = await engine.RunAsync(new RotationRequest { SecretName = Secret, Intent = RotationIntent.Prepare }, CancellationToken.None);
+        ApiKey byHand = await rig.NewKeyAsync("set by hand");
+        vault.Put(Secret, byHand);
+        return (vault, old, engine, prepared, byHand);
+    }
 
     private static async Task<(InMemoryVault Vault, ApiKey Old)> SeedAsync(EmulatorRig rig)
     {
