@@ -173,8 +173,13 @@ try {
         if ($kind -eq 'twoMachines' -and $secret.Vault.Kind -notin 'File', 'KeyVault') { $kind = 'none' }
         Wait-CacheWindow $secret
         $faultCounts[$kind] = 1 + [int]$faultCounts[$kind]
-        $old = (Test-PplxToken -Vault $secret.Vault.Name -SecretName $secret.Name).Fingerprint
+        $before = Test-PplxToken -Vault $secret.Vault.Name -SecretName $secret.Name -ErrorAction SilentlyContinue -ErrorVariable readFailed
         $stats.Rotations++
+        if ($readFailed) {
+            Add-Violation "rotation $($stats.Rotations) ($($secret.Name)): the secret could not be read before the rotation: $($readFailed[0].FullyQualifiedErrorId): $($readFailed[0].Exception.Message)"
+            continue
+        }
+        $old = $before.Fingerprint
 
         switch ($kind) {
             'http429' { $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Status'; status = 429; retryAfterSeconds = 1; path = $path } }

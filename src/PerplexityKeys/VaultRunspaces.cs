@@ -35,12 +35,49 @@ internal static class VaultRunspaces
             runspace.Dispose();
         }
 
-        InitialSessionState state = InitialSessionState.CreateDefault2();
-        state.ImportPSModule([key.Item2]);
-        Runspace created = RunspaceFactory.CreateRunspace(cmdlet.Host, state);
-        created.Open();
+        Runspace created;
+        try
+        {
+            created = Open(cmdlet, module);
+        }
+        catch (RuntimeException first)
+        {
+            // Once more: an import can fail for a moment (a file replaced while it was read); the reason is kept.
+            try
+            {
+                created = Open(cmdlet, module);
+            }
+            catch (RuntimeException)
+            {
+                throw new InvalidOperationException($"it could not be imported from '{module}' into the module's runspace: {first.Message}", first);
+            }
+        }
+
         Kinds[created] = key;
         return created;
+    }
+
+    /// <summary>
+    /// A new runspace with SecretManagement imported. Imported after the runspace opens, not through the session state
+    /// (which ignores an import that fails), so that a failure says why.
+    /// </summary>
+    private static Runspace Open(PSCmdlet cmdlet, string module)
+    {
+        Runspace created = RunspaceFactory.CreateRunspace(cmdlet.Host, InitialSessionState.CreateDefault2());
+        created.Open();
+        try
+        {
+            using PowerShell import = PowerShell.Create();
+            import.Runspace = created;
+            import.AddCommand("Microsoft.PowerShell.Core\\Import-Module").AddParameter("Name", module).AddParameter("ErrorAction", ActionPreference.Stop);
+            import.Invoke();
+            return created;
+        }
+        catch
+        {
+            created.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Takes back a runspace whose call has ended.</summary>
