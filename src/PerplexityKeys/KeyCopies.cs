@@ -16,16 +16,13 @@ namespace PerplexityKeys;
 /// the key it would revoke is also kept elsewhere (a copy in a disaster-recovery vault, say). The vaults are listed
 /// once per command and each secret is read at most once, on the pipeline thread; a secret whose PplxFingerprint
 /// metadata names another key is not read at all. Keys are compared whole, never by fingerprint alone. A vault or
-/// secret that cannot be read (locked, say) is listed in <see cref="Unsearched"/>: a copy there cannot be ruled out.
+/// secret that cannot be read (locked, say) is remembered: a copy there cannot be ruled out, so <see cref="Refusal"/> refuses.
 /// </summary>
 internal sealed class KeyCopies(PplxCmdlet cmdlet)
 {
     private readonly Dictionary<(string Vault, string Secret), ApiKey?> _read = [];
     private readonly List<string> _unsearched = [];
     private List<PSObject>? _infos;
-
-    /// <summary>The vaults, and "vault/secret"s, that could not be searched (escaped).</summary>
-    public IReadOnlyList<string> Unsearched => _unsearched;
 
     /// <summary>
     /// Why a rotation of <paramref name="secretName"/> must not go on: copies of <paramref name="key"/> elsewhere

@@ -27,6 +27,7 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
 
     private readonly CancellationTokenSource _stopping = new();
     private readonly HeldErrors _held = new();
+    private string? _secretManagementModule;
     private readonly System.Collections.Generic.Dictionary<Uri, PplxClient> _ownClients = [];
 
     /// <summary>
@@ -193,6 +194,9 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>A SecretManagement vault for the core, its calls waited for on this cmdlet's pipeline thread, each up to -TimeoutSec or Ctrl+C.</summary>
+    /// <summary>SecretManagement as this command's session has it (for the module's runspaces); looked up once, on the pipeline thread.</summary>
+    internal string SecretManagementModule => _secretManagementModule ??= VaultRunspaces.ModuleOf(this);
+
     internal SecretManagementVault VaultFor(string? vault, SecureString? password = null) =>
         new(this, vault, TimeSpan.FromSeconds(TimeoutSec), password, StopToken);
 
@@ -207,9 +211,6 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
 
     /// <summary>Appends audit lines to -AuditLog (or $env:PERPLEXITYKEYS_AUDIT_LOG); a log that cannot be written is a warning.</summary>
     protected void Audit(System.Collections.Generic.IEnumerable<AuditEntry> entries) => AuditTrail.Write(this, AuditLog ?? Environment.GetEnvironmentVariable(AuditLogVariable), entries);
-
-    /// <summary>The ErrorId an exception is reported under (for audit lines).</summary>
-    internal static string FailureId(Exception error) => ErrorRecords.FailureId(error);
 
     /// <summary>One failed item: a non-terminating error, and the pipeline goes on.</summary>
     internal void WriteItemError(Exception error, object? target)

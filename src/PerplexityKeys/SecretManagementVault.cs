@@ -36,11 +36,11 @@ internal sealed class SecretManagementVault
     /// <param name="password">The vault's password (-VaultPassword): a vault that relocks during a run (SecretStore's
     /// -PasswordTimeout) is unlocked again with it and the call repeated once.</param>
     /// <param name="stopping">Ctrl+C: a call in flight is left behind at once.</param>
-    public SecretManagementVault(PSCmdlet cmdlet, string? vault, TimeSpan callTimeout, SecureString? password, CancellationToken stopping)
+    public SecretManagementVault(PplxCmdlet cmdlet, string? vault, TimeSpan callTimeout, SecureString? password, CancellationToken stopping)
     {
         _cmdlet = cmdlet;
         _vault = vault;
-        _calls = new VaultCalls(cmdlet, () => Name, callTimeout, stopping);
+        _calls = new VaultCalls(cmdlet, Name, callTimeout, stopping);
         _password = password;
     }
 

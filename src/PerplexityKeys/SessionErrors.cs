@@ -1,35 +1,15 @@
 using System.Collections;
-using System.Collections.Generic;
 using System.Management.Automation;
 
 namespace PerplexityKeys;
 
 /// <summary>
-/// Takes records out of the session's $Error that PowerShell added for calls the module made itself (SecretManagement,
-/// a -OnNewToken script block). The module reports what they mean in its own, redacted errors: a record left behind
+/// Takes records out of the session's $Error that PowerShell added for a call the module made itself (a -OnNewToken
+/// script block; SecretManagement's calls run in the module's own runspaces and leave nothing there). The module reports what they mean in its own, redacted errors: a record left behind
 /// could carry a key (a script block that threw with it) or make a script that checks $Error.Count misfire.
 /// </summary>
 internal static class SessionErrors
 {
-    public static void Forget(PSCmdlet cmdlet, IEnumerable<ErrorRecord> records)
-    {
-        if (cmdlet.SessionState.PSVariable.GetValue("Error") is not ArrayList session || session.Count == 0)
-        {
-            return;
-        }
-
-        foreach (ErrorRecord record in records)
-        {
-            for (int i = session.Count - 1; i >= 0; i--)
-            {
-                if (ReferenceEquals(session[i], record) || (session[i] is ErrorRecord other && ReferenceEquals(other.Exception, record.Exception)))
-                {
-                    session.RemoveAt(i);
-                }
-            }
-        }
-    }
-
     /// <summary>The number of records in $Error now, to pass to <see cref="ForgetSince"/>.</summary>
     public static int Count(PSCmdlet cmdlet) => cmdlet.SessionState.PSVariable.GetValue("Error") is ArrayList session ? session.Count : 0;
 

@@ -16,14 +16,13 @@ namespace PerplexityKeys;
 /// on the pipeline thread up to the timeout or Ctrl+C; a call that does not return by then is left behind and recorded
 /// in <see cref="OutstandingVaultCalls"/> until it does.
 /// </summary>
-internal sealed class VaultCalls(PSCmdlet cmdlet, Func<string> name, TimeSpan timeout, CancellationToken stopping)
+internal sealed class VaultCalls(PplxCmdlet cmdlet, string name, TimeSpan timeout, CancellationToken stopping)
 {
-    private const string Module = "Microsoft.PowerShell.SecretManagement\\";
-    private readonly PSCmdlet _cmdlet = cmdlet;
-    private readonly Func<string> _name = name;
+    private const string Module = SecretManagementVault.Module;
+    private readonly PplxCmdlet _cmdlet = cmdlet;
+    private readonly string _name = name;
     private readonly TimeSpan _callTimeout = timeout;
     private readonly CancellationToken _stopping = stopping;
-    private string? _module;
 
     /// <summary>
     /// Runs one SecretManagement call; its output and error records. A call that the host stopped
@@ -39,7 +38,7 @@ internal sealed class VaultCalls(PSCmdlet cmdlet, Func<string> name, TimeSpan ti
         string operation = command.Commands[0].CommandText.Substring(Module.Length);
         if (OutstandingVaultCalls.AnyRunning() is { } running)
         {
-            throw PplxVaultTimeoutException.StillRunning(_name(), secretName, running);
+            throw PplxVaultTimeoutException.StillRunning(_name, secretName, running);
         }
 
         foreach (Command each in command.Commands)
@@ -55,12 +54,12 @@ internal sealed class VaultCalls(PSCmdlet cmdlet, Func<string> name, TimeSpan ti
         Runspace runspace;
         try
         {
-            runspace = VaultRunspaces.Rent(_cmdlet, _module ??= VaultRunspaces.ModuleOf(_cmdlet));
+            runspace = VaultRunspaces.Rent(_cmdlet, _cmdlet.SecretManagementModule);
         }
         catch (Exception e) when (e is RuntimeException or InvalidOperationException)
         {
             throw new PplxVaultOperationException(
-                $"SecretManagement is not available ({e.Message}). Install Microsoft.PowerShell.SecretManagement and register a vault.", _name(), secretName, e);
+                $"SecretManagement is not available ({e.Message}). Install Microsoft.PowerShell.SecretManagement and register a vault.", _name, secretName, e);
         }
 
         var ps = PowerShell.Create();
@@ -76,7 +75,7 @@ internal sealed class VaultCalls(PSCmdlet cmdlet, Func<string> name, TimeSpan ti
                 throw new PipelineStoppedException(); // Ctrl+C: this command is stopping, not the vault.
             }
 
-            throw PplxVaultTimeoutException.TimedOut(_name(), secretName, operation, _callTimeout);
+            throw PplxVaultTimeoutException.TimedOut(_name, secretName, operation, _callTimeout);
         }
 
         Collection<PSObject> output;
@@ -99,7 +98,7 @@ internal sealed class VaultCalls(PSCmdlet cmdlet, Func<string> name, TimeSpan ti
         catch (Exception e) when (e is InvalidOperationException)
         {
             throw new PplxVaultOperationException(
-                $"SecretManagement is not available ({e.Message}). Install Microsoft.PowerShell.SecretManagement and register a vault.", _name(), secretName, e);
+                $"SecretManagement is not available ({e.Message}). Install Microsoft.PowerShell.SecretManagement and register a vault.", _name, secretName, e);
         }
         finally
         {
@@ -116,7 +115,7 @@ internal sealed class VaultCalls(PSCmdlet cmdlet, Func<string> name, TimeSpan ti
 
         if (ended.State == PSInvocationState.Stopped)
         {
-            throw PplxVaultLockedException.PromptStopped(_name(), secretName, ended.Reason);
+            throw PplxVaultLockedException.PromptStopped(_name, secretName, ended.Reason);
         }
 
         return output;
@@ -141,7 +140,7 @@ internal sealed class VaultCalls(PSCmdlet cmdlet, Func<string> name, TimeSpan ti
             ended.TrySetResult(true);
         }
 
-        OutstandingVaultCalls.Add(_name(), $"{operation} '{OutsideText.Escape(secretName)}'", ended.Task);
+        OutstandingVaultCalls.Add(_name, $"{operation} '{OutsideText.Escape(secretName)}'", ended.Task);
         ended.Task.ContinueWith(
             _ =>
             {

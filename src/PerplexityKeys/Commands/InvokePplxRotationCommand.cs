@@ -284,10 +284,10 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
     }
 
     private void AuditNotStarted(Exception failure) =>
-        Audit([new AuditEntry(SystemClock.Instance.GetUtcNow(), "Start", "Failed") { Vault = Vault, Secret = SecretName, Failure = FailureId(failure), Message = failure.Message }]);
+        Audit([new AuditEntry(SystemClock.Instance.GetUtcNow(), "Start", "Failed") { Vault = Vault, Secret = SecretName, Failure = ErrorRecords.FailureId(failure), Message = failure.Message }]);
 
     private void Audit(RotationResult result, Exception? failure) =>
-        Audit(RotationAudit.Entries(result, failure is null ? null : FailureId(failure), failure?.Message, SystemClock.Instance.GetUtcNow()));
+        Audit(RotationAudit.Entries(result, failure is null ? null : ErrorRecords.FailureId(failure), failure?.Message, SystemClock.Instance.GetUtcNow()));
 
     private bool HandOff(ApiKey key, MintedTokenInfo info, Uri baseUri)
     {

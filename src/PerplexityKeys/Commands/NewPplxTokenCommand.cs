@@ -178,7 +178,7 @@ public sealed class NewPplxTokenCommand : PplxCmdlet
         }
         catch (PplxException e)
         {
-            Audit([new AuditEntry(SystemClock.Instance.GetUtcNow(), "Mint", "Failed") { Vault = Vault, Secret = SecretName, Failure = FailureId(e), Message = e.Message }]);
+            Audit([new AuditEntry(SystemClock.Instance.GetUtcNow(), "Mint", "Failed") { Vault = Vault, Secret = SecretName, Failure = ErrorRecords.FailureId(e), Message = e.Message }]);
             WriteItemError(e, name);
         }
     }

@@ -167,7 +167,7 @@ public sealed class RevokePplxTokenCommand : PplxCmdlet
             }
             catch (PplxException e)
             {
-                Audit([new AuditEntry(SystemClock.Instance.GetUtcNow(), "Revoke", "Failed") { Vault = Vault, Secret = SecretName, OldFingerprint = key.Fingerprint, Failure = FailureId(e), Message = e.Message }]);
+                Audit([new AuditEntry(SystemClock.Instance.GetUtcNow(), "Revoke", "Failed") { Vault = Vault, Secret = SecretName, OldFingerprint = key.Fingerprint, Failure = ErrorRecords.FailureId(e), Message = e.Message }]);
                 WriteItemError(e, target);
             }
         }
