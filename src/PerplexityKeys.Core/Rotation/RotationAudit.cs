@@ -116,8 +116,16 @@ public static class RotationAudit
     }
 
     /// <summary>
+    /// Windows appends each write at the end of the file as one step, so writers may share it. Elsewhere .NET only seeks to
+    /// the end when it opens the file, so two processes appending at once overwrite each other's lines (measured: 5,762
+    /// of 6,000 lines kept): each writer holds the file alone (an exclusive lock) for its one write, and waits its turn.
+    /// </summary>
+    private static readonly FileShare AppendShare =
+        System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows) ? FileShare.ReadWrite : FileShare.None;
+
+    /// <summary>
     /// Appends lines in one write to a file opened for appending, so lines from processes that append at once stay whole.
-    /// A file another process holds for a moment (Windows) is tried again after a short wait on <paramref name="time"/>.
+    /// A file another process holds for a moment is tried again after a short wait on <paramref name="time"/>.
     /// </summary>
     public static void Append(string path, IEnumerable<string> lines, TimeProvider time)
     {
@@ -137,7 +145,7 @@ public static class RotationAudit
         {
             try
             {
-                using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, bytes.Length, FileOptions.WriteThrough);
+                using var file = new FileStream(path, FileMode.Append, FileAccess.Write, AppendShare, bytes.Length, FileOptions.WriteThrough);
                 file.Write(bytes, 0, bytes.Length);
                 return;
             }
