@@ -9,81 +9,75 @@ namespace PerplexityKeys.Core.Rotation;
 /// never a key: it proves which siblings the module wrote (and for which secret) and names a key whose
 /// mint answer was lost. It is never deleted: when no rotation is under way it is an idle record of
 /// the last one (a soft-deleting vault such as Azure Key Vault could not write a deleted name again).
+/// It is immutable: each step that records something writes a new record made with <c>with</c>.
 /// </summary>
-public sealed class RotationJournal
+public sealed record RotationJournal
 {
     /// <summary>Identifies the rotation; part of the token name.</summary>
     [JsonPropertyName("runId")]
-    public string RunId { get; set; } = string.Empty;
+    public string RunId { get; init; } = string.Empty;
 
     /// <summary>The token_name the new key is minted under.</summary>
     [JsonPropertyName("tokenName")]
-    public string TokenName { get; set; } = string.Empty;
+    public string TokenName { get; init; } = string.Empty;
 
     /// <summary>K_old's fingerprint.</summary>
     [JsonPropertyName("oldFingerprint")]
-    public string OldFingerprint { get; set; } = string.Empty;
+    public string OldFingerprint { get; init; } = string.Empty;
 
     /// <summary>K_new's fingerprint, once minted.</summary>
     [JsonPropertyName("newFingerprint")]
-    public string? NewFingerprint { get; set; }
+    public string? NewFingerprint { get; init; }
 
     /// <summary>When the rotation started.</summary>
     [JsonPropertyName("startedAt")]
-    public DateTimeOffset StartedAt { get; set; }
+    public DateTimeOffset StartedAt { get; init; }
 
     /// <summary>When K_new became current (the propagation wait counts from here).</summary>
     [JsonPropertyName("promotedAt")]
-    public DateTimeOffset? PromotedAt { get; set; }
+    public DateTimeOffset? PromotedAt { get; init; }
 
     /// <summary>True once -OnNewToken has run for K_new.</summary>
     [JsonPropertyName("handedOff")]
-    public bool HandedOff { get; set; }
+    public bool HandedOff { get; init; }
 
     /// <summary>True once K_old is revoked.</summary>
     [JsonPropertyName("oldRevoked")]
-    public bool OldRevoked { get; set; }
+    public bool OldRevoked { get; init; }
 
     /// <summary>The secret S this journal belongs to, exactly as named; another secret whose helper names collide is refused.</summary>
     [JsonPropertyName("secret")]
-    public string? Secret { get; set; }
+    public string? Secret { get; init; }
 
     /// <summary>True when no rotation is under way: the record keeps only what the last one did.</summary>
     [JsonPropertyName("idle")]
-    public bool Idle { get; set; }
+    public bool Idle { get; init; }
 
     /// <summary>For an idle record: how the last rotation ended (Done, RolledBack, Aborted).</summary>
     [JsonPropertyName("outcome")]
-    public string? Outcome { get; set; }
+    public string? Outcome { get; init; }
 
     /// <summary>For an idle record: when the last rotation ended.</summary>
     [JsonPropertyName("completedAt")]
-    public DateTimeOffset? CompletedAt { get; set; }
+    public DateTimeOffset? CompletedAt { get; init; }
 
     /// <summary>True when the rotation was started with -Stage Prepare: only -Stage Finish completes it.</summary>
     [JsonPropertyName("staged")]
-    public bool Staged { get; set; }
+    public bool Staged { get; init; }
 
     /// <summary>The idle record that replaces this journal when its rotation ends.</summary>
-    public RotationJournal ToIdle(string outcome, DateTimeOffset at) => new()
+    public RotationJournal ToIdle(string outcome, DateTimeOffset at) => this with
     {
-        Kind = Marker,
-        Secret = Secret,
         Idle = true,
-        RunId = RunId,
-        TokenName = TokenName,
-        OldFingerprint = OldFingerprint,
-        NewFingerprint = NewFingerprint,
-        StartedAt = StartedAt,
-        PromotedAt = PromotedAt,
-        OldRevoked = OldRevoked,
+        HandedOff = false,
+        Staged = false,
         Outcome = outcome,
         CompletedAt = at,
     };
 
     /// <summary>A marker so a user's own secret under the journal's name is never taken for one.</summary>
     [JsonPropertyName("kind")]
-    public string Kind { get; set; } = string.Empty;
+    public string Kind { get; init; } = string.Empty;
 
     internal const string Marker = "PerplexityKeys.RotationJournal/1";
 

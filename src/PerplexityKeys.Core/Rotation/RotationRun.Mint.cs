@@ -88,7 +88,8 @@ internal sealed partial class RotationRun
             throw Fail(RotationFailure.Conflict, $"'{_names.Pending}' does not hold the key this run stored ({fresh.Fingerprint}): another rotation of '{_names.Secret}' is under way. This run's key was revoked; run again to carry the other rotation on.");
         }
 
-        journal.NewFingerprint = fresh.Fingerprint;
+        journal = journal with { NewFingerprint = fresh.Fingerprint };
+        _journal = journal;
         await StepAsync("WriteJournal", () => Vault.SetTextAsync(_names.Journal, journal.ToJson(), _ct)).ConfigureAwait(false);
         await Vault.TrySetMetadataAsync(_names.Pending, SecretMetadata.Of(fresh, journal.TokenName, minted.CreatedAt, journal.OldFingerprint), _ct).ConfigureAwait(false);
         _pending = fresh;

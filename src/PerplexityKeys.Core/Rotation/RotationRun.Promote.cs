@@ -53,7 +53,7 @@ internal sealed partial class RotationRun
                 // S was set by hand since this rotation began: the key it holds now is the one being replaced. The
                 // journal says so before it is kept as previous, or the next run would not recognise that helper.
                 _engine.Narrate($"'{_names.Secret}' holds {old.Fingerprint} now, not {_journal.OldFingerprint} as when this rotation began; it is the key this rotation replaces.");
-                _journal.OldFingerprint = old.Fingerprint;
+                _journal = _journal with { OldFingerprint = old.Fingerprint };
                 Result.OldFingerprint = old.Fingerprint;
                 await StepAsync("WriteJournal", () => Vault.SetTextAsync(_names.Journal, _journal.ToJson(), _ct)).ConfigureAwait(false);
             }
@@ -96,7 +96,7 @@ internal sealed partial class RotationRun
         }
 
         _current = fresh;
-        _journal!.PromotedAt = Now;
+        _journal = _journal! with { PromotedAt = Now };
         await StepAsync("WriteJournal", () => Vault.SetTextAsync(_names.Journal, _journal.ToJson(), _ct)).ConfigureAwait(false);
         await Vault.TrySetMetadataAsync(_names.Secret, SecretMetadata.Of(fresh, _journal.TokenName, Now, _journal.OldFingerprint), _ct).ConfigureAwait(false);
     }

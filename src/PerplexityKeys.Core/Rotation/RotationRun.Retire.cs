@@ -21,7 +21,7 @@ internal sealed partial class RotationRun
                 throw Fail(RotationFailure.Interrupted, $"The hand-off of {_current.Fingerprint} (-OnNewToken) failed: {ApiErrorMapper.Redact(e.Message)} The new key is current and the old one still works; run again to retry the hand-off and finish.", e);
             }
 
-            _journal.HandedOff = true;
+            _journal = _journal with { HandedOff = true };
             await StepAsync("WriteJournal", () => Vault.SetTextAsync(_names.Journal, _journal.ToJson(), _ct)).ConfigureAwait(false);
         }
     }
@@ -110,7 +110,7 @@ internal sealed partial class RotationRun
 
     private async Task MarkOldRevokedAsync()
     {
-        _journal!.OldRevoked = true;
+        _journal = _journal! with { OldRevoked = true };
         await StepAsync("WriteJournal", () => Vault.SetTextAsync(_names.Journal, _journal.ToJson(), _ct)).ConfigureAwait(false);
     }
 
