@@ -3,6 +3,7 @@ using System.Management.Automation;
 using System.Security;
 using PerplexityKeys.Core;
 using PerplexityKeys.Core.Api;
+using PerplexityKeys.Core.Minting;
 using PerplexityKeys.Core.Model;
 using PerplexityKeys.Core.Rotation;
 using PerplexityKeys.Core.Vault;
@@ -155,18 +156,12 @@ public sealed class NewPplxTokenCommand : PplxCmdlet
         WriteVerbose(OutsideText.Escape($"Minting a key named '{name}' at {_baseUri}, authorized by {authorizingKey.Fingerprint}."));
         try
         {
-            MintedToken minted = Run((observer, ct) => client.GenerateTokenAsync(authorizingKey, name, observer, ct));
-            Audit([new AuditEntry(SystemClock.Instance.GetUtcNow(), "Mint", "Done") { NewFingerprint = minted.Key.Fingerprint, Message = $"Minted a key named '{minted.TokenName ?? name}', authorized by {authorizingKey.Fingerprint}." }]);
-            WriteVerbose(OutsideText.EscapeRedacted($"Minted {minted.Key.Fingerprint} named '{minted.TokenName ?? name}'."));
-            TimeSpan skew = minted.CreatedAt - SystemClock.Instance.GetUtcNow();
-            if (skew.Duration() > TimeSpan.FromMinutes(5))
+            MintedToken minted = vault is null
+                ? Run((observer, ct) => client.GenerateTokenAsync(authorizingKey, name, observer, ct))
+                : Stored(Run((dispatcher, ct) => new VaultMint(client, new PipelineVault(vault, dispatcher)).MintAsync(SecretName!, name, authorizingKey, dispatcher, ct)), authorizingKey);
+            if (vault is null)
             {
-                WriteWarning($"The API says {minted.Key.Fingerprint} was created at {minted.CreatedAt:u}, {skew.Duration().TotalMinutes:0} minutes {(skew > TimeSpan.Zero ? "ahead of" : "behind")} this machine's clock; check the clock before relying on key ages.");
-            }
-
-            if (vault is not null)
-            {
-                Store(vault, minted, authorizingKey, client);
+                Minted(minted, authorizingKey);
             }
 
             if (overwritten is not null && !overwritten.Equals(minted.Key))
@@ -183,43 +178,51 @@ public sealed class NewPplxTokenCommand : PplxCmdlet
         }
     }
 
-    /// <summary>
-    /// Keeps the new key in the vault. A key whose write failed is revoked and proven gone (KeyDisposal), or named as
-    /// still live; a write that did not return in time may still land, so that key is not revoked but named.
-    /// </summary>
-    private void Store(SecretManagementVault vault, MintedToken minted, ApiKey authorizingKey, PplxClient client)
+    /// <summary>Audits and reports a key just minted, warning when the API's clock and this machine's disagree.</summary>
+    private void Minted(MintedToken minted, ApiKey authorizingKey)
     {
+        string name = minted.TokenName ?? string.Empty;
+        Audit([new AuditEntry(SystemClock.Instance.GetUtcNow(), "Mint", "Done") { NewFingerprint = minted.Key.Fingerprint, Message = $"Minted a key named '{name}', authorized by {authorizingKey.Fingerprint}." }]);
+        WriteVerbose(OutsideText.EscapeRedacted($"Minted {minted.Key.Fingerprint} named '{name}'."));
+        TimeSpan skew = minted.CreatedAt - SystemClock.Instance.GetUtcNow();
+        if (skew.Duration() > TimeSpan.FromMinutes(5))
+        {
+            WriteWarning($"The API says {minted.Key.Fingerprint} was created at {minted.CreatedAt:u}, {skew.Duration().TotalMinutes:0} minutes {(skew > TimeSpan.Zero ? "ahead of" : "behind")} this machine's clock; check the clock before relying on key ages.");
+        }
+    }
+
+    /// <summary>
+    /// Records what the core did with a key minted into the vault (VaultMint): audited, and a key that could not be
+    /// stored is thrown as the store's failure after its revocation (or why it may be live) is audited and warned of.
+    /// </summary>
+    private MintedToken Stored(VaultMintResult result, ApiKey authorizingKey)
+    {
+        MintedToken minted = result.Minted;
+        Minted(minted, authorizingKey);
         string tokenName = minted.TokenName ?? string.Empty;
-        try
+        switch (result.Outcome)
         {
-            vault.WriteKey(SecretName!, minted.Key);
-        }
-        catch (PplxVaultTimeoutException e)
-        {
-            throw new PplxVaultOperationException(
-                $"{e.Message} The new key {minted.Key.Fingerprint} (token name '{tokenName}') was not revoked: the write may still store it. Check '{SecretName}' once the vault answers; revoke the key if it is not there.",
-                Vault!,
-                SecretName);
-        }
-        catch (PplxException)
-        {
-            WriteVerbose($"Storing {minted.Key.Fingerprint} failed; revoking it.");
-            string? live = Run((observer, ct) => KeyDisposal.DiscardAsync(client, minted.Key, authorizingKey, observer, ct));
-            Audit([new AuditEntry(SystemClock.Instance.GetUtcNow(), "Revoke", live is null ? "Done" : "Failed") { Vault = Vault, Secret = SecretName, OldFingerprint = minted.Key.Fingerprint, Message = live is null ? "The new key could not be stored, so it was revoked." : $"The new key could not be stored, and {live}: find '{tokenName}' in the portal and revoke it." }]);
-            if (live is not null)
-            {
-                WriteWarning(OutsideText.Escape($"The new key could not be stored, and {live}: find the key named '{tokenName}' in the Perplexity portal and revoke it."));
-            }
+            case VaultMintOutcome.Stored:
+                if (!result.MetadataKept)
+                {
+                    WriteVerbose(OutsideText.Escape($"The vault '{Vault}' keeps no metadata; stored the key without it."));
+                }
 
-            throw;
-        }
+                WriteVerbose(OutsideText.Escape($"Stored {minted.Key.Fingerprint} as '{SecretName}' in vault '{Vault}'."));
+                Audit([new AuditEntry(SystemClock.Instance.GetUtcNow(), "Store", "Done") { Vault = Vault, Secret = SecretName, NewFingerprint = minted.Key.Fingerprint }]);
+                return minted;
+            case VaultMintOutcome.StoreFailed:
+                string? live = result.StillLive;
+                WriteVerbose($"Storing {minted.Key.Fingerprint} failed; it was revoked{(live is null ? string.Empty : " as far as could be proven")}.");
+                Audit([new AuditEntry(SystemClock.Instance.GetUtcNow(), "Revoke", live is null ? "Done" : "Failed") { Vault = Vault, Secret = SecretName, OldFingerprint = minted.Key.Fingerprint, Message = live is null ? "The new key could not be stored, so it was revoked." : $"The new key could not be stored, and {live}: find '{tokenName}' in the portal and revoke it." }]);
+                if (live is not null)
+                {
+                    WriteWarning(OutsideText.Escape($"The new key could not be stored, and {live}: find the key named '{tokenName}' in the Perplexity portal and revoke it."));
+                }
 
-        if (!vault.TrySetMetadata(SecretName!, PerplexityKeys.Core.Rotation.SecretMetadata.Of(minted.Key, minted.TokenName ?? string.Empty, minted.CreatedAt)))
-        {
-            WriteVerbose(OutsideText.Escape($"The vault '{Vault}' keeps no metadata; stored the key without it."));
+                throw result.StoreFailure!;
+            default:
+                throw result.StoreFailure!;
         }
-
-        WriteVerbose(OutsideText.Escape($"Stored {minted.Key.Fingerprint} as '{SecretName}' in vault '{Vault}'."));
-        Audit([new AuditEntry(SystemClock.Instance.GetUtcNow(), "Store", "Done") { Vault = Vault, Secret = SecretName, NewFingerprint = minted.Key.Fingerprint }]);
     }
 }

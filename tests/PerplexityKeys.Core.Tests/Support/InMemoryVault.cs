@@ -24,6 +24,9 @@ public sealed class InMemoryVault(string name = "Mem") : ISecretVault
     /// <summary>Names whose next Set fails.</summary>
     public HashSet<string> FailNextSet { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Names whose next Set times out for its caller and still lands, as a hung vault call that returns late.</summary>
+    public HashSet<string> TimeOutNextSet { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Names whose next read after a Set returns the value before it.</summary>
     public HashSet<string> StaleOnce { get; } = new(StringComparer.OrdinalIgnoreCase);
 
@@ -108,6 +111,13 @@ public sealed class InMemoryVault(string name = "Mem") : ISecretVault
         if (FailNextSet.Remove(secretName))
         {
             throw new PplxVaultOperationException($"Injected failure writing '{secretName}'.", Name, secretName);
+        }
+
+        if (TimeOutNextSet.Remove(secretName))
+        {
+            // As a real vault call that hangs past its time-out: the caller gives up, the write still lands.
+            _secrets[secretName] = value;
+            throw PplxVaultTimeoutException.TimedOut(Name, secretName, "Set-Secret", TimeSpan.FromSeconds(30));
         }
 
         if (StaleOnce.Remove(secretName) && _secrets.TryGetValue(secretName, out object? before))

@@ -1,0 +1,46 @@
+using System.Threading;
+using System.Threading.Tasks;
+using PerplexityKeys.Core.Api;
+using PerplexityKeys.Core.Model;
+using PerplexityKeys.Core.Rotation;
+using PerplexityKeys.Core.Vault;
+
+namespace PerplexityKeys.Core.Minting;
+
+/// <summary>
+/// Minting a key straight into a vault secret: mint, store, keep its metadata. A key whose write failed is revoked and
+/// proven gone (<see cref="KeyDisposal"/>) or named as still live; a write that did not return in time may still land,
+/// so that key is kept live and named. A failed mint changes nothing and throws; after a mint the outcome is reported
+/// in the result, never thrown, so the caller can record what happened to the key it paid for.
+/// </summary>
+public sealed class VaultMint(PplxClient client, ISecretVault vault)
+{
+    /// <summary>Mints a key named <paramref name="tokenName"/>, authorized by <paramref name="authorizer"/>, and stores it as <paramref name="secretName"/>.</summary>
+    /// <exception cref="PplxException">The mint failed; nothing was minted or changed.</exception>
+    public async Task<VaultMintResult> MintAsync(string secretName, string tokenName, ApiKey authorizer, IPplxCallObserver? observer, CancellationToken cancellationToken)
+    {
+        MintedToken minted = await client.GenerateTokenAsync(authorizer, tokenName, observer, cancellationToken).ConfigureAwait(false);
+        string name = minted.TokenName ?? tokenName;
+        try
+        {
+            await vault.SetKeyAsync(secretName, minted.Key, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PplxVaultTimeoutException e)
+        {
+            var unknown = new PplxVaultOperationException(
+                $"{e.Message} The new key {minted.Key.Fingerprint} (token name '{OutsideText.Escape(name)}') was not revoked: the write may still store it. Check '{OutsideText.Escape(secretName)}' once the vault answers; revoke the key if it is not there.",
+                vault.Name,
+                secretName,
+                e);
+            return new VaultMintResult(minted, VaultMintOutcome.StoreUnknown) { StoreFailure = unknown, StillLive = $"{minted.Key.Fingerprint} may still be stored" };
+        }
+        catch (PplxException e)
+        {
+            string? live = await KeyDisposal.DiscardAsync(client, minted.Key, authorizer, observer, cancellationToken).ConfigureAwait(false);
+            return new VaultMintResult(minted, VaultMintOutcome.StoreFailed) { StoreFailure = e, StillLive = live };
+        }
+
+        bool metadata = await vault.TrySetMetadataAsync(secretName, SecretMetadata.Of(minted.Key, minted.TokenName ?? string.Empty, minted.CreatedAt), cancellationToken).ConfigureAwait(false);
+        return new VaultMintResult(minted, VaultMintOutcome.Stored) { MetadataKept = metadata };
+    }
+}

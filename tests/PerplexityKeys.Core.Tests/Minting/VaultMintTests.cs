@@ -1,0 +1,89 @@
+using PerplexityKeys.Core.Minting;
+using PerplexityKeys.Core.Model;
+using PerplexityKeys.Core.Vault;
+using PerplexityKeys.Core.Tests.Support;
+using PerplexityKeys.Emulator;
+using Xunit;
+
+namespace PerplexityKeys.Core.Tests.Minting;
+
+/// <summary>Minting straight into a vault, without PowerShell: the emulator and an in-memory vault.</summary>
+public sealed class VaultMintTests
+{
+    private const string Secret = "svc-key";
+
+    [Fact]
+    public async Task Mint_StoresTheNewKey_WithItsMetadata()
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        var vault = new InMemoryVault();
+
+        VaultMintResult result = await new VaultMint(rig.Client, vault).MintAsync(Secret, "svc", rig.Admin, null, CancellationToken.None);
+
+        Assert.Equal(VaultMintOutcome.Stored, result.Outcome);
+        Assert.Equal(result.Minted.Key, vault.Peek(Secret));
+        Assert.True(result.MetadataKept);
+        Assert.Equal(result.Minted.Key.Fingerprint, vault.Metadata[Secret]["PplxFingerprint"]);
+        Assert.Equal("svc", vault.Metadata[Secret]["PplxTokenName"]);
+        Assert.False(rig.KeyByFingerprint(result.Minted.Key.Fingerprint)!.Revoked);
+    }
+
+    [Fact]
+    public async Task Mint_WhenTheWriteFails_RevokesTheNewKey_AndProvesItGone()
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        var vault = new InMemoryVault();
+        vault.FailNextSet.Add(Secret);
+
+        VaultMintResult result = await new VaultMint(rig.Client, vault).MintAsync(Secret, "svc", rig.Admin, null, CancellationToken.None);
+
+        Assert.Equal(VaultMintOutcome.StoreFailed, result.Outcome);
+        Assert.IsType<PplxVaultOperationException>(result.StoreFailure);
+        Assert.Null(result.StillLive);
+        Assert.True(rig.KeyByFingerprint(result.Minted.Key.Fingerprint)!.Revoked);
+        Assert.Null(vault.Peek(Secret));
+    }
+
+    [Fact]
+    public async Task Mint_WhenTheWriteFailsAndTheRevokeFails_NamesTheKeyAsStillLive()
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        var vault = new InMemoryVault();
+        vault.FailNextSet.Add(Secret);
+        rig.Fault(new Fault { Status = 500, Path = "/revoke_auth_token", Count = 10 });
+
+        VaultMintResult result = await new VaultMint(rig.Client, vault).MintAsync(Secret, "svc", rig.Admin, null, CancellationToken.None);
+
+        Assert.Equal(VaultMintOutcome.StoreFailed, result.Outcome);
+        Assert.Contains(result.Minted.Key.Fingerprint, result.StillLive, StringComparison.Ordinal);
+        Assert.False(rig.KeyByFingerprint(result.Minted.Key.Fingerprint)!.Revoked);
+    }
+
+    [Fact]
+    public async Task Mint_WhenTheWriteTimesOut_KeepsTheKeyLive_BecauseTheWriteMayStillLand()
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        var vault = new InMemoryVault();
+        vault.TimeOutNextSet.Add(Secret);
+
+        VaultMintResult result = await new VaultMint(rig.Client, vault).MintAsync(Secret, "svc", rig.Admin, null, CancellationToken.None);
+
+        Assert.Equal(VaultMintOutcome.StoreUnknown, result.Outcome);
+        Assert.Empty(rig.Requests("/revoke_auth_token"));
+        Assert.False(rig.KeyByFingerprint(result.Minted.Key.Fingerprint)!.Revoked);
+        Assert.Equal(result.Minted.Key, vault.Peek(Secret));
+        Assert.Contains("was not revoked", result.StoreFailure!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Mint_WhenTheMintFails_Throws_AndTouchesNoVault()
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        var vault = new InMemoryVault();
+        rig.Fault(new Fault { Status = 401, Path = "/generate_auth_token" });
+
+        await Assert.ThrowsAsync<PplxUnauthorizedException>(() => new VaultMint(rig.Client, vault).MintAsync(Secret, "svc", rig.Admin, null, CancellationToken.None));
+
+        Assert.Equal(0, vault.Operations);
+    }
+}
