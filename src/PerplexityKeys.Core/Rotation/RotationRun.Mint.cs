@@ -50,7 +50,7 @@ internal sealed partial class RotationRun
         {
             await IdleJournalAsync("MintFailed").ConfigureAwait(false);
             string hint = e is PplxUnauthorizedException && _request.AuthorizingKey is null
-                ? $" The key in '{_names.Secret}' ({_current.Fingerprint}) was refused, so it cannot authorize its own rotation, and running again will not help: pass a master key that works (-ApiKeySecretName with -ApiKeyVault, or -ApiKey), and put a working key into '{_names.Secret}' if services use it."
+                ? $" The key in '{_names.Secret}' ({_current.Fingerprint}) was refused, so it cannot authorize its own rotation, and running again will not help: authorize the rotation with a separate master key that works, and put a working key into '{_names.Secret}' if services use it."
                 : string.Empty;
             throw Fail(RotationFailure.Interrupted, $"The mint for '{_names.Secret}' failed; nothing was changed. {e.Message}{hint}", e);
         }

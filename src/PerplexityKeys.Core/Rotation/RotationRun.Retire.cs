@@ -18,7 +18,7 @@ internal sealed partial class RotationRun
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                throw Fail(RotationFailure.Interrupted, $"The hand-off of {_current.Fingerprint} (-OnNewToken) failed: {ApiErrorMapper.Redact(e.Message)} The new key is current and the old one still works; run again to retry the hand-off and finish.", e);
+                throw Fail(RotationFailure.Interrupted, $"The hand-off of {_current.Fingerprint} to its consumers failed: {ApiErrorMapper.Redact(e.Message)} The new key is current and the old one still works; run again to retry the hand-off and finish.", e);
             }
 
             _journal = _journal with { HandedOff = true };

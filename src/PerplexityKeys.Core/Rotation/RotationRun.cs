@@ -47,7 +47,7 @@ internal sealed partial class RotationRun
         await StepAsync("ReadState", ReadStateAsync).ConfigureAwait(false);
         Result.Resumed = _state is not (RotationState.Start or RotationState.Done);
 
-        // A staged rotation stays staged: only -Stage Finish revokes the old key, so a plain run (a nightly batch, say)
+        // A staged rotation stays staged: only a Finish run revokes the old key, so a plain run (a nightly batch, say)
         // never revokes it before the deploy that Finish is waiting for.
         RotationIntent intent = _request.Intent == RotationIntent.Rotate && _journal is { Staged: true } ? RotationIntent.Prepare : _request.Intent;
         while (true)
@@ -75,7 +75,7 @@ internal sealed partial class RotationRun
                 case RotationWork.HandOff:
                     await HandOffAsync().ConfigureAwait(false);
                     _engine.Narrate(
-                        $"Prepared{(_request.Intent == RotationIntent.Rotate ? " by an earlier -Stage Prepare" : string.Empty)}: {_current.Fingerprint} is current, {_previous!.Fingerprint} is kept as '{_names.Previous}'. Run with -Stage Finish to revoke it.");
+                        $"Prepared{(_request.Intent == RotationIntent.Rotate ? " by an earlier Prepare run" : string.Empty)}: {_current.Fingerprint} is current, {_previous!.Fingerprint} is kept as '{_names.Previous}'. A Finish run revokes it.");
                     Result.AwaitingFinish = true;
                     return Report();
                 case RotationWork.Retire:
@@ -92,7 +92,7 @@ internal sealed partial class RotationRun
                     await AbandonAsync().ConfigureAwait(false);
                     break;
                 case RotationWork.RefuseAbort:
-                    throw Fail(RotationFailure.AbortTooLate, $"The new key is already current in '{_names.Secret}' ({_state}); aborting would revoke a key in use. Run with -Stage Finish to complete the rotation instead.");
+                    throw Fail(RotationFailure.AbortTooLate, $"The new key is already current in '{_names.Secret}' ({_state}); aborting would revoke a key in use. Finish the rotation instead.");
             }
 
             Move(move.To);
