@@ -88,6 +88,12 @@ function Invoke-Build {
     Write-Host "Module laid out in $moduleDir"
 }
 
+function Get-XunitProjects {
+    # The xunit projects, tests/<Name>.Tests/<Name>.Tests.csproj, one per src/ project: the solution is their one
+    # source (Build builds them with it, Test runs them).
+    Select-String -Path (Join-Path $Root 'PplxPS.sln') -Pattern '"tests\\([^"\\]+\.Tests)\\\1\.csproj"' | ForEach-Object { $_.Matches[0].Groups[1].Value }
+}
+
 function Get-TrxCounts([string] $Path) {
     $trx = [xml](Get-Content -Raw $Path)
     $c = $trx.TestRun.ResultSummary.Counters
@@ -103,7 +109,7 @@ function Invoke-Test {
     $passed = 0; $failed = 0; $skipped = 0
 
     Write-Host "`n== xunit ==" -ForegroundColor Cyan
-    foreach ($project in 'PerplexityKeys.Core.Tests', 'PerplexityKeys.Tests') {
+    foreach ($project in Get-XunitProjects) {
         & dotnet test (Join-Path $Root "tests/$project") -c $Configuration --no-build --nologo `
             --logger "trx;LogFileName=$project.trx" --logger 'console;verbosity=minimal' --results-directory $results
         $trxFile = Join-Path $results "$project.trx"
