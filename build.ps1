@@ -61,7 +61,7 @@ function Invoke-Dotnet {
 }
 
 function Invoke-Clean {
-    foreach ($dir in @($Out) + @(Get-ChildItem -Path (Join-Path $Root 'src'), (Join-Path $Root 'tests') -Directory -Recurse -Include bin, obj | ForEach-Object FullName)) {
+    foreach ($dir in @($Out) + @(Get-ChildItem -Path (Join-Path $Root 'src'), (Join-Path $Root 'tests'), (Join-Path $Root 'testkit') -Directory -Recurse -Include bin, obj | ForEach-Object FullName)) {
         if (Test-Path $dir) { Remove-Item -Recurse -Force $dir }
     }
 }
@@ -141,7 +141,7 @@ function Invoke-Test {
 function Invoke-Demo {
     Invoke-Build
     & (Join-Path $Root 'tools/Demo.ps1') -ModulePath (Join-Path $Out 'PerplexityKeys') -EmulatorPath (Join-Path $Out 'emulator/PerplexityKeys.Emulator.dll') `
-        -TestModulesPath (Join-Path $Out 'test-modules') -VaultModulePath (Join-Path $Root 'tests/support/vaults/FileVault')
+        -TestModulesPath (Join-Path $Out 'test-modules') -VaultModulePath (Join-Path $Root 'testkit/vaults/FileVault')
     if (-not $?) { exit 1 }
 }
 
