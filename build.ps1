@@ -61,7 +61,7 @@ function Invoke-Dotnet {
 }
 
 function Invoke-Clean {
-    foreach ($dir in @($Out) + @(Get-ChildItem -Path (Join-Path $Root 'src'), (Join-Path $Root 'tests') -Directory -Recurse -Include bin, obj | ForEach-Object FullName)) {
+    foreach ($dir in @($Out) + @(Get-ChildItem -Path (Join-Path $Root 'src'), (Join-Path $Root 'tests'), (Join-Path $Root 'testkit') -Directory -Recurse -Include bin, obj | ForEach-Object FullName)) {
         if (Test-Path $dir) { Remove-Item -Recurse -Force $dir }
     }
 }
@@ -88,6 +88,12 @@ function Invoke-Build {
     Write-Host "Module laid out in $moduleDir"
 }
 
+function Get-XunitProjects {
+    # The xunit projects, tests/<Name>.Tests/<Name>.Tests.csproj, one per src/ project: the solution is their one
+    # source (Build builds them with it, Test runs them).
+    Select-String -Path (Join-Path $Root 'PplxPS.sln') -Pattern '"tests\\([^"\\]+\.Tests)\\\1\.csproj"' | ForEach-Object { $_.Matches[0].Groups[1].Value }
+}
+
 function Get-TrxCounts([string] $Path) {
     $trx = [xml](Get-Content -Raw $Path)
     $c = $trx.TestRun.ResultSummary.Counters
@@ -103,7 +109,7 @@ function Invoke-Test {
     $passed = 0; $failed = 0; $skipped = 0
 
     Write-Host "`n== xunit ==" -ForegroundColor Cyan
-    foreach ($project in 'PerplexityKeys.Core.Tests', 'PerplexityKeys.Tests') {
+    foreach ($project in Get-XunitProjects) {
         & dotnet test (Join-Path $Root "tests/$project") -c $Configuration --no-build --nologo `
             --logger "trx;LogFileName=$project.trx" --logger 'console;verbosity=minimal' --results-directory $results
         $trxFile = Join-Path $results "$project.trx"
@@ -135,7 +141,7 @@ function Invoke-Test {
 function Invoke-Demo {
     Invoke-Build
     & (Join-Path $Root 'tools/Demo.ps1') -ModulePath (Join-Path $Out 'PerplexityKeys') -EmulatorPath (Join-Path $Out 'emulator/PerplexityKeys.Emulator.dll') `
-        -TestModulesPath (Join-Path $Out 'test-modules') -VaultModulePath (Join-Path $Root 'tests/support/vaults/FileVault')
+        -TestModulesPath (Join-Path $Out 'test-modules') -VaultModulePath (Join-Path $Root 'testkit/vaults/FileVault')
     if (-not $?) { exit 1 }
 }
 

@@ -11,7 +11,7 @@ param([int] $Runs = 9, [double] $Tolerance = 2.0)
 
 Set-StrictMode -Off
 $ErrorActionPreference = 'Stop'
-Import-Module (Join-Path $PSScriptRoot '../tests/support/PplxTestSupport.psm1')
+Import-Module (Join-Path $PSScriptRoot '../testkit/PplxTestSupport.psm1')
 $saved = Enter-PplxTestEnvironment
 $baseline = Get-Content -Raw (Join-Path $PSScriptRoot 'baseline.json') | ConvertFrom-Json
 $pwsh = Get-PwshCommand

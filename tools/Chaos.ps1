@@ -16,7 +16,7 @@
     no key was ever revoked while it was a secret's value (from the vaults' write history and the
     emulator's revocation times). Prints a table and one line:
         chaos: <N> rotations, <V> violations, <O> reported orphans, <R> resumes, <B> rollbacks
-    Returns a summary object. Needs the laid-out module and test support (./build.ps1 Build).
+    Returns a summary object. Needs the laid-out module and testkit/ (./build.ps1 Build).
 #>
 param(
     [int] $Rotations = 1000,
@@ -27,7 +27,7 @@ param(
 # build.ps1 runs under strict mode; this script reads properties that may be absent on purpose.
 Set-StrictMode -Off
 $ErrorActionPreference = 'Stop'
-Import-Module (Join-Path $PSScriptRoot '../tests/support/PplxTestSupport.psm1')
+Import-Module (Join-Path $PSScriptRoot '../testkit/PplxTestSupport.psm1')
 $saved = Enter-PplxTestEnvironment
 
 $faultKinds = 'none', 'none', 'http429', 'http500', 'http502', 'http503', 'slow', 'reset', 'nonJson', 'lostMint', 'revokeFails', 'revokeIgnored', 'probe401', 'models403Retired', 'models404', 'modelsHtml', 'twoProcesses', 'twoMachines', 'vaultWriteFails', 'staleRead', 'locked', 'kill'

@@ -60,7 +60,7 @@ try {
     }
     else {
         $env:PSModulePath = $TestModulesPath + [IO.Path]::PathSeparator + $env:PSModulePath
-        Write-Host "`nSecretManagement is not installed: the demo uses the project's test double of it (tests/support)." -ForegroundColor Yellow
+        Write-Host "`nSecretManagement is not installed: the demo uses the project's test double of it (testkit/SecretManagementDouble)." -ForegroundColor Yellow
     }
     # SecretManagement keeps its vault registry under $HOME and reads HOME once, at its first use: give
     # this run its own HOME before that (dotnet keeps its own folders).

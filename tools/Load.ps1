@@ -4,7 +4,7 @@
     holds (re-reading it on 401 and every -RereadMs) while rotations run, with a propagation delay
     above the re-read interval. Counts the consumers' failed requests, which must be 0. Prints:
         load: <N> requests, <F> failed, <R> rotations
-    Returns a summary object. Needs the laid-out module and test support (./build.ps1 Build).
+    Returns a summary object. Needs the laid-out module and testkit/ (./build.ps1 Build).
 #>
 param(
     [int] $Rotations = 100,
@@ -19,7 +19,7 @@ param(
 # build.ps1 runs under strict mode; this script reads properties that may be absent on purpose.
 Set-StrictMode -Off
 $ErrorActionPreference = 'Stop'
-Import-Module (Join-Path $PSScriptRoot '../tests/support/PplxTestSupport.psm1')
+Import-Module (Join-Path $PSScriptRoot '../testkit/PplxTestSupport.psm1')
 $saved = Enter-PplxTestEnvironment
 
 if ($PropagationDelay.TotalMilliseconds -le $RereadMs) { throw "The propagation delay ($PropagationDelay) must exceed the consumers' re-read interval ($RereadMs ms)." }

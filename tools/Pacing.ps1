@@ -9,7 +9,7 @@ param([int] $Secrets = 20, [int] $Rpm = 50)
 $Root = (Resolve-Path (Join-Path $PSScriptRoot "..")).Path
 Set-StrictMode -Off
 $ErrorActionPreference = 'Stop'
-Import-Module (Join-Path $Root 'tests/support/PplxTestSupport.psm1')
+Import-Module (Join-Path $Root 'testkit/PplxTestSupport.psm1')
 $saved = Enter-PplxTestEnvironment
 $emu = Start-PplxEmulator -ArgumentList @('--rpm', "$Rpm")
 try {

@@ -14,7 +14,7 @@ $ErrorActionPreference = 'Stop'
 $root = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
 $env:PSModulePath = (Join-Path $root 'out/test-modules') + [IO.Path]::PathSeparator + $env:PSModulePath
 $env:PPLX_TEST_MODULE = Join-Path $root 'out/PerplexityKeys'
-$env:PPLX_TEST_SUPPORT = Join-Path $root 'tests/support/PplxTestSupport.psm1'
+$env:PPLX_TEST_SUPPORT = Join-Path $root 'testkit/PplxTestSupport.psm1'
 Import-Module Pester -MinimumVersion 6.0 -ErrorAction Stop
 # The run's own HOME, before anything uses SecretManagement: its vault registry lives under $HOME.
 Import-Module $env:PPLX_TEST_SUPPORT

@@ -1,4 +1,4 @@
-# The SecretManagement double (tests/support/SecretManagementDouble) behaves as the real module does
+# The SecretManagement double (testkit/SecretManagementDouble) behaves as the real module does
 # where a caller can tell (../shared/secretmanagement.md): the FullyQualifiedErrorId suffix, errors
 # wrapped with the vault's reason inside, a prompt that stops the caller's pipeline without an error
 # record, and the vault registry under $HOME.

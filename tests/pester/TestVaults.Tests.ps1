@@ -17,7 +17,7 @@ BeforeAll {
         $pwsh = Get-PwshCommand
         $psi = [System.Diagnostics.ProcessStartInfo]::new($pwsh.FilePath)
         $arguments = @($pwsh.Arguments) + @('-NoProfile') + $(if ($NonInteractive) { @('-NonInteractive') } else { @() }) +
-            @('-File', (Join-Path $PSScriptRoot '../support/Invoke-VaultFunction.ps1'), '-Vault', $Vault, '-Function', 'Get-Secret', '-Name', 'x')
+            @('-File', (Join-Path $PSScriptRoot '../../testkit/Invoke-VaultFunction.ps1'), '-Vault', $Vault, '-Function', 'Get-Secret', '-Name', 'x')
         foreach ($a in $arguments) { $psi.ArgumentList.Add($a) }
         $psi.UseShellExecute = $false
         $psi.RedirectStandardInput = $true
@@ -195,7 +195,7 @@ Describe 'KeyVaultLikeVault, like Azure Key Vault' {
                 param($Path)
                 $m = Import-Module $Path -PassThru
                 [pscustomobject]@{ Functions = @($m.ExportedFunctions.Keys); SetSecretParameters = @((Get-Command "$($m.Name)\Set-Secret").Parameters.Keys) }
-            }).AddArgument((Join-Path $PSScriptRoot '../support/vaults/KeyVaultLikeVault/KeyVaultLikeVault.Extension'))
+            }).AddArgument((Join-Path $PSScriptRoot '../../testkit/vaults/KeyVaultLikeVault/KeyVaultLikeVault.Extension'))
         $shape = $ps.Invoke()[0]
         $ps.Dispose()
         $shape.Functions | Should -Not -Contain 'Set-SecretInfo'

@@ -6,7 +6,7 @@ using PerplexityKeys.Core.Model;
 using PerplexityKeys.Core.Tests.Support;
 using Xunit;
 
-namespace PerplexityKeys.Core.Tests.Emulator;
+namespace PerplexityKeys.Emulator.Tests;
 
 public sealed class EmulatorTests
 {
@@ -24,7 +24,7 @@ public sealed class EmulatorTests
         HttpStatusCode Send(ApiKey k, out HttpResponseHeaders headers)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, "v1/models");
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", k.Reveal());
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Text(k));
             HttpResponseMessage response = http.Send(request);
             headers = response.Headers;
             return response.StatusCode;
@@ -50,7 +50,7 @@ public sealed class EmulatorTests
 
         string json = await rig.Control.GetStringAsync("keys");
 
-        Assert.DoesNotContain(key.Reveal(), json, StringComparison.Ordinal);
+        Assert.DoesNotContain(Text(key), json, StringComparison.Ordinal);
         Assert.DoesNotContain(rig.Host.AdminKey, json, StringComparison.Ordinal);
         using JsonDocument doc = JsonDocument.Parse(json);
         JsonElement listed = doc.RootElement.EnumerateArray().Single(k => k.GetProperty("name").GetString() == "listed");
@@ -93,6 +93,13 @@ public sealed class EmulatorTests
 
         Assert.True(key.HasExpectedShape);
         Assert.Equal(TokenStatus.Valid, (await rig.Client.ProbeAsync(key, ProbeKind.Free, null, CancellationToken.None)).Status);
+    }
+
+    /// <summary>A key's text, read on purpose through the core's public surface (ApiKey.Reveal is internal to the core's own tests).</summary>
+    private static string Text(ApiKey key)
+    {
+        using System.Security.SecureString secure = key.ToSecureString();
+        return new NetworkCredential(string.Empty, secure).Password;
     }
 
     private static async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(EmulatorRig rig, HttpMethod method, string path, string? bearer, object? body = null)
@@ -215,9 +222,9 @@ public sealed class EmulatorTests
         await using var rig = await EmulatorRig.StartAsync();
         ApiKey key = await rig.NewKeyAsync();
 
-        (await rig.Control.PostAsJsonAsync("keys/models", new { auth_token = key.Reveal(), models = new[] { "perplexity/sonar" } })).EnsureSuccessStatusCode();
-        (HttpStatusCode refused, _) = await SendAsync(rig, HttpMethod.Post, "v1/agent", key.Reveal(), new { model = "perplexity/sonar-pro", input = "hi", max_output_tokens = 16 });
-        (HttpStatusCode allowed, _) = await SendAsync(rig, HttpMethod.Post, "v1/agent", key.Reveal(), new { model = "perplexity/sonar", input = "hi", max_output_tokens = 16 });
+        (await rig.Control.PostAsJsonAsync("keys/models", new { auth_token = Text(key), models = new[] { "perplexity/sonar" } })).EnsureSuccessStatusCode();
+        (HttpStatusCode refused, _) = await SendAsync(rig, HttpMethod.Post, "v1/agent", Text(key), new { model = "perplexity/sonar-pro", input = "hi", max_output_tokens = 16 });
+        (HttpStatusCode allowed, _) = await SendAsync(rig, HttpMethod.Post, "v1/agent", Text(key), new { model = "perplexity/sonar", input = "hi", max_output_tokens = 16 });
 
         Assert.Equal(HttpStatusCode.BadRequest, refused);
         Assert.Equal(HttpStatusCode.OK, allowed);

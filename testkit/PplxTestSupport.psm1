@@ -1,7 +1,7 @@
-# Helpers for the Pester suites: the emulator as a child process, its control surface, and
-# reading a SecureString on purpose (tests only). Never shipped with the module.
+# Helpers for the Pester suites and the tools (tools/, bench/): the emulator as a child process, its control
+# surface, test vaults, and reading a SecureString on purpose. Never shipped with the module.
 
-$script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+$script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '..')).Path
 
 function Start-PplxEmulator {
     <# Starts the emulator on a free loopback port; it exits when this process closes its stdin. #>
@@ -123,7 +123,7 @@ function New-PplxTestVault {
     )
     if (-not $env:PPLX_TEST_WORK -or -not (Test-Path $env:PPLX_TEST_WORK)) { $null = Use-PplxTestRegistry }
     $path = Join-Path $env:PPLX_TEST_WORK "$Name.json"
-    $module = Join-Path $script:RepoRoot "tests/support/vaults/$(if ($Kind -eq 'KeyVault') { 'KeyVaultLikeVault' } else { "${Kind}Vault" })"
+    $module = Join-Path $PSScriptRoot "vaults/$(if ($Kind -eq 'KeyVault') { 'KeyVaultLikeVault' } else { "${Kind}Vault" })"
     $parameters = @{ Path = $path }
     foreach ($setting in 'CacheSeconds', 'Password', 'PasswordTimeout', 'Interaction') {
         if (-not $PSBoundParameters.ContainsKey($setting)) { continue }
@@ -146,7 +146,7 @@ function Remove-PplxTestVaultDeletedSecret {
     <# Purges soft-deleted names of a KeyVault test vault (wildcards allowed), as Remove-AzKeyVaultSecret -InRemovedState would. #>
     [CmdletBinding()]
     param([Parameter(Mandatory)] $Vault, [Parameter(Mandatory)] [string] $Name)
-    . (Join-Path $script:RepoRoot 'tests/support/vaults/Common/FileLock.ps1')
+    . (Join-Path $PSScriptRoot 'vaults/Common/FileLock.ps1')
     $file = "$($Vault.Path).deleted.json"
     Use-VaultFileLock $Vault.Path {
         if (-not (Test-Path $file)) { return }
@@ -160,14 +160,14 @@ function Remove-PplxTestVaultDeletedSecret {
 }
 
 function Start-PplxVaultClient {
-    <# Starts tests/support/VaultClient.ps1 in another pwsh (this environment, -NonInteractive): a
+    <# Starts testkit/VaultClient.ps1 in another pwsh (this environment, -NonInteractive): a
        SecretManagement caller of -Vault that runs one command at a time (Invoke-PplxVaultClient),
        so a test can interleave the vault calls of two processes. Returns once it answers. #>
     [CmdletBinding()]
     param([Parameter(Mandatory)] [string] $Vault)
     $pwsh = Get-PwshCommand
     $psi = [System.Diagnostics.ProcessStartInfo]::new($pwsh.FilePath)
-    foreach ($a in @($pwsh.Arguments) + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $script:RepoRoot 'tests/support/VaultClient.ps1'), '-Vault', $Vault)) { $psi.ArgumentList.Add($a) }
+    foreach ($a in @($pwsh.Arguments) + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'VaultClient.ps1'), '-Vault', $Vault)) { $psi.ArgumentList.Add($a) }
     $psi.UseShellExecute = $false
     $psi.RedirectStandardInput = $true
     $psi.RedirectStandardOutput = $true
@@ -180,7 +180,7 @@ function Start-PplxVaultClient {
 
 function Invoke-PplxVaultClient {
     <# Runs one command in a vault client: Invoke-PplxVaultClient $c @{ op = 'get'; name = 'a' }. Returns its answer
-       (ok, value, infos, error, exceptions, messages); see tests/support/VaultClient.ps1. #>
+       (ok, value, infos, error, exceptions, messages); see testkit/VaultClient.ps1. #>
     [CmdletBinding()]
     param([Parameter(Mandatory, Position = 0)] $Client, [Parameter(Mandatory, Position = 1)] [hashtable] $Command, [int] $TimeoutSeconds = 30)
     $Client.Process.StandardInput.WriteLine(($Command | ConvertTo-Json -Compress -Depth 4))
@@ -235,11 +235,11 @@ function Wait-PplxCondition {
 }
 
 function Start-PplxChildScript {
-    <# Starts a support script in a fresh pwsh that inherits this process's environment. #>
+    <# Starts a testkit script in a fresh pwsh that inherits this process's environment. #>
     param([Parameter(Mandatory)] [string] $Script, [string[]] $ArgumentList = @())
     $pwsh = Get-PwshCommand
     $psi = [System.Diagnostics.ProcessStartInfo]::new($pwsh.FilePath)
-    foreach ($a in @($pwsh.Arguments) + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $script:RepoRoot "tests/support/$Script")) + $ArgumentList) { $psi.ArgumentList.Add($a) }
+    foreach ($a in @($pwsh.Arguments) + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot $Script)) + $ArgumentList) { $psi.ArgumentList.Add($a) }
     $psi.UseShellExecute = $false
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardError = $true
