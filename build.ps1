@@ -75,8 +75,16 @@ function Invoke-Build {
     $moduleDir = Join-Path $moduleRoot $version
     if (Test-Path $moduleRoot) { Remove-Item -Recurse -Force $moduleRoot }
     $null = New-Item -ItemType Directory -Force $moduleDir
+    # Beside the manifest: the cmdlets, the loader (a nested module loaded first), formats and types. In lib/: the core
+    # and its dependencies, which the loader makes loadable (docs/loading.md), and the loader's PowerShell 7 part.
     $bin = Join-Path $Root "src/PerplexityKeys/bin/$Configuration/netstandard2.0"
-    Get-ChildItem $bin -File | Where-Object { $_.Extension -in '.dll', '.ps1xml' } | Copy-Item -Destination $moduleDir
+    $lib = Join-Path $moduleDir 'lib'
+    $null = New-Item -ItemType Directory -Force $lib
+    $top = 'PerplexityKeys.dll', 'PerplexityKeys.Loader.dll'
+    Get-ChildItem $bin -File | Where-Object { $_.Extension -eq '.ps1xml' -or $_.Name -in $top } | Copy-Item -Destination $moduleDir
+    Get-ChildItem $bin -File -Filter *.dll | Where-Object Name -NotIn $top | Copy-Item -Destination $lib
+    Copy-Item (Join-Path $Root "src/PerplexityKeys.Loader/bin/$Configuration/netstandard2.0/PerplexityKeys.Loader.dll") $moduleDir
+    Copy-Item (Join-Path $Root "src/PerplexityKeys.LoadContext/bin/$Configuration/net8.0/PerplexityKeys.LoadContext.dll") $lib
     $manifest = (Get-Content -Raw (Join-Path $Root 'PerplexityKeys.psd1')) -replace "ModuleVersion(\s*)= '0\.0\.0'", "ModuleVersion`$1= '$version'"
     Set-Content -Path (Join-Path $moduleDir 'PerplexityKeys.psd1') -Value $manifest -NoNewline
     & (Join-Path $Root 'tools/New-CmdletHelp.ps1') -ModulePath $moduleDir -XmlDocPath (Join-Path $bin 'PerplexityKeys.xml')

@@ -12,4 +12,10 @@ public static class SystemClock
     /// <summary>The system's clock.</summary>
     public static TimeProvider Instance { get; } = TimeProvider.System;
 #pragma warning restore RS0030
+
+    /// <summary>
+    /// The time now. The cmdlet layer reads time only through this and the overloads that take no clock, so it names no
+    /// type of Microsoft.Bcl.TimeProvider: that assembly stays inside the module's load context (docs/loading.md).
+    /// </summary>
+    public static DateTimeOffset UtcNow => Instance.GetUtcNow();
 }

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using PerplexityKeys.Core;
 using PerplexityKeys.Core.Api;
 using PerplexityKeys.Core.Rotation;
 
@@ -27,7 +26,7 @@ internal static class AuditTrail
             string path = cmdlet.GetUnresolvedProviderPathFromPSPath(log);
             string user = Environment.UserName, machine = Environment.MachineName;
             string command = cmdlet.MyInvocation.MyCommand.Name;
-            RotationAudit.Append(path, entries.Select(entry => RotationAudit.Line(entry with { Command = entry.Command ?? command }, user, machine)), SystemClock.Instance);
+            RotationAudit.Append(path, entries.Select(entry => RotationAudit.Line(entry with { Command = entry.Command ?? command }, user, machine)));
         }
         catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException or ItemNotFoundException)
         {

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Concurrent;
 using System.Management.Automation;
-using PerplexityKeys.Core;
 using PerplexityKeys.Core.Api;
 
 namespace PerplexityKeys;
@@ -67,7 +66,7 @@ internal static class SessionClients
 
     private static OrganisationPacer PacerFor(Settings settings)
     {
-        OrganisationPacer pacer = Pacers.GetOrAdd(BaseUriPolicy.Validate(settings.BaseUri), _ => new OrganisationPacer(0, SystemClock.Instance));
+        OrganisationPacer pacer = Pacers.GetOrAdd(BaseUriPolicy.Validate(settings.BaseUri), _ => new OrganisationPacer(0));
         if (settings.RequestsPerMinute is { } rate)
         {
             pacer.Configure(rate);

@@ -17,6 +17,12 @@ public sealed class OrganisationPacer : IDisposable
     private TokenBucketRateLimiter? _limiter;
     private long _pausedUntilUtcTicks;
 
+    /// <summary>Creates a pacer on the system clock; <paramref name="requestsPerMinute"/> 0 paces by 429s only.</summary>
+    public OrganisationPacer(int requestsPerMinute)
+        : this(requestsPerMinute, SystemClock.Instance)
+    {
+    }
+
     /// <summary>Creates a pacer; <paramref name="requestsPerMinute"/> 0 paces by 429s only.</summary>
     public OrganisationPacer(int requestsPerMinute, TimeProvider time)
     {

@@ -125,8 +125,11 @@ public static class RotationAudit
 
     /// <summary>
     /// Appends lines in one write to a file opened for appending, so lines from processes that append at once stay whole.
-    /// A file another process holds for a moment is tried again after a short wait on <paramref name="time"/>.
+    /// A file another process holds for a moment is tried again after a short wait.
     /// </summary>
+    public static void Append(string path, IEnumerable<string> lines) => Append(path, lines, SystemClock.Instance);
+
+    /// <summary>As <see cref="Append(string, IEnumerable{string})"/>, waiting on <paramref name="time"/>.</summary>
     public static void Append(string path, IEnumerable<string> lines, TimeProvider time)
     {
         var text = new StringBuilder();

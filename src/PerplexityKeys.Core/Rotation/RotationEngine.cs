@@ -13,6 +13,12 @@ namespace PerplexityKeys.Core.Rotation;
 public sealed class RotationEngine
 {
 
+    /// <summary>Creates an engine for one vault on the system clock.</summary>
+    public RotationEngine(PplxClient client, ISecretVault vault, Action<string>? narrate = null)
+        : this(client, vault, SystemClock.Instance, narrate)
+    {
+    }
+
     /// <summary>Creates an engine for one vault.</summary>
     public RotationEngine(PplxClient client, ISecretVault vault, TimeProvider time, Action<string>? narrate = null)
     {

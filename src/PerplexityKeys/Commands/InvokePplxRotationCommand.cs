@@ -212,7 +212,7 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
         {
             RotationResult result = Run((dispatcher, ct) =>
             {
-                engine = new RotationEngine(client, new PipelineVault(VaultFor(Vault, VaultPassword), dispatcher), SystemClock.Instance, dispatcher.Verbose) { LockTimeout = LockTimeout, CacheWindow = cacheWindow };
+                engine = new RotationEngine(client, new PipelineVault(VaultFor(Vault, VaultPassword), dispatcher), dispatcher.Verbose) { LockTimeout = LockTimeout, CacheWindow = cacheWindow };
                 var request = new RotationRequest
                 {
                     SecretName = SecretName,
@@ -284,10 +284,10 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
     }
 
     private void AuditNotStarted(Exception failure) =>
-        Audit([new AuditEntry(SystemClock.Instance.GetUtcNow(), "Start", "Failed") { Vault = Vault, Secret = SecretName, Failure = ErrorRecords.FailureId(failure), Message = failure.Message }]);
+        Audit([new AuditEntry(SystemClock.UtcNow, "Start", "Failed") { Vault = Vault, Secret = SecretName, Failure = ErrorRecords.FailureId(failure), Message = failure.Message }]);
 
     private void Audit(RotationResult result, Exception? failure) =>
-        Audit(RotationAudit.Entries(result, failure is null ? null : ErrorRecords.FailureId(failure), failure?.Message, SystemClock.Instance.GetUtcNow()));
+        Audit(RotationAudit.Entries(result, failure is null ? null : ErrorRecords.FailureId(failure), failure?.Message, SystemClock.UtcNow));
 
     private bool HandOff(ApiKey key, MintedTokenInfo info, Uri baseUri)
     {

@@ -116,7 +116,7 @@ public sealed class NewPplxTokenCommand : PplxCmdlet
         string name;
         try
         {
-            name = TokenName is null ? TokenNamePolicy.Generate(SystemClock.Instance.GetUtcNow()) : TokenNamePolicy.Validate(TokenName);
+            name = TokenName is null ? TokenNamePolicy.Generate(SystemClock.UtcNow) : TokenNamePolicy.Validate(TokenName);
         }
         catch (PplxTokenNameException e)
         {
@@ -173,7 +173,7 @@ public sealed class NewPplxTokenCommand : PplxCmdlet
         }
         catch (PplxException e)
         {
-            Audit([new AuditEntry(SystemClock.Instance.GetUtcNow(), "Mint", "Failed") { Vault = Vault, Secret = SecretName, Failure = ErrorRecords.FailureId(e), Message = e.Message }]);
+            Audit([new AuditEntry(SystemClock.UtcNow, "Mint", "Failed") { Vault = Vault, Secret = SecretName, Failure = ErrorRecords.FailureId(e), Message = e.Message }]);
             WriteItemError(e, name);
         }
     }
@@ -182,9 +182,9 @@ public sealed class NewPplxTokenCommand : PplxCmdlet
     private void Minted(MintedToken minted, ApiKey authorizingKey)
     {
         string name = minted.TokenName ?? string.Empty;
-        Audit([new AuditEntry(SystemClock.Instance.GetUtcNow(), "Mint", "Done") { NewFingerprint = minted.Key.Fingerprint, Message = $"Minted a key named '{name}', authorized by {authorizingKey.Fingerprint}." }]);
+        Audit([new AuditEntry(SystemClock.UtcNow, "Mint", "Done") { NewFingerprint = minted.Key.Fingerprint, Message = $"Minted a key named '{name}', authorized by {authorizingKey.Fingerprint}." }]);
         WriteVerbose(OutsideText.EscapeRedacted($"Minted {minted.Key.Fingerprint} named '{name}'."));
-        TimeSpan skew = minted.CreatedAt - SystemClock.Instance.GetUtcNow();
+        TimeSpan skew = minted.CreatedAt - SystemClock.UtcNow;
         if (skew.Duration() > TimeSpan.FromMinutes(5))
         {
             WriteWarning($"The API says {minted.Key.Fingerprint} was created at {minted.CreatedAt:u}, {skew.Duration().TotalMinutes:0} minutes {(skew > TimeSpan.Zero ? "ahead of" : "behind")} this machine's clock; check the clock before relying on key ages.");
@@ -209,12 +209,12 @@ public sealed class NewPplxTokenCommand : PplxCmdlet
                 }
 
                 WriteVerbose(OutsideText.Escape($"Stored {minted.Key.Fingerprint} as '{SecretName}' in vault '{Vault}'."));
-                Audit([new AuditEntry(SystemClock.Instance.GetUtcNow(), "Store", "Done") { Vault = Vault, Secret = SecretName, NewFingerprint = minted.Key.Fingerprint }]);
+                Audit([new AuditEntry(SystemClock.UtcNow, "Store", "Done") { Vault = Vault, Secret = SecretName, NewFingerprint = minted.Key.Fingerprint }]);
                 return minted;
             case VaultMintOutcome.StoreFailed:
                 string? live = result.StillLive;
                 WriteVerbose($"Storing {minted.Key.Fingerprint} failed; it was revoked{(live is null ? string.Empty : " as far as could be proven")}.");
-                Audit([new AuditEntry(SystemClock.Instance.GetUtcNow(), "Revoke", live is null ? "Done" : "Failed") { Vault = Vault, Secret = SecretName, OldFingerprint = minted.Key.Fingerprint, Message = live is null ? "The new key could not be stored, so it was revoked." : $"The new key could not be stored, and {live}: find '{tokenName}' in the portal and revoke it." }]);
+                Audit([new AuditEntry(SystemClock.UtcNow, "Revoke", live is null ? "Done" : "Failed") { Vault = Vault, Secret = SecretName, OldFingerprint = minted.Key.Fingerprint, Message = live is null ? "The new key could not be stored, so it was revoked." : $"The new key could not be stored, and {live}: find '{tokenName}' in the portal and revoke it." }]);
                 if (live is not null)
                 {
                     WriteWarning(OutsideText.Escape($"The new key could not be stored, and {live}: find the key named '{tokenName}' in the Perplexity portal and revoke it."));

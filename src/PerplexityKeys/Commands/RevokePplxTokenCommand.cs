@@ -149,14 +149,14 @@ public sealed class RevokePplxTokenCommand : PplxCmdlet
                 PplxClient client = ClientFor(baseUri);
                 WriteVerbose($"Revoking {key.Fingerprint} at {baseUri}, authorized by {authorizingKey.Fingerprint}.");
                 RevokeOutcome outcome = Run((observer, ct) => client.RevokeTokenAsync(authorizingKey, key, observer, ct));
-                Audit([new AuditEntry(SystemClock.Instance.GetUtcNow(), "Revoke", "Done") { Vault = Vault, Secret = SecretName, OldFingerprint = key.Fingerprint, Message = $"Revoked, authorized by {authorizingKey.Fingerprint} ({outcome})." }]);
+                Audit([new AuditEntry(SystemClock.UtcNow, "Revoke", "Done") { Vault = Vault, Secret = SecretName, OldFingerprint = key.Fingerprint, Message = $"Revoked, authorized by {authorizingKey.Fingerprint} ({outcome})." }]);
                 WriteVerbose(outcome == RevokeOutcome.Revoked
                     ? $"Revoked {key.Fingerprint}."
                     : $"Revoked {key.Fingerprint} (an earlier attempt whose answer was lost did it).");
                 if (RemoveSecret && SecretName is not null)
                 {
                     VaultFor(Vault).Remove(SecretName);
-                    Audit([new AuditEntry(SystemClock.Instance.GetUtcNow(), "RemoveSecret", "Done") { Vault = Vault, Secret = SecretName, OldFingerprint = key.Fingerprint }]);
+                    Audit([new AuditEntry(SystemClock.UtcNow, "RemoveSecret", "Done") { Vault = Vault, Secret = SecretName, OldFingerprint = key.Fingerprint }]);
                     WriteVerbose(OutsideText.Escape($"Removed '{SecretName}' from vault '{Vault}'."));
                 }
 
@@ -167,7 +167,7 @@ public sealed class RevokePplxTokenCommand : PplxCmdlet
             }
             catch (PplxException e)
             {
-                Audit([new AuditEntry(SystemClock.Instance.GetUtcNow(), "Revoke", "Failed") { Vault = Vault, Secret = SecretName, OldFingerprint = key.Fingerprint, Failure = ErrorRecords.FailureId(e), Message = e.Message }]);
+                Audit([new AuditEntry(SystemClock.UtcNow, "Revoke", "Failed") { Vault = Vault, Secret = SecretName, OldFingerprint = key.Fingerprint, Failure = ErrorRecords.FailureId(e), Message = e.Message }]);
                 WriteItemError(e, target);
             }
         }
