@@ -270,16 +270,26 @@ function Exit-PplxTestEnvironment([hashtable] $Saved) {
     if ($created) { Remove-Item -Recurse -Force $created -ErrorAction Ignore }
 }
 
+function Get-PplxCoreType {
+    <# A type of PerplexityKeys.Core by its full name. On PowerShell 7 the core lives in the module's own load context,
+       where PowerShell's type names ([PerplexityKeys.Core...]) do not reach (docs/loading.md); the assembly is found
+       among the loaded ones instead. #>
+    param([Parameter(Mandatory, Position = 0)] [string] $FullName)
+    $core = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'PerplexityKeys.Core' } | Select-Object -First 1
+    if (-not $core) { throw 'PerplexityKeys.Core is not loaded: import PerplexityKeys and run a command first.' }
+    $core.GetType($FullName, $true)
+}
+
 function Get-PplxLiveHelper {
     <# The helper secrets of a rotation of -SecretName that hold anything but their idle value (helpers are never
        deleted, only set idle): empty when no rotation is under way. #>
     param([Parameter(Mandatory, Position = 0)] [string] $Vault, [Parameter(Mandatory, Position = 1)] [string] $SecretName)
-    $names = [PerplexityKeys.Core.Rotation.SiblingNames]
+    $names = Get-PplxCoreType PerplexityKeys.Core.Rotation.SiblingNames
     foreach ($suffix in $names::PendingSuffix, $names::PreviousSuffix, $names::JournalSuffix) {
         $name = $names::Of($SecretName, $suffix)
         $value = Microsoft.PowerShell.SecretManagement\Get-Secret -Vault $Vault -Name $name -AsPlainText -ErrorAction Ignore
         if ($null -eq $value) { continue }
-        $idle = if ($suffix -eq $names::JournalSuffix) { [bool]([PerplexityKeys.Core.Rotation.RotationJournal]::TryParse($value).Idle) } else { $value -eq $names::IdleValue }
+        $idle = if ($suffix -eq $names::JournalSuffix) { [bool]((Get-PplxCoreType PerplexityKeys.Core.Rotation.RotationJournal)::TryParse($value).Idle) } else { $value -eq $names::IdleValue }
         if (-not $idle) { $name }
     }
 }
@@ -290,4 +300,4 @@ function Get-PlainText {
     process { [System.Net.NetworkCredential]::new('', $Secure).Password }
 }
 
-Export-ModuleMember -Function Get-PplxLiveHelper, Start-PplxEmulator, Stop-PplxEmulator, Invoke-PplxEmulator, Reset-PplxEmulator, Get-PplxEmulatorKey, Get-PwshCommand, Get-PlainText, Use-PplxTestHome, Use-PplxTestRegistry, Initialize-PplxTestWorld, New-PplxTestVault, Get-PplxTestVaultDeletedSecret, Remove-PplxTestVaultDeletedSecret, Start-PplxVaultClient, Invoke-PplxVaultClient, Stop-PplxVaultClient, Set-PplxTestVaultFault, Wait-PplxCondition, Start-PplxChildScript, Enter-PplxTestEnvironment, Exit-PplxTestEnvironment
+Export-ModuleMember -Function Get-PplxCoreType, Get-PplxLiveHelper, Start-PplxEmulator, Stop-PplxEmulator, Invoke-PplxEmulator, Reset-PplxEmulator, Get-PplxEmulatorKey, Get-PwshCommand, Get-PlainText, Use-PplxTestHome, Use-PplxTestRegistry, Initialize-PplxTestWorld, New-PplxTestVault, Get-PplxTestVaultDeletedSecret, Remove-PplxTestVaultDeletedSecret, Start-PplxVaultClient, Invoke-PplxVaultClient, Stop-PplxVaultClient, Set-PplxTestVaultFault, Wait-PplxCondition, Start-PplxChildScript, Enter-PplxTestEnvironment, Exit-PplxTestEnvironment

@@ -210,23 +210,24 @@ Describe 'The rotation lock, seen from another account of the machine' {
     # that one account created must be openable, and lockable, by another. Shown with a second real account (nobody),
     # through util-linux flock, which takes the same kind of lock as .NET's exclusive open on Linux.
     BeforeAll {
-        $saved = [PerplexityKeys.Core.Rotation.RotationLock]::Directory
+        $lockType = Get-PplxCoreType PerplexityKeys.Core.Rotation.RotationLock
+        $saved = $lockType::Directory
     }
 
     BeforeEach {
         $dir = Join-Path ([IO.Path]::GetTempPath()) "pplx-accounts-$([guid]::NewGuid().ToString('N'))"
-        [PerplexityKeys.Core.Rotation.RotationLock]::Directory = $dir
+        $lockType::Directory = $dir
     }
 
     AfterEach {
-        [PerplexityKeys.Core.Rotation.RotationLock]::Directory = $saved
+        $lockType::Directory = $saved
         Remove-Item $dir -Recurse -Force -ErrorAction Ignore
     }
 
     It 'is held against another account while a rotation holds it, and that account can take it once it is let go' -Skip:((& id -u) -ne '0') {
         # The module's TimeProvider (Microsoft.Bcl.TimeProvider, for netstandard2.0), not the one of pwsh's runtime.
-        $clock = [PerplexityKeys.Core.Rotation.RotationLock].GetMethod('AcquireAsync').GetParameters()[3].ParameterType
-        $held = [PerplexityKeys.Core.Rotation.RotationLock]::AcquireAsync('Shared Vault', [timespan]::FromSeconds(5), [timespan]::Zero, $clock::System, [Threading.CancellationToken]::None).GetAwaiter().GetResult()
+        $clock = $lockType.GetMethod('AcquireAsync').GetParameters()[3].ParameterType
+        $held = $lockType::AcquireAsync('Shared Vault', [timespan]::FromSeconds(5), [timespan]::Zero, $clock::System, [Threading.CancellationToken]::None).GetAwaiter().GetResult()
         try {
             $lockFile = (Get-ChildItem $dir -Filter '*.lock').FullName
             ((& stat -c '%a' $dir) -join '') | Should -Be '1777'

@@ -122,7 +122,7 @@ Describe 'Keys in SecretManagement vaults' {
             Set-PplxTestVaultFault $flaky -Locked
             $null = Test-PplxToken -Vault Flaky -SecretName pplx-svc -ErrorVariable err -ErrorAction SilentlyContinue
             $err[0].FullyQualifiedErrorId | Should -Be 'VaultLocked,PerplexityKeys.Commands.TestPplxTokenCommand'
-            $err[0].Exception | Should -BeOfType ([PerplexityKeys.Core.Vault.PplxVaultLockedException])
+            $err[0].Exception.GetType().FullName | Should -Be 'PerplexityKeys.Core.Vault.PplxVaultLockedException'
             $err[0].Exception.InnerException.OriginalType | Should -Be 'Microsoft.PowerShell.SecretManagement.PasswordRequiredException' -Because 'a foreign inner exception is kept as its type and redacted text only'
             $err[0].Exception.Message | Should -Match 'VaultPassword'
             $password = ConvertTo-SecureString 'letmein' -AsPlainText -Force
@@ -164,7 +164,7 @@ Describe 'Keys in SecretManagement vaults' {
             Set-PplxTestVaultFault $flaky -Prompt
             $null = Test-PplxToken -Vault Flaky -SecretName pplx-svc -ErrorVariable err -ErrorAction SilentlyContinue
             $err[0].FullyQualifiedErrorId | Should -Be 'VaultLocked,PerplexityKeys.Commands.TestPplxTokenCommand'
-            $err[0].Exception | Should -BeOfType ([PerplexityKeys.Core.Vault.PplxVaultLockedException])
+            $err[0].Exception.GetType().FullName | Should -Be 'PerplexityKeys.Core.Vault.PplxVaultLockedException'
             $password = ConvertTo-SecureString 'letmein' -AsPlainText -Force
             (Test-PplxToken -Vault Flaky -SecretName pplx-svc -VaultPassword $password).Status | Should -Be 'Valid'
         }
