@@ -1,6 +1,3 @@
-using System;
-using System.Management.Automation;
-using PerplexityKeys.Core;
 using PerplexityKeys.Core.Rotation;
 using PerplexityKeys.Core.Vault;
 

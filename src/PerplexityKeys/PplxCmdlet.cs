@@ -1,13 +1,9 @@
-using System;
 using System.Collections;
-using System.Management.Automation;
 using System.Reflection;
 using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
-using PerplexityKeys.Core;
 using PerplexityKeys.Core.Api;
-using PerplexityKeys.Core.Model;
 using PerplexityKeys.Core.Rotation;
 
 namespace PerplexityKeys;

@@ -1,9 +1,5 @@
-using System;
-using System.Management.Automation;
 using System.Security;
-using PerplexityKeys.Core;
 using PerplexityKeys.Core.Api;
-using PerplexityKeys.Core.Model;
 using PerplexityKeys.Core.Rotation;
 using PerplexityKeys.Core.Vault;
 
