@@ -1,4 +1,3 @@
-using System.Security;
 using PerplexityKeys.Core.Api;
 using PerplexityKeys.Core.Rotation;
 using PerplexityKeys.Core.Vault;
@@ -28,7 +27,7 @@ namespace PerplexityKeys.Commands;
 /// </example>
 [Cmdlet(VerbsCommon.New, "PplxToken", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(PplxToken))]
-public sealed class NewPplxTokenCommand : PplxCmdlet
+public sealed class NewPplxTokenCommand : AuthorizedCmdlet
 {
     private ApiKey? _authorizingKey;
     private Uri? _baseUri;
@@ -38,24 +37,6 @@ public sealed class NewPplxTokenCommand : PplxCmdlet
     /// </summary>
     [Parameter(Position = 0, ValueFromPipeline = true)]
     public string? TokenName { get; set; }
-
-    /// <summary>
-    /// <para type="description">The key that authorizes the mint. Default: $env:PERPLEXITY_API_KEY.</para>
-    /// </summary>
-    [Parameter]
-    public SecureString? ApiKey { get; set; }
-
-    /// <summary>
-    /// <para type="description">The secret that authorizes the mint (a master key kept in a vault).</para>
-    /// </summary>
-    [Parameter]
-    public string? ApiKeySecretName { get; set; }
-
-    /// <summary>
-    /// <para type="description">The vault of -ApiKeySecretName. Default: SecretManagement's search.</para>
-    /// </summary>
-    [Parameter]
-    public string? ApiKeyVault { get; set; }
 
     /// <summary>
     /// <para type="description">Store the new key in this SecretManagement vault (with -SecretName).</para>
@@ -76,13 +57,6 @@ public sealed class NewPplxTokenCommand : PplxCmdlet
     /// </summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
-
-    /// <summary>
-    /// <para type="description">Unlocks the vaults used (Unlock-SecretVault) before use; nothing ever prompts. Takes a SecureString or a PSCredential (e.g. from Get-Secret).</para>
-    /// </summary>
-    [Parameter]
-    [SecureStringTransformation]
-    public SecureString? VaultPassword { get; set; }
 
     /// <inheritdoc />
     protected override void BeginProcessing()
