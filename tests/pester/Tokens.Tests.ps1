@@ -318,6 +318,31 @@ Describe 'Token cmdlets against the emulator' {
             (Get-PplxEmulatorKey $emu $t.Fingerprint).revoked | Should -BeFalse
         }
 
+        It 'New-PplxToken with <Given> alone under <How> fails at parameter binding and mints nothing' -TestCases @(
+            @{ Given = '-Vault'; Missing = 'SecretName'; Parameters = '-Vault Prod'; How = 'pwsh -NonInteractive'; Arguments = @('-NonInteractive') }
+            @{ Given = '-SecretName'; Missing = 'Vault'; Parameters = '-SecretName pplx-lonely'; How = 'pwsh -NonInteractive'; Arguments = @('-NonInteractive') }
+            @{ Given = '-Vault'; Missing = 'SecretName'; Parameters = '-Vault Prod'; How = 'pwsh with stdin from nowhere'; Arguments = @() }
+        ) {
+            # Interactively PowerShell asks for the missing one; where nobody can answer, binding fails before anything runs.
+            $mints = @(Invoke-PplxEmulator $emu GET requests | Where-Object path -EQ '/generate_auth_token').Count
+            $pwsh = Get-PwshCommand
+            $script = "Import-Module '$env:PPLX_TEST_MODULE'; try { New-PplxToken -TokenName lonely $Parameters -ErrorAction Stop } catch { 'ERRORID ' + `$_.FullyQualifiedErrorId; exit 3 }"
+            $psi = [System.Diagnostics.ProcessStartInfo]::new($pwsh.FilePath)
+            foreach ($a in @($pwsh.Arguments) + @('-NoProfile') + $Arguments + @('-Command', $script)) { $psi.ArgumentList.Add($a) }
+            $psi.RedirectStandardInput = $true; $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true; $psi.UseShellExecute = $false
+            $p = [System.Diagnostics.Process]::Start($psi)
+            $p.StandardInput.Close()
+            $stdout = $p.StandardOutput.ReadToEndAsync(); $stderr = $p.StandardError.ReadToEndAsync()
+            $p.WaitForExit(120000) | Should -BeTrue
+            $p.ExitCode | Should -Not -Be 0
+            $text = $stdout.Result + $stderr.Result
+            # Without -NonInteractive PowerShell prompts for -$Missing and reads the end of the input: still missing.
+            $text | Should -Match 'ERRORID MissingMandatoryParameter,PerplexityKeys\.Commands\.NewPplxTokenCommand'
+            $text | Should -Not -Match 'ParameterCombinationInvalid'
+            @(Invoke-PplxEmulator $emu GET requests | Where-Object path -EQ '/generate_auth_token').Count | Should -Be $mints
+            Invoke-PplxEmulator $emu GET keys | Where-Object name -EQ 'lonely' | Should -BeNullOrEmpty
+        }
+
         It 'leaves nothing in $Error after a command that succeeded, though it looked for secrets that were not there' {
             $null = Initialize-PplxTestWorld $emu
             $null = New-PplxToken -Vault Prod -SecretName pplx-clean

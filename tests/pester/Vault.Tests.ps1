@@ -67,8 +67,14 @@ Describe 'Keys in SecretManagement vaults' {
             (Invoke-PplxEmulator $emu GET keys | Where-Object name -EQ 'refused').revoked | Should -BeTrue
         }
 
-        It 'needs -Vault and -SecretName together' {
-            { New-PplxToken -SecretName lonely } | Should -Throw -ErrorId 'ParameterCombinationInvalid,PerplexityKeys.Commands.NewPplxTokenCommand'
+        It 'needs -Vault and -SecretName together: both are mandatory in the Store parameter set, and the default set has neither' {
+            # Binding itself (only one given, -NonInteractive) is run in a child process: Tokens.Tests.ps1, 'Unattended use'.
+            $command = Get-Command New-PplxToken
+            $command.DefaultParameterSet | Should -Be 'Mint'
+            foreach ($name in 'Vault', 'SecretName') {
+                @($command.Parameters[$name].ParameterSets.Keys) | Should -Be @('Store')
+                $command.Parameters[$name].ParameterSets['Store'].IsMandatory | Should -BeTrue
+            }
         }
 
         It 'mints with a master key read from a vault' {
