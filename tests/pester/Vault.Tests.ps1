@@ -130,7 +130,8 @@ Describe 'Keys in SecretManagement vaults' {
             $err[0].FullyQualifiedErrorId | Should -Be 'VaultLocked,PerplexityKeys.Commands.TestPplxTokenCommand'
             $err[0].Exception | Should -BeOfType ([PerplexityKeys.Core.Vault.PplxVaultLockedException])
             $err[0].Exception.InnerException.OriginalType | Should -Be 'Microsoft.PowerShell.SecretManagement.PasswordRequiredException' -Because 'a foreign inner exception is kept as its type and redacted text only'
-            $err[0].Exception.Message | Should -Match 'VaultPassword'
+            $err[0].ErrorDetails.RecommendedAction | Should -Match '-VaultPassword'
+            "$($err[0])" | Should -Match '-VaultPassword' -Because 'the message shown carries the advice'
             $password = ConvertTo-SecureString 'letmein' -AsPlainText -Force
             (Test-PplxToken -Vault Flaky -SecretName pplx-svc -VaultPassword $password).Status | Should -Be 'Valid'
         }
@@ -153,8 +154,8 @@ Describe 'Keys in SecretManagement vaults' {
             $t | Should -BeNullOrEmpty
             $err[0].FullyQualifiedErrorId | Should -Be 'VaultLocked,PerplexityKeys.Commands.NewPplxTokenCommand'
             $err[0].Exception.Message | Should -Match 'asked for a password'
-            $err[0].Exception.Message | Should -Match 'Set-SecretStoreConfiguration -Interaction None'
-            $err[0].Exception.Message | Should -Match '-VaultPassword'
+            $err[0].ErrorDetails.RecommendedAction | Should -Match 'Set-SecretStoreConfiguration -Interaction None'
+            "$($err[0])" | Should -Match '-VaultPassword'
             @(Invoke-PplxEmulator $emu GET keys | Where-Object name -EQ 'prompted').Count | Should -Be 0
             # -Force reads what it would replace (to name it), so it is stopped before the mint as well.
             $t = New-PplxToken -TokenName prompted-force -Vault Flaky -SecretName pplx-new -Force -ErrorVariable err2 -ErrorAction SilentlyContinue
