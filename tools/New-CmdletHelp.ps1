@@ -22,8 +22,11 @@ function Get-Paras($Node, [string] $Type) {
 }
 
 function Get-ParameterDoc([type] $Type, [string] $Name) {
+    # The parameter's own documentation, else a base class's (a parameter declared there is inherited); a declaration
+    # that only says <inheritdoc cref="..."/> takes the text of the member it names.
     for ($t = $Type; $t; $t = $t.BaseType) {
         $m = $members["P:$($t.FullName).$Name"]
+        if ($m -and ($inherit = $m.SelectSingleNode('inheritdoc[@cref]'))) { $m = $members[$inherit.GetAttribute('cref')] }
         if ($m) { return (Get-Paras $m.summary 'description') -join ' ' }
     }
     ''
@@ -72,7 +75,12 @@ foreach ($c in $commands) {
     $w.WriteStartElement('syntax', $cmd)
     foreach ($set in $info.ParameterSets) {
         $w.WriteStartElement('syntaxItem', $cmd); $w.WriteElementString('name', $maml, $info.Name)
-        foreach ($p in $set.Parameters | Where-Object Name -NotIn $common) {
+        # In the order Get-Command -Syntax shows: positional ones by position, then mandatory named ones, then the rest,
+        # each in declaration order (a cmdlet's own parameters before those it inherits).
+        $i = 0
+        $ordered = $set.Parameters | Where-Object Name -NotIn $common | ForEach-Object { [pscustomobject]@{ P = $_; I = $i++ } } |
+            Sort-Object { if ($_.P.Position -ge 0) { 0 } elseif ($_.P.IsMandatory) { 1 } else { 2 } }, { $_.P.Position }, I | ForEach-Object P
+        foreach ($p in $ordered) {
             $w.WriteStartElement('parameter', $cmd)
             $w.WriteAttributeString('required', "$($p.IsMandatory)".ToLowerInvariant())
             $w.WriteAttributeString('position', $(if ($p.Position -ge 0) { "$($p.Position)" } else { 'named' }))

@@ -211,6 +211,9 @@ public sealed class PplxConnectionException : PplxException
 
     /// <summary>True when a timeout, not a network error, ended the call.</summary>
     public bool IsTimeout { get; }
+
+    /// <summary>True when a proxy refused to authenticate the client (407): the proxy wants credentials.</summary>
+    public bool IsProxyAuthenticationFailure { get; init; }
 }
 
 /// <summary>An answer the client cannot use: not JSON, missing fields, too large, a redirect.</summary>

@@ -1,7 +1,4 @@
-using System;
-using System.Collections.Generic;
 using System.Linq;
-using System.Management.Automation;
 using PerplexityKeys.Core.Api;
 using PerplexityKeys.Core.Rotation;
 

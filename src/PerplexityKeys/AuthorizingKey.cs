@@ -1,7 +1,4 @@
-using System;
 using System.Security;
-using PerplexityKeys.Core;
-using PerplexityKeys.Core.Model;
 using PerplexityKeys.Core.Vault;
 
 namespace PerplexityKeys;

@@ -33,7 +33,7 @@ public static class ErrorIds
     /// <summary>The base URI is malformed, or http to a host that is not loopback.</summary>
     public const string BaseUriInvalid = "BaseUriInvalid";
 
-    /// <summary>Parameters that only work together, or not at all (e.g. -SecretName without -Vault).</summary>
+    /// <summary>Parameters that only work together, or not at all (e.g. Revoke-PplxToken -RemoveSecret without -Vault).</summary>
     public const string ParameterCombinationInvalid = "ParameterCombinationInvalid";
 
     /// <summary>The token name is empty, too long or holds control characters.</summary>

@@ -1,6 +1,3 @@
-using System;
-using System.Management.Automation;
-using PerplexityKeys.Core;
 using PerplexityKeys.Core.Rotation;
 using PerplexityKeys.Core.Vault;
 
@@ -12,7 +9,7 @@ namespace PerplexityKeys;
 /// </summary>
 internal static class ErrorRecords
 {
-    /// <summary>The one map from exceptions to ErrorRecords: a stable ErrorId and the real category.</summary>
+    /// <summary>The one map from exceptions to ErrorRecords: a stable ErrorId, the real category, and the advice (ErrorAdvice).</summary>
     public static ErrorRecord For(Exception error, object? target)
     {
         (string id, ErrorCategory category) = error switch
@@ -65,6 +62,12 @@ internal static class ErrorRecords
             {
                 RecommendedAction = $"Wait {retry.TotalSeconds:0} s and run the command again.",
             };
+        }
+        else if (ErrorAdvice.For(id, error) is { } advice)
+        {
+            // PowerShell shows ErrorDetails.Message in place of the exception's, and RecommendedAction only in Get-Error:
+            // the message shown carries the advice too.
+            record.ErrorDetails = new ErrorDetails($"{error.Message} {advice}") { RecommendedAction = advice };
         }
 
         return record;

@@ -1,5 +1,3 @@
-using System;
-using System.Management.Automation;
 using PerplexityKeys.Core.Api;
 
 namespace PerplexityKeys;

@@ -1,7 +1,4 @@
-using System;
-using System.Collections.Generic;
 using System.Globalization;
-using System.Management.Automation;
 using System.Text;
 
 namespace PerplexityKeys;
@@ -53,9 +50,12 @@ internal sealed class HeldErrors
         lines.Append(records.Count.ToString(CultureInfo.InvariantCulture)).Append(" items failed, ").Append(note).Append(':');
         foreach (ErrorRecord record in records)
         {
-            lines.Append(Environment.NewLine).Append("- ").Append(record.FullyQualifiedErrorId).Append(": ").Append(record.Exception.Message);
+            lines.Append(Environment.NewLine).Append("- ").Append(record.FullyQualifiedErrorId).Append(": ").Append(Shown(record));
         }
 
         return new ErrorRecord(new PplxBatchException(lines.ToString(), records.ToArray()), ErrorIds.ItemsFailed, ErrorCategory.NotSpecified, null);
     }
+
+    /// <summary>The message PowerShell shows for a record: its ErrorDetails' (with the advice), else its exception's.</summary>
+    private static string Shown(ErrorRecord record) => record.ErrorDetails?.Message is { Length: > 0 } shown ? shown : record.Exception.Message;
 }

@@ -1,7 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Management.Automation;
-
 namespace PerplexityKeys;
 
 /// <summary>Several items of one batch failed under -ErrorAction Stop; <see cref="Errors"/> holds each item's own error.</summary>

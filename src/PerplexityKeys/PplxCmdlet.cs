@@ -1,13 +1,9 @@
-using System;
 using System.Collections;
-using System.Management.Automation;
 using System.Reflection;
 using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
-using PerplexityKeys.Core;
 using PerplexityKeys.Core.Api;
-using PerplexityKeys.Core.Model;
 using PerplexityKeys.Core.Rotation;
 
 namespace PerplexityKeys;
@@ -28,7 +24,7 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly HeldErrors _held = new();
     private string? _secretManagementModule;
-    private readonly System.Collections.Generic.Dictionary<Uri, PplxClient> _ownClients = [];
+    private readonly Dictionary<Uri, PplxClient> _ownClients = [];
 
     /// <summary>
     /// <para type="description">The API's base URI. Default: the base URI a PplxToken remembers, else $env:PERPLEXITY_BASE_URL, else https://api.perplexity.ai. Plain http is allowed only to loopback.</para>
@@ -83,6 +79,13 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? AuditLog { get; set; }
+
+    /// <summary>
+    /// <para type="description">Unlocks the vaults used (Unlock-SecretVault) before use; nothing ever prompts. Takes a SecureString or a PSCredential (e.g. from Get-Secret).</para>
+    /// </summary>
+    [Parameter]
+    [SecureStringTransformation]
+    public SecureString? VaultPassword { get; set; }
 
     /// <summary>Cancelled when the user presses Ctrl+C.</summary>
     protected CancellationToken StopToken => _stopping.Token;
@@ -210,7 +213,7 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>Appends audit lines to -AuditLog (or $env:PERPLEXITYKEYS_AUDIT_LOG); a log that cannot be written is a warning.</summary>
-    protected void Audit(System.Collections.Generic.IEnumerable<AuditEntry> entries) => AuditTrail.Write(this, AuditLog ?? Environment.GetEnvironmentVariable(AuditLogVariable), entries);
+    protected void Audit(IEnumerable<AuditEntry> entries) => AuditTrail.Write(this, AuditLog ?? Environment.GetEnvironmentVariable(AuditLogVariable), entries);
 
     /// <summary>One failed item: a non-terminating error, and the pipeline goes on.</summary>
     internal void WriteItemError(Exception error, object? target)

@@ -1,6 +1,4 @@
-using System;
 using System.Security;
-using PerplexityKeys.Core.Model;
 
 namespace PerplexityKeys;
 

@@ -1,6 +1,3 @@
-using System;
-using PerplexityKeys.Core.Model;
-
 namespace PerplexityKeys;
 
 /// <summary>What Test-PplxToken learned about one key.</summary>

@@ -1,5 +1,3 @@
-using System;
-using PerplexityKeys.Core.Model;
 using PerplexityKeys.Core.Rotation;
 
 namespace PerplexityKeys;

@@ -1,8 +1,6 @@
-using System;
 using System.Collections;
 using System.Globalization;
 using System.Linq;
-using System.Management.Automation;
 
 namespace PerplexityKeys;
 

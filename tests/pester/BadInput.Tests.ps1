@@ -1,5 +1,7 @@
 # The bad-input table: every row is one test with its expected ErrorId, and each asserts that
-# nothing changed (the vault files and the emulator's key list are the same before and after).
+# nothing changed (the vault files and the emulator's key list are the same before and after). New-PplxToken's -Vault
+# without -SecretName (or the reverse) is PowerShell's own parameter binding, which would prompt in an interactive
+# session: Tokens.Tests.ps1 ('Unattended use') runs it in a child process.
 BeforeAll {
     Import-Module $env:PPLX_TEST_MODULE -Force
     Import-Module $env:PPLX_TEST_SUPPORT -Force
@@ -78,8 +80,6 @@ Describe 'Bad input' {
         @{ Case = 'master key from a missing secret'; Id = 'SecretNotFound,PerplexityKeys.Commands.NewPplxTokenCommand'; Run = { New-PplxToken -ApiKeySecretName nope -ApiKeyVault Prod } }
         @{ Case = 'master key from a missing vault'; Id = 'VaultNotFound,PerplexityKeys.Commands.NewPplxTokenCommand'; Run = { New-PplxToken -ApiKeySecretName pplx-svc -ApiKeyVault Nope } }
         @{ Case = 'rotation master key from a missing secret'; Id = 'SecretNotFound,PerplexityKeys.Commands.InvokePplxRotationCommand'; Run = { Invoke-PplxRotation -Vault Prod -SecretName pplx-svc -ApiKeySecretName nope -ApiKeyVault Prod -Force } }
-        @{ Case = 'secret name without a vault (no default)'; Id = 'ParameterCombinationInvalid,PerplexityKeys.Commands.NewPplxTokenCommand'; Run = { Set-SecretVaultDefault -ClearDefault; New-PplxToken -SecretName x } }
-        @{ Case = 'a vault without a secret name'; Id = 'ParameterCombinationInvalid,PerplexityKeys.Commands.NewPplxTokenCommand'; Run = { New-PplxToken -Vault Prod } }
         # --- sibling names taken by the user's own secrets ------------------------------------------------
         @{ Case = 'pending name holds a key of yours'; Id = 'RotationSiblingNameTaken,PerplexityKeys.Commands.InvokePplxRotationCommand'; Setup = { Set-Secret -Vault Prod -Name pplx-svc-pplx-pending -Secret ($svc.Key) }; Run = { Invoke-PplxRotation -Vault Prod -SecretName pplx-svc -Force } }
         @{ Case = 'previous name holds a key of yours'; Id = 'RotationSiblingNameTaken,PerplexityKeys.Commands.InvokePplxRotationCommand'; Setup = { Set-Secret -Vault Prod -Name pplx-svc-pplx-previous -Secret ($svc.Key) }; Run = { Invoke-PplxRotation -Vault Prod -SecretName pplx-svc -Force } }

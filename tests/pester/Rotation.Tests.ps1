@@ -212,7 +212,7 @@ Describe 'Invoke-PplxRotation' {
         $null = Invoke-PplxRotation -Vault Prod -SecretName pplx-svc -Force -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -Be 'RotationInterrupted,PerplexityKeys.Commands.InvokePplxRotationCommand'
         $err[0].Exception.Message | Should -Match 'master key'
-        $err[0].Exception.Message | Should -Match '-ApiKeySecretName'
+        $err[0].ErrorDetails.RecommendedAction | Should -Match '-ApiKeySecretName'
         (Invoke-PplxRotation -Vault Prod -SecretName pplx-svc -ApiKey $emu.AdminKey -Force).State | Should -Be 'Done'
     }
 

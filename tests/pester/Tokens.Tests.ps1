@@ -286,6 +286,22 @@ Describe 'Token cmdlets against the emulator' {
     }
 
     Describe 'Unattended use' {
+        BeforeAll {
+            function Invoke-ChildPwsh([string[]] $Arguments, [string] $Script, [hashtable] $Environment = @{}) {
+                # Another pwsh with its input closed at once (nobody to answer a prompt): its exit code and all it wrote.
+                $pwsh = Get-PwshCommand
+                $psi = [System.Diagnostics.ProcessStartInfo]::new($pwsh.FilePath)
+                foreach ($a in @($pwsh.Arguments) + @('-NoProfile') + $Arguments + @('-Command', $Script)) { $psi.ArgumentList.Add($a) }
+                foreach ($name in $Environment.Keys) { $psi.Environment[$name] = $Environment[$name] }
+                $psi.RedirectStandardInput = $true; $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true; $psi.UseShellExecute = $false
+                $p = [System.Diagnostics.Process]::Start($psi)
+                $p.StandardInput.Close()
+                $stdout = $p.StandardOutput.ReadToEndAsync(); $stderr = $p.StandardError.ReadToEndAsync()
+                $p.WaitForExit(120000) | Should -BeTrue
+                [pscustomobject]@{ ExitCode = $p.ExitCode; Text = $stdout.Result + $stderr.Result }
+            }
+        }
+
         It 'exits 0 from pwsh -c on success and non-zero on failure' {
             $pwsh = Get-PwshCommand
             $script = "Import-Module '$env:PPLX_TEST_MODULE'; New-PplxToken -TokenName unattended | Test-PplxToken -Quiet"
@@ -302,20 +318,29 @@ Describe 'Token cmdlets against the emulator' {
         ) {
             $t = New-PplxToken -TokenName unconfirmed
             $text = $t.Key | Get-PlainText
-            $pwsh = Get-PwshCommand
             $script = "Import-Module '$env:PPLX_TEST_MODULE'; `$e = `$env:PPLX_KEY_UNDER_TEST | ConvertTo-SecureString -AsPlainText -Force; Revoke-PplxToken -Key `$e -ErrorAction Stop"
-            $psi = [System.Diagnostics.ProcessStartInfo]::new($pwsh.FilePath)
-            foreach ($a in @($pwsh.Arguments) + @('-NoProfile') + $Arguments + @('-Command', $script)) { $psi.ArgumentList.Add($a) }
-            $psi.Environment['PPLX_KEY_UNDER_TEST'] = $text
-            $psi.RedirectStandardInput = $true; $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true; $psi.UseShellExecute = $false
-            $p = [System.Diagnostics.Process]::Start($psi)
-            $p.StandardInput.Close()
-            $stdout = $p.StandardOutput.ReadToEndAsync(); $stderr = $p.StandardError.ReadToEndAsync()
-            $p.WaitForExit(120000) | Should -BeTrue
-            $p.ExitCode | Should -Not -Be 0
-            ($stdout.Result + $stderr.Result) | Should -Match 'ConfirmationRequired|-Force'
-            ($stdout.Result + $stderr.Result) | Should -Not -Match 'Object reference'
+            $run = Invoke-ChildPwsh -Arguments $Arguments -Script $script -Environment @{ PPLX_KEY_UNDER_TEST = $text }
+            $run.ExitCode | Should -Not -Be 0
+            $run.Text | Should -Match 'ConfirmationRequired|-Force'
+            $run.Text | Should -Not -Match 'Object reference'
             (Get-PplxEmulatorKey $emu $t.Fingerprint).revoked | Should -BeFalse
+        }
+
+        It 'New-PplxToken with <Given> alone under <How> fails at parameter binding and mints nothing' -TestCases @(
+            @{ Given = '-Vault'; Missing = 'SecretName'; Parameters = '-Vault Prod'; How = 'pwsh -NonInteractive'; Arguments = @('-NonInteractive') }
+            @{ Given = '-SecretName'; Missing = 'Vault'; Parameters = '-SecretName pplx-lonely'; How = 'pwsh -NonInteractive'; Arguments = @('-NonInteractive') }
+            @{ Given = '-Vault'; Missing = 'SecretName'; Parameters = '-Vault Prod'; How = 'pwsh with stdin from nowhere'; Arguments = @() }
+        ) {
+            # Interactively PowerShell asks for the missing one; where nobody can answer, binding fails before anything runs.
+            $mints = @(Invoke-PplxEmulator $emu GET requests | Where-Object path -EQ '/generate_auth_token').Count
+            $script = "Import-Module '$env:PPLX_TEST_MODULE'; try { New-PplxToken -TokenName lonely $Parameters -ErrorAction Stop } catch { 'ERRORID ' + `$_.FullyQualifiedErrorId; exit 3 }"
+            $run = Invoke-ChildPwsh -Arguments $Arguments -Script $script
+            $run.ExitCode | Should -Not -Be 0
+            # Without -NonInteractive PowerShell prompts for -$Missing and reads the end of the input: still missing.
+            $run.Text | Should -Match 'ERRORID MissingMandatoryParameter,PerplexityKeys\.Commands\.NewPplxTokenCommand'
+            $run.Text | Should -Not -Match 'ParameterCombinationInvalid'
+            @(Invoke-PplxEmulator $emu GET requests | Where-Object path -EQ '/generate_auth_token').Count | Should -Be $mints
+            Invoke-PplxEmulator $emu GET keys | Where-Object name -EQ 'lonely' | Should -BeNullOrEmpty
         }
 
         It 'leaves nothing in $Error after a command that succeeded, though it looked for secrets that were not there' {

@@ -67,8 +67,14 @@ Describe 'Keys in SecretManagement vaults' {
             (Invoke-PplxEmulator $emu GET keys | Where-Object name -EQ 'refused').revoked | Should -BeTrue
         }
 
-        It 'needs -Vault and -SecretName together' {
-            { New-PplxToken -SecretName lonely } | Should -Throw -ErrorId 'ParameterCombinationInvalid,PerplexityKeys.Commands.NewPplxTokenCommand'
+        It 'needs -Vault and -SecretName together: both are mandatory in the Store parameter set, and the default set has neither' {
+            # Binding itself (only one given, -NonInteractive) is run in a child process: Tokens.Tests.ps1, 'Unattended use'.
+            $command = Get-Command New-PplxToken
+            $command.DefaultParameterSet | Should -Be 'Mint'
+            foreach ($name in 'Vault', 'SecretName') {
+                @($command.Parameters[$name].ParameterSets.Keys) | Should -Be @('Store')
+                $command.Parameters[$name].ParameterSets['Store'].IsMandatory | Should -BeTrue
+            }
         }
 
         It 'mints with a master key read from a vault' {
@@ -124,7 +130,8 @@ Describe 'Keys in SecretManagement vaults' {
             $err[0].FullyQualifiedErrorId | Should -Be 'VaultLocked,PerplexityKeys.Commands.TestPplxTokenCommand'
             $err[0].Exception.GetType().FullName | Should -Be 'PerplexityKeys.Core.Vault.PplxVaultLockedException'
             $err[0].Exception.InnerException.OriginalType | Should -Be 'Microsoft.PowerShell.SecretManagement.PasswordRequiredException' -Because 'a foreign inner exception is kept as its type and redacted text only'
-            $err[0].Exception.Message | Should -Match 'VaultPassword'
+            $err[0].ErrorDetails.RecommendedAction | Should -Match '-VaultPassword'
+            "$($err[0])" | Should -Match '-VaultPassword' -Because 'the message shown carries the advice'
             $password = ConvertTo-SecureString 'letmein' -AsPlainText -Force
             (Test-PplxToken -Vault Flaky -SecretName pplx-svc -VaultPassword $password).Status | Should -Be 'Valid'
         }
@@ -147,8 +154,8 @@ Describe 'Keys in SecretManagement vaults' {
             $t | Should -BeNullOrEmpty
             $err[0].FullyQualifiedErrorId | Should -Be 'VaultLocked,PerplexityKeys.Commands.NewPplxTokenCommand'
             $err[0].Exception.Message | Should -Match 'asked for a password'
-            $err[0].Exception.Message | Should -Match 'Set-SecretStoreConfiguration -Interaction None'
-            $err[0].Exception.Message | Should -Match '-VaultPassword'
+            $err[0].ErrorDetails.RecommendedAction | Should -Match 'Set-SecretStoreConfiguration -Interaction None'
+            "$($err[0])" | Should -Match '-VaultPassword'
             @(Invoke-PplxEmulator $emu GET keys | Where-Object name -EQ 'prompted').Count | Should -Be 0
             # -Force reads what it would replace (to name it), so it is stopped before the mint as well.
             $t = New-PplxToken -TokenName prompted-force -Vault Flaky -SecretName pplx-new -Force -ErrorVariable err2 -ErrorAction SilentlyContinue

@@ -35,7 +35,7 @@ internal static class ApiErrorMapper
                 status, type),
             404 => new PplxNotFoundException($"{head} What the request named was not found.{detail}", status, type),
             407 => new PplxBadRequestException(
-                $"{operation} answered 407: a proxy between this machine and the API wants credentials (proxy authentication failed). Pass -ProxyCredential, or check the proxy settings (HTTPS_PROXY).",
+                $"{operation} answered 407: a proxy between this machine and the API wants credentials (proxy authentication failed); check the proxy's credentials and settings (HTTPS_PROXY).",
                 status, type),
             429 => new PplxRateLimitedException(
                 $"{head} The organisation's rate limit is spent (limits are shared by all its keys){RetryAfterText(response.RetryAfter)}.{detail}",

@@ -231,13 +231,15 @@ public sealed class PplxClient : IDisposable
         }
         catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
         {
-            string reason = PplxTransport.IsProxyAuthenticationFailure(e)
-                ? "the proxy refused it: proxy authentication failed (407). Pass -ProxyCredential, or check the proxy settings (HTTPS_PROXY)"
+            bool proxyRefused = PplxTransport.IsProxyAuthenticationFailure(e);
+            string reason = proxyRefused
+                ? "the proxy refused it: proxy authentication failed (407); check the proxy's credentials and settings (HTTPS_PROXY)"
                 : ApiErrorMapper.Redact(e.GetBaseException().Message);
             throw new PplxConnectionException(
                 $"{operation} to {BaseUri.GetLeftPart(UriPartial.Authority)} failed: {OutsideText.Escape(reason)}",
                 false,
-                e).WithFingerprintCore(key.Fingerprint);
+                e)
+            { IsProxyAuthenticationFailure = proxyRefused }.WithFingerprintCore(key.Fingerprint);
         }
         finally
         {

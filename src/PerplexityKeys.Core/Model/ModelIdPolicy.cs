@@ -22,7 +22,7 @@ public static class ModelIdPolicy
         if (model.Length == 0 || model.Length > MaxLength || !Shape.IsMatch(model) || model.StartsWith("pplx-", System.StringComparison.OrdinalIgnoreCase))
         {
             throw new PplxConfigurationException(
-                $"-Model must be a model id such as 'perplexity/sonar': 1 to {MaxLength} letters, digits or '.', '_', ':', '-', with at most one '/' between provider and name (and never a key). GET /v1/models lists the ids (Test-PplxToken shows them as Models).",
+                $"A model id looks like 'perplexity/sonar': 1 to {MaxLength} letters, digits or '.', '_', ':', '-', with at most one '/' between provider and name (and never a key). GET /v1/models lists a key's model ids.",
                 "Model");
         }
     }

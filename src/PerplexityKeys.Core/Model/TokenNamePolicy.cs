@@ -17,7 +17,7 @@ public static class TokenNamePolicy
     {
         if (name is null || name.Length == 0 || string.IsNullOrWhiteSpace(name))
         {
-            throw new PplxTokenNameException("The token name is empty or white space. Leave -TokenName out for a generated name.");
+            throw new PplxTokenNameException("The token name is empty or white space.");
         }
 
         if (name.Length > MaxLength)

@@ -25,7 +25,7 @@ public sealed class PplxVaultNotFoundException : PplxVaultException
 {
     /// <summary>Creates the exception.</summary>
     public PplxVaultNotFoundException(string vault, Exception? innerException = null)
-        : base($"No SecretManagement vault named '{vault}' is registered (Get-SecretVault lists them).", vault, null, innerException)
+        : base($"No SecretManagement vault named '{vault}' is registered.", vault, null, innerException)
     {
     }
 }
@@ -36,7 +36,7 @@ public sealed class PplxVaultLockedException : PplxVaultException
     /// <summary>Creates the exception.</summary>
     public PplxVaultLockedException(string vault, Exception? innerException = null)
         : this(
-            $"The vault '{vault}' is locked. Pass -VaultPassword (a SecureString) so the module can call Unlock-SecretVault; in a scheduled task, read the password from a file only the task's account can read, or configure SecretStore with -Authentication None for that account.",
+            $"The vault '{vault}' is locked: it needs its password before it can be read or written.",
             vault,
             null,
             false,
@@ -56,9 +56,9 @@ public sealed class PplxVaultLockedException : PplxVaultException
     /// <summary>The vault stayed locked even after it was unlocked again with the password the caller gave.</summary>
     public static PplxVaultLockedException StillLocked(string vault, string? secretName, Exception? innerException = null) =>
         new(
-            $"The vault '{vault}' locked again during the run and stayed locked after it was unlocked with -VaultPassword" +
+            $"The vault '{vault}' locked again during the run and stayed locked after it was unlocked with the password given" +
             (secretName is null ? "." : $" (at '{secretName}').") +
-            " Check the password, or give the vault a longer -PasswordTimeout (Set-SecretStoreConfiguration).",
+            " Check the password, or give the vault a longer password timeout.",
             vault,
             secretName,
             false,
@@ -72,8 +72,7 @@ public sealed class PplxVaultLockedException : PplxVaultException
         new(
             $"The vault '{vault}' asked for a password interactively and the call was stopped with no answer, so nothing was read or written" +
             (secretName is null ? "." : $" ('{secretName}').") +
-            " For unattended use, configure SecretStore not to prompt: Set-SecretStoreConfiguration -Interaction None" +
-            " (with -Authentication None, or keep the password and pass it to this module with -VaultPassword, which unlocks the vault first); or pass -VaultPassword now.",
+            " For unattended use, configure the vault not to prompt, and unlock it with its password before use.",
             vault,
             secretName,
             true,
@@ -127,7 +126,7 @@ public sealed class PplxKeySharedException : PplxVaultException
     /// <param name="copies">The other places, as "vault/secret".</param>
     public PplxKeySharedException(string vault, string secretName, string fingerprint, System.Collections.Generic.IReadOnlyList<string> copies)
         : this(
-            $"The key {fingerprint} in '{secretName}' is also kept in {string.Join(", ", copies)}. Rotating it would revoke the key those secrets hold. Nothing was changed. Rotate with -AllowSharedKey to go on anyway (then update or rotate the copies), or give each service a key of its own.",
+            $"The key {fingerprint} in '{secretName}' is also kept in {string.Join(", ", copies)}. Rotating it would revoke the key those secrets hold. Nothing was changed.",
             vault,
             secretName,
             copies,
@@ -151,7 +150,7 @@ public sealed class PplxKeySharedException : PplxVaultException
     /// <summary>No copy was found, but some places could not be searched (a locked vault, say).</summary>
     public static PplxKeySharedException Unknown(string vault, string secretName, string fingerprint, System.Collections.Generic.IReadOnlyList<string> unsearched) =>
         new(
-            $"Could not rule out that the key {fingerprint} in '{secretName}' is also kept elsewhere: {string.Join(", ", unsearched)} could not be searched (locked or failing). Rotating it would revoke any copy. Nothing was changed. Unlock those vaults and run again, or rotate with -AllowSharedKey to go on without that check.",
+            $"Could not rule out that the key {fingerprint} in '{secretName}' is also kept elsewhere: {string.Join(", ", unsearched)} could not be searched (locked or failing). Rotating it would revoke any copy. Nothing was changed.",
             vault,
             secretName,
             [],
@@ -163,13 +162,13 @@ public sealed class PplxSecretExistsException : PplxVaultException
 {
     /// <summary>Creates the exception.</summary>
     public PplxSecretExistsException(string vault, string secretName)
-        : base($"The vault '{vault}' already holds a secret named '{secretName}'; pass -Force to overwrite it.", vault, secretName)
+        : base($"The vault '{vault}' already holds a secret named '{secretName}', and it was not asked to overwrite it.", vault, secretName)
     {
     }
 }
 
 /// <summary>
-/// A vault call did not return in time (-TimeoutSec), or an earlier one that did not is still running. The call was
+/// A vault call did not return in time (the caller's time-out), or an earlier one that did not is still running. The call was
 /// abandoned, not undone: it may still read or write when it returns, so until then this process makes no other vault
 /// call and keeps the vault's rotation lock.
 /// </summary>
@@ -184,7 +183,7 @@ public sealed class PplxVaultTimeoutException : PplxVaultException
     public static PplxVaultTimeoutException TimedOut(string vault, string? secretName, string operation, TimeSpan timeout) =>
         new(
             $"The vault '{vault}' did not finish {operation}" + (secretName is null ? string.Empty : $" of '{secretName}'") +
-            $" within {timeout.TotalSeconds:0.#} s (-TimeoutSec). The call was abandoned but may still complete, so this process makes no other vault call until it returns," +
+            $" within {timeout.TotalSeconds:0.#} s. The call was abandoned but may still complete, so this process makes no other vault call until it returns," +
             " and a rotation keeps its lock on the vault until then. Nothing after it was done; when the vault answers again, run the command again (a rotation resumes where it stopped).",
             vault,
             secretName);

@@ -1,9 +1,5 @@
-using System;
-using System.Management.Automation;
 using System.Security;
-using PerplexityKeys.Core;
 using PerplexityKeys.Core.Api;
-using PerplexityKeys.Core.Model;
 using PerplexityKeys.Core.Rotation;
 using PerplexityKeys.Core.Vault;
 
@@ -33,7 +29,7 @@ namespace PerplexityKeys.Commands;
 /// </example>
 [Cmdlet(VerbsLifecycle.Invoke, "PplxRotation", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = RotateSet)]
 [OutputType(typeof(PplxRotationResult))]
-public sealed class InvokePplxRotationCommand : PplxCmdlet
+public sealed class InvokePplxRotationCommand : AuthorizedCmdlet
 {
     private const string RotateSet = "Rotate";
     private const string AbortSet = "Abort";
@@ -105,27 +101,9 @@ public sealed class InvokePplxRotationCommand : PplxCmdlet
     /// <summary>
     /// <para type="description">A master key that mints and revokes. Default: the key being rotated mints, and the new key revokes the old one.</para>
     /// </summary>
+    /// <remarks>Only what it says: a rotation never reads $env:PERPLEXITY_API_KEY, which may be the very key being rotated.</remarks>
     [Parameter]
-    public SecureString? ApiKey { get; set; }
-
-    /// <summary>
-    /// <para type="description">The secret holding a master key.</para>
-    /// </summary>
-    [Parameter]
-    public string? ApiKeySecretName { get; set; }
-
-    /// <summary>
-    /// <para type="description">The vault of -ApiKeySecretName. Default: SecretManagement's search (default vault first).</para>
-    /// </summary>
-    [Parameter]
-    public string? ApiKeyVault { get; set; }
-
-    /// <summary>
-    /// <para type="description">Unlocks the vault (Unlock-SecretVault) before use; nothing ever prompts. Takes a SecureString or a PSCredential (e.g. from Get-Secret).</para>
-    /// </summary>
-    [Parameter]
-    [SecureStringTransformation]
-    public SecureString? VaultPassword { get; set; }
+    public override SecureString? ApiKey { get => base.ApiKey; set => base.ApiKey = value; }
 
     /// <summary>
     /// <para type="description">How long to wait for another rotation in the same vault on this machine, by any account (one writer per vault at a time). Default: 60 seconds.</para>

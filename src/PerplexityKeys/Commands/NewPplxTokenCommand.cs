@@ -1,10 +1,5 @@
-using System;
-using System.Management.Automation;
-using System.Security;
-using PerplexityKeys.Core;
 using PerplexityKeys.Core.Api;
 using PerplexityKeys.Core.Minting;
-using PerplexityKeys.Core.Model;
 using PerplexityKeys.Core.Rotation;
 using PerplexityKeys.Core.Vault;
 
@@ -13,7 +8,7 @@ namespace PerplexityKeys.Commands;
 /// <summary>
 /// <para type="synopsis">Mints a new Perplexity API key.</para>
 /// <para type="description">Calls POST /generate_auth_token, authorized by an existing key (-ApiKey, else $env:PERPLEXITY_API_KEY), and writes a PplxToken whose key is a SecureString. The API shows a new key only once: keep the object, or pipe it on.</para>
-/// <para type="errors">ErrorIds: ApiKeyNotFound, ApiKeyUnauthorized, ApiKeyForbidden, ApiRateLimited, ApiServerError, ApiUnreachable, ApiTimeout, ApiResponseInvalid, ApiEndpointRetired, TokenNameInvalid, TokenMintOutcomeUnknown (a key may exist: find it in the portal by its token name), BaseUriInvalid, ParameterCombinationInvalid, VaultNotFound, VaultLocked, SecretExists, VaultOperationFailed, VaultTimeout. FullyQualifiedErrorId is the ErrorId, a comma and the cmdlet's class name.</para>
+/// <para type="errors">ErrorIds: ApiKeyNotFound, ApiKeyUnauthorized, ApiKeyForbidden, ApiRateLimited, ApiServerError, ApiUnreachable, ApiTimeout, ApiResponseInvalid, ApiEndpointRetired, TokenNameInvalid, TokenMintOutcomeUnknown (a key may exist: find it in the portal by its token name), BaseUriInvalid, VaultNotFound, VaultLocked, SecretExists, VaultOperationFailed, VaultTimeout. FullyQualifiedErrorId is the ErrorId, a comma and the cmdlet's class name.</para>
 /// </summary>
 /// <example>
 /// <code>$token = New-PplxToken -TokenName 'billing' -ApiKey (Read-Host -AsSecureString 'Admin key')</code>
@@ -31,10 +26,13 @@ namespace PerplexityKeys.Commands;
 /// <code>$ErrorActionPreference = 'Stop'; New-PplxToken -TokenName ci-deploy -ApiKeySecretName pplx-admin -ApiKeyVault Prod -Vault Prod -SecretName pplx-ci -VaultPassword (Get-Secret storepass) -AuditLog C:\Logs\pplx.jsonl</code>
 /// <para>Unattended (a scheduled task): mints straight into a locked vault without a prompt, audits the mint and the store, and ends the script with a non-zero exit code if anything failed.</para>
 /// </example>
-[Cmdlet(VerbsCommon.New, "PplxToken", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[Cmdlet(VerbsCommon.New, "PplxToken", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = MintSet)]
 [OutputType(typeof(PplxToken))]
-public sealed class NewPplxTokenCommand : PplxCmdlet
+public sealed class NewPplxTokenCommand : AuthorizedCmdlet
 {
+    private const string MintSet = "Mint";
+    private const string StoreSet = "Store";
+
     private ApiKey? _authorizingKey;
     private Uri? _baseUri;
 
@@ -45,34 +43,16 @@ public sealed class NewPplxTokenCommand : PplxCmdlet
     public string? TokenName { get; set; }
 
     /// <summary>
-    /// <para type="description">The key that authorizes the mint. Default: $env:PERPLEXITY_API_KEY.</para>
+    /// <para type="description">Store the new key in this SecretManagement vault. Goes with -SecretName: give both to store the key, or neither (PowerShell asks for the one left out, or fails where it cannot ask).</para>
     /// </summary>
-    [Parameter]
-    public SecureString? ApiKey { get; set; }
-
-    /// <summary>
-    /// <para type="description">The secret that authorizes the mint (a master key kept in a vault).</para>
-    /// </summary>
-    [Parameter]
-    public string? ApiKeySecretName { get; set; }
-
-    /// <summary>
-    /// <para type="description">The vault of -ApiKeySecretName. Default: SecretManagement's search.</para>
-    /// </summary>
-    [Parameter]
-    public string? ApiKeyVault { get; set; }
-
-    /// <summary>
-    /// <para type="description">Store the new key in this SecretManagement vault (with -SecretName).</para>
-    /// </summary>
-    [Parameter]
+    [Parameter(Mandatory = true, ParameterSetName = StoreSet)]
     [ValidateNotNullOrEmpty]
     public string? Vault { get; set; }
 
     /// <summary>
-    /// <para type="description">The secret to store the new key in, as a SecureString, with metadata (fingerprint, token name, created time) where the vault keeps metadata.</para>
+    /// <para type="description">The secret to store the new key in, as a SecureString, with metadata (fingerprint, token name, created time) where the vault keeps metadata. Goes with -Vault.</para>
     /// </summary>
-    [Parameter]
+    [Parameter(Mandatory = true, ParameterSetName = StoreSet)]
     [ValidateNotNullOrEmpty]
     public string? SecretName { get; set; }
 
@@ -82,23 +62,11 @@ public sealed class NewPplxTokenCommand : PplxCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    /// <summary>
-    /// <para type="description">Unlocks the vaults used (Unlock-SecretVault) before use; nothing ever prompts. Takes a SecureString or a PSCredential (e.g. from Get-Secret).</para>
-    /// </summary>
-    [Parameter]
-    [SecureStringTransformation]
-    public SecureString? VaultPassword { get; set; }
-
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
         try
         {
-            if ((Vault is null) != (SecretName is null))
-            {
-                throw new PplxConfigurationException("-Vault and -SecretName go together: name both to store the new key, or neither.", "SecretName");
-            }
-
             _baseUri = ResolveBaseUri(null);
             UnlockIfAsked(ApiKeyVault, VaultPassword);
             UnlockIfAsked(Vault, VaultPassword);

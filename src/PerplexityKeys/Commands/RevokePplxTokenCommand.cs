@@ -1,9 +1,5 @@
-using System;
-using System.Management.Automation;
 using System.Security;
-using PerplexityKeys.Core;
 using PerplexityKeys.Core.Api;
-using PerplexityKeys.Core.Model;
 using PerplexityKeys.Core.Rotation;
 
 namespace PerplexityKeys.Commands;
@@ -31,63 +27,19 @@ namespace PerplexityKeys.Commands;
 /// </example>
 [Cmdlet(VerbsSecurity.Revoke, "PplxToken", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = TokenSet)]
 [OutputType(typeof(PplxToken))]
-public sealed class RevokePplxTokenCommand : PplxCmdlet
+public sealed class RevokePplxTokenCommand : KeyInputCmdlet
 {
-    private const string TokenSet = "Token";
-    private const string KeySet = "Key";
-    private const string VaultSet = "Vault";
-
     private ApiKey? _authorizingKey;
 
-    /// <summary>
-    /// <para type="description">Keys to revoke, as PplxToken objects; each remembers its base URI.</para>
-    /// </summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = TokenSet)]
-    public PplxToken[]? InputObject { get; set; }
-
-    /// <summary>
-    /// <para type="description">Keys to revoke, as SecureStrings.</para>
-    /// </summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = KeySet)]
-    public SecureString[]? Key { get; set; }
-
-    /// <summary>
-    /// <para type="description">A secret holding a key (string, SecureString or PSCredential). Binds Name from Get-SecretInfo output.</para>
-    /// </summary>
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = VaultSet)]
-    [Alias("Name")]
-    [ValidateNotNullOrEmpty]
-    public string? SecretName { get; set; }
-
-    /// <summary>
-    /// <para type="description">The vault of -SecretName. Binds VaultName from Get-SecretInfo output. Default: SecretManagement's search.</para>
-    /// </summary>
-    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = VaultSet)]
-    [Alias("VaultName")]
-    public string? Vault { get; set; }
-
-    /// <summary>
-    /// <para type="description">Unlocks the vaults used (Unlock-SecretVault) before use; nothing ever prompts. Takes a SecureString or a PSCredential (e.g. from Get-Secret).</para>
-    /// </summary>
-    [Parameter]
-    [SecureStringTransformation]
-    public SecureString? VaultPassword { get; set; }
-
-    /// <summary>
-    /// <para type="description">The key that authorizes the revocation. Default: $env:PERPLEXITY_API_KEY.</para>
-    /// </summary>
+    /// <inheritdoc cref="AuthorizedCmdlet.ApiKey"/>
     [Parameter]
     public SecureString? ApiKey { get; set; }
 
-    /// <summary>
-    /// <para type="description">The secret that authorizes the revocation (a master key kept in a vault).</para>
-    /// </summary>
+    /// <inheritdoc cref="AuthorizedCmdlet.ApiKeySecretName"/>
     [Parameter]
     public string? ApiKeySecretName { get; set; }
 
-    /// <summary>
-    /// <para type="description">The vault of -ApiKeySecretName. Default: SecretManagement's search.</para>
-    /// </summary>
+    /// <inheritdoc cref="AuthorizedCmdlet.ApiKeyVault"/>
     [Parameter]
     public string? ApiKeyVault { get; set; }
 
@@ -134,7 +86,7 @@ public sealed class RevokePplxTokenCommand : PplxCmdlet
         }
 
         ApiKey authorizingKey = _authorizingKey!;
-        foreach ((ApiKey key, PplxToken? token) in KeyInputs.Of(this, InputObject, Key, SecretName, Vault, VaultPassword))
+        foreach ((ApiKey key, PplxToken? token) in KeysGiven())
         {
             object target = (object?)token ?? (object?)SecretName ?? key.Fingerprint;
             try

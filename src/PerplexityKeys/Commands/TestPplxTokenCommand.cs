@@ -1,9 +1,4 @@
-using System;
-using System.Management.Automation;
-using System.Security;
-using PerplexityKeys.Core;
 using PerplexityKeys.Core.Api;
-using PerplexityKeys.Core.Model;
 
 namespace PerplexityKeys.Commands;
 
@@ -37,46 +32,8 @@ namespace PerplexityKeys.Commands;
 /// </example>
 [Cmdlet(VerbsDiagnostic.Test, "PplxToken", DefaultParameterSetName = TokenSet)]
 [OutputType(typeof(PplxTokenTestResult), typeof(bool))]
-public sealed class TestPplxTokenCommand : PplxCmdlet
+public sealed class TestPplxTokenCommand : KeyInputCmdlet
 {
-    private const string TokenSet = "Token";
-    private const string KeySet = "Key";
-    private const string VaultSet = "Vault";
-
-    /// <summary>
-    /// <para type="description">Keys as PplxToken objects (from New-PplxToken); each remembers its base URI.</para>
-    /// </summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = TokenSet)]
-    public PplxToken[]? InputObject { get; set; }
-
-    /// <summary>
-    /// <para type="description">Keys as SecureStrings.</para>
-    /// </summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = KeySet)]
-    public SecureString[]? Key { get; set; }
-
-    /// <summary>
-    /// <para type="description">A secret holding a key (string, SecureString or PSCredential). Binds Name from Get-SecretInfo output.</para>
-    /// </summary>
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = VaultSet)]
-    [Alias("Name")]
-    [ValidateNotNullOrEmpty]
-    public string? SecretName { get; set; }
-
-    /// <summary>
-    /// <para type="description">The vault of -SecretName. Binds VaultName from Get-SecretInfo output. Default: SecretManagement's search.</para>
-    /// </summary>
-    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = VaultSet)]
-    [Alias("VaultName")]
-    public string? Vault { get; set; }
-
-    /// <summary>
-    /// <para type="description">Unlocks the vaults used (Unlock-SecretVault) before use; nothing ever prompts. Takes a SecureString or a PSCredential (e.g. from Get-Secret).</para>
-    /// </summary>
-    [Parameter]
-    [SecureStringTransformation]
-    public SecureString? VaultPassword { get; set; }
-
     /// <summary>
     /// <para type="description">Free (default): GET /v1/models, costs nothing. Completion: one paid POST /v1/agent run of -Model (it costs money and spends the rate limit).</para>
     /// </summary>
@@ -112,7 +69,7 @@ public sealed class TestPplxTokenCommand : PplxCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        foreach ((ApiKey key, PplxToken? token) in KeyInputs.Of(this, InputObject, Key, SecretName, Vault, VaultPassword))
+        foreach ((ApiKey key, PplxToken? token) in KeysGiven())
         {
             Uri baseUri;
             try

@@ -42,6 +42,18 @@ public sealed class ApiErrorMapperTests
     }
 
     [Fact]
+    public void ToException_ForA407_SaysAProxyWantsCredentials_WithoutNamingAParameter()
+    {
+        var response = new ApiResponse(407, string.Empty, null, null, null);
+
+        PplxException error = ApiErrorMapper.ToException(response, "POST /generate_auth_token", "pplx-…abcd");
+
+        Assert.Equal(407, Assert.IsType<PplxBadRequestException>(error).StatusCode);
+        Assert.Contains("proxy authentication failed", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("-ProxyCredential", error.Message, StringComparison.Ordinal);   // the cmdlet layer's advice
+    }
+
+    [Fact]
     public void ToException_RedactsKeysTheApiEchoes()
     {
         string key = "pplx-" + new string('k', 44) + "WXYZ";

@@ -693,7 +693,7 @@ public sealed class RotationEngineTests
 
         var error = await Assert.ThrowsAsync<PplxVaultLockedException>(() => Engine(rig, vault).RunAsync(new RotationRequest { SecretName = Secret }, CancellationToken.None));
 
-        Assert.Contains("-VaultPassword", error.Message, StringComparison.Ordinal);
+        Assert.Contains("is locked", error.Message, StringComparison.Ordinal);   // the cmdlet layer adds -VaultPassword (ErrorAdvice)
         Assert.Empty(Mints(rig));
     }
 

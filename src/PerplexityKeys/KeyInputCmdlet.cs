@@ -1,0 +1,49 @@
+using System.Security;
+
+namespace PerplexityKeys;
+
+/// <summary>
+/// A cmdlet that takes keys: PplxTokens or SecureStrings from the pipeline, or a secret (by name, or from
+/// Get-SecretInfo). Its three parameter sets are named here; the cmdlet's attribute names the default.
+/// </summary>
+public abstract class KeyInputCmdlet : PplxCmdlet
+{
+    /// <summary>The parameter set of keys given as PplxToken objects.</summary>
+    protected const string TokenSet = "Token";
+
+    /// <summary>The parameter set of keys given as SecureStrings.</summary>
+    protected const string KeySet = "Key";
+
+    /// <summary>The parameter set of a key kept in a secret.</summary>
+    protected const string VaultSet = "Vault";
+
+    /// <summary>
+    /// <para type="description">Keys as PplxToken objects (from New-PplxToken); each remembers its base URI.</para>
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = TokenSet)]
+    public PplxToken[]? InputObject { get; set; }
+
+    /// <summary>
+    /// <para type="description">Keys as SecureStrings.</para>
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = KeySet)]
+    public SecureString[]? Key { get; set; }
+
+    /// <summary>
+    /// <para type="description">A secret holding a key (string, SecureString or PSCredential). Binds Name from Get-SecretInfo output.</para>
+    /// </summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = VaultSet)]
+    [Alias("Name")]
+    [ValidateNotNullOrEmpty]
+    public string? SecretName { get; set; }
+
+    /// <summary>
+    /// <para type="description">The vault of -SecretName. Binds VaultName from Get-SecretInfo output. Default: SecretManagement's search.</para>
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = VaultSet)]
+    [Alias("VaultName")]
+    public string? Vault { get; set; }
+
+    /// <summary>The keys of this ProcessRecord call, each with the token it came in (KeyInputs).</summary>
+    protected IEnumerable<(ApiKey Key, PplxToken? Token)> KeysGiven() => KeyInputs.Of(this, InputObject, Key, SecretName, Vault, VaultPassword);
+}
