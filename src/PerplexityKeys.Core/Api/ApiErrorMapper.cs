@@ -1,8 +1,6 @@
-using System;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using PerplexityKeys.Core.Model;
 
 namespace PerplexityKeys.Core.Api;
 

@@ -1,6 +1,4 @@
 using System.Threading;
-using System.Threading.Tasks;
-using PerplexityKeys.Core.Model;
 
 namespace PerplexityKeys.Core.Api;
 

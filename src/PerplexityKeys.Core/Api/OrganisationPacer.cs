@@ -1,7 +1,5 @@
-using System;
 using System.Threading;
 using System.Threading.RateLimiting;
-using System.Threading.Tasks;
 
 namespace PerplexityKeys.Core.Api;
 

@@ -1,10 +1,7 @@
-using System;
 using System.IO;
 using System.Net.Http;
 using System.Text.Json;
 using System.Threading;
-using System.Threading.Tasks;
-using PerplexityKeys.Core.Model;
 using Polly;
 using Polly.Timeout;
 

@@ -1,9 +1,7 @@
-using System;
 using System.Globalization;
 using System.IO;
 using System.Net.Http;
 using System.Net.Sockets;
-using System.Threading.Tasks;
 using Polly;
 using Polly.RateLimiting;
 using Polly.Retry;

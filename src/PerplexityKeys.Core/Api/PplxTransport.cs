@@ -1,12 +1,9 @@
-using System;
 using System.Globalization;
 using System.IO;
 using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Threading;
-using System.Threading.Tasks;
-using PerplexityKeys.Core.Model;
 
 namespace PerplexityKeys.Core.Api;
 

@@ -1,8 +1,6 @@
-using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Text.Json;
-using PerplexityKeys.Core.Model;
 
 namespace PerplexityKeys.Core.Api;
 

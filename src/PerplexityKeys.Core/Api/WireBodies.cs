@@ -1,7 +1,5 @@
-using System;
 using System.IO;
 using System.Text.Json;
-using PerplexityKeys.Core.Model;
 
 namespace PerplexityKeys.Core.Api;
 

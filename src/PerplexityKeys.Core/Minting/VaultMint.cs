@@ -1,7 +1,5 @@
 using System.Threading;
-using System.Threading.Tasks;
 using PerplexityKeys.Core.Api;
-using PerplexityKeys.Core.Model;
 using PerplexityKeys.Core.Rotation;
 using PerplexityKeys.Core.Vault;
 

@@ -1,4 +1,3 @@
-using PerplexityKeys.Core.Model;
 
 namespace PerplexityKeys.Core.Minting;
 

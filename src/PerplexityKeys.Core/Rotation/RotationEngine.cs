@@ -1,6 +1,4 @@
-using System;
 using System.Threading;
-using System.Threading.Tasks;
 using PerplexityKeys.Core.Api;
 using PerplexityKeys.Core.Vault;
 

@@ -1,11 +1,9 @@
-using System;
 using System.Globalization;
 using System.IO;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
-using System.Threading.Tasks;
 using PerplexityKeys.Core.Vault;
 
 namespace PerplexityKeys.Core.Rotation;

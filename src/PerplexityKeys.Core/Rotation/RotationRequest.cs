@@ -1,7 +1,4 @@
-using System;
 using System.Threading;
-using System.Threading.Tasks;
-using PerplexityKeys.Core.Model;
 
 namespace PerplexityKeys.Core.Rotation;
 

@@ -1,8 +1,5 @@
-using System;
 using System.Globalization;
-using System.Threading.Tasks;
 using PerplexityKeys.Core.Api;
-using PerplexityKeys.Core.Model;
 using PerplexityKeys.Core.Vault;
 
 namespace PerplexityKeys.Core.Rotation;

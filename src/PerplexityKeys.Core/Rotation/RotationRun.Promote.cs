@@ -1,6 +1,3 @@
-using System;
-using System.Threading.Tasks;
-using PerplexityKeys.Core.Model;
 using PerplexityKeys.Core.Vault;
 
 namespace PerplexityKeys.Core.Rotation;

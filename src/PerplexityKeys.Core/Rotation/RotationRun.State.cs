@@ -1,7 +1,4 @@
-using System;
-using System.Threading.Tasks;
 using PerplexityKeys.Core.Api;
-using PerplexityKeys.Core.Model;
 using PerplexityKeys.Core.Vault;
 
 namespace PerplexityKeys.Core.Rotation;

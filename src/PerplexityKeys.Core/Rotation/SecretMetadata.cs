@@ -1,7 +1,5 @@
-using System;
 using System.Collections.Generic;
 using System.Globalization;
-using PerplexityKeys.Core.Model;
 
 namespace PerplexityKeys.Core.Rotation;
 

@@ -1,7 +1,5 @@
 using System.Collections.Generic;
 using System.Threading;
-using System.Threading.Tasks;
-using PerplexityKeys.Core.Model;
 
 namespace PerplexityKeys.Core.Vault;
 
