@@ -2,29 +2,6 @@ using System.Text.Json.Serialization;
 
 namespace PerplexityKeys.Emulator;
 
-/// <summary>How the emulator answers the cases the API documentation leaves open.</summary>
-public enum UndocumentedAnswer
-{
-    /// <summary>404 not_found (the default: the strictest plausible answer).</summary>
-    NotFound,
-
-    /// <summary>400 invalid_request.</summary>
-    BadRequest,
-
-    /// <summary>200, as if the revocation happened.</summary>
-    Ok,
-}
-
-/// <summary>How the emulator answers the Sonar chat paths (<c>POST /chat/completions</c>, <c>GET /async/chat/completions</c>).</summary>
-public enum SonarMode
-{
-    /// <summary>As the live API does since 2026-09-27: 403 <c>chat_completions_not_available</c> to every key, valid or not (the default).</summary>
-    Retired,
-
-    /// <summary>The old answers, for rehearsing scripts written before the retirement.</summary>
-    Live,
-}
-
 /// <summary>Settings that tests and users change at run time through <c>POST /_emulator/config</c>.</summary>
 public sealed class EmulatorConfig
 {

@@ -1,4 +1,3 @@
-
 namespace PerplexityKeys.Core.Rotation;
 
 /// <summary>Why a rotation stopped.</summary>
@@ -27,22 +26,4 @@ public enum RotationFailure
 
     /// <summary>The mint's answer was lost: a key may exist under the token name.</summary>
     MintOutcomeUnknown,
-}
-
-/// <summary>A rotation that could not go on. <see cref="Result"/> tells where it stands.</summary>
-public sealed class PplxRotationException : PplxException
-{
-    /// <summary>Creates the exception.</summary>
-    public PplxRotationException(RotationFailure reason, string message, RotationResult result, Exception? innerException = null)
-        : base(message, innerException)
-    {
-        Reason = reason;
-        Result = result;
-    }
-
-    /// <summary>Why it stopped.</summary>
-    public RotationFailure Reason { get; }
-
-    /// <summary>Where the rotation stands.</summary>
-    public RotationResult Result { get; }
 }
