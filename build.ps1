@@ -108,8 +108,48 @@ function Get-TrxCounts([string] $Path) {
     [pscustomobject]@{ Passed = [int]$c.passed; Failed = [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted; Skipped = [int]$c.notExecuted }
 }
 
+function Install-MonoForTests {
+    # The .NET Framework proxy test (tests/pester/NetFxProxy.Tests.ps1) runs under Mono's strict loader. Where mono is
+    # missing and this runs as root with apt-get (a fresh CI machine), install Debian's runtime packages, once. Debian
+    # puts the runtime facades (netstandard.dll, System.Runtime.dll, ...) only in mono-devel, 120-odd packages: rather than
+    # install that, unpack its 4.5/Facades into out/mono-facades, which the test puts on MONO_PATH. Without mono the
+    # test reports Skipped, never Passed. docs/loading.md, "How we know, without Windows".
+    if ($IsWindows) { return }
+    $started = [Diagnostics.Stopwatch]::StartNew()
+    $canInstall = (Get-Command apt-get -ErrorAction Ignore) -and (& id -u) -eq '0'
+    if (-not (Get-Command mono -ErrorAction Ignore)) {
+        if (-not $canInstall) { Write-Host 'mono: not installed and no root apt-get to install it; the .NET Framework proxy test will be skipped.'; return }
+        $packages = 'mono-runtime', 'libmono-system-net-http4.0-cil', 'libmono-system-componentmodel-dataannotations4.0-cil', 'libmono-system-numerics4.0-cil', 'libmono-system-runtime4.0-cil'
+        $env:DEBIAN_FRONTEND = 'noninteractive'
+        & apt-get install -y -qq --no-install-recommends @packages *> $null
+        if ($LASTEXITCODE -ne 0) {
+            # A fresh machine may have no package lists yet.
+            & apt-get update -qq *> $null
+            & apt-get install -y -qq --no-install-recommends @packages *> $null
+        }
+        if ($LASTEXITCODE -ne 0) { Write-Host 'mono: apt-get install failed; the .NET Framework proxy test will be skipped.' -ForegroundColor Yellow; return }
+    }
+    $prefix = Split-Path (Split-Path (Get-Command mono).Source)
+    $facades = Join-Path $Out 'mono-facades'
+    if (-not (Test-Path (Join-Path $prefix 'lib/mono/4.5/Facades/netstandard.dll')) -and -not (Test-Path (Join-Path $facades 'netstandard.dll')) -and $canInstall) {
+        $work = Join-Path $Out 'mono-devel'
+        $null = New-Item -ItemType Directory -Force $work
+        Push-Location $work
+        try { & apt-get download -qq mono-devel *> $null } finally { Pop-Location }
+        $deb = Get-ChildItem $work -Filter 'mono-devel_*.deb' | Select-Object -First 1
+        if ($deb) {
+            & dpkg-deb -x $deb.FullName (Join-Path $work 'x')
+            $null = New-Item -ItemType Directory -Force $facades
+            Copy-Item (Join-Path $work 'x/usr/lib/mono/4.5/Facades/*.dll') $facades
+        }
+        Remove-Item -Recurse -Force $work
+    }
+    Write-Host ("mono: {0} ready in {1:N1} s" -f ((& mono --version | Select-Object -First 1) -replace ' \(.*'), $started.Elapsed.TotalSeconds)
+}
+
 function Invoke-Test {
     Invoke-Build
+    Install-MonoForTests
     $results = Join-Path $Out 'test-results'
     if (Test-Path $results) { Remove-Item -Recurse -Force $results }
     $null = New-Item -ItemType Directory -Force $results
