@@ -270,6 +270,34 @@ function Exit-PplxTestEnvironment([hashtable] $Saved) {
     if ($created) { Remove-Item -Recurse -Force $created -ErrorAction Ignore }
 }
 
+function Invoke-PplxChildPwsh {
+    <# Another pwsh with its input closed at once (nobody to answer a prompt), as a scheduled task runs it: its exit code
+       and all it wrote (stdout, then stderr). -Command runs a script text, -File a script with -ArgumentList. #>
+    param([string[]] $Arguments = @(), [string] $Command, [string] $File, [string[]] $ArgumentList = @(), [hashtable] $Environment = @{}, [int] $TimeoutSeconds = 120)
+    $pwsh = Get-PwshCommand
+    $psi = [System.Diagnostics.ProcessStartInfo]::new($pwsh.FilePath)
+    $run = if ($File) { @('-File', $File) + $ArgumentList } else { @('-Command', $Command) }
+    foreach ($a in @($pwsh.Arguments) + @('-NoProfile') + $Arguments + $run) { $psi.ArgumentList.Add($a) }
+    foreach ($name in $Environment.Keys) { $psi.Environment[$name] = $Environment[$name] }
+    $psi.RedirectStandardInput = $true; $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true; $psi.UseShellExecute = $false
+    $p = [System.Diagnostics.Process]::Start($psi)
+    $p.StandardInput.Close()
+    $stdout = $p.StandardOutput.ReadToEndAsync(); $stderr = $p.StandardError.ReadToEndAsync()
+    if (-not $p.WaitForExit($TimeoutSeconds * 1000)) { $p.Kill(); throw "The child pwsh did not end within $TimeoutSeconds s." }
+    [pscustomobject]@{ ExitCode = $p.ExitCode; Output = $stdout.Result; Errors = $stderr.Result; Text = $stdout.Result + $stderr.Result }
+}
+
+function Get-PplxNewerSyntax {
+    <# What a script uses that Windows PowerShell 5.1 cannot parse (?? ??= ?. ?[ && || and the ternary came with
+       PowerShell 7), as "<token> at line <n>", plus any parse error: empty when 5.1 can run it. #>
+    param([Parameter(Mandatory)] [string] $Path)
+    $tokens = $null; $errors = $null
+    $null = [System.Management.Automation.Language.Parser]::ParseFile($Path, [ref]$tokens, [ref]$errors)
+    foreach ($e in $errors) { "parse error: $($e.Message) at line $($e.Extent.StartLineNumber)" }
+    $newer = 'QuestionQuestion', 'QuestionQuestionEquals', 'QuestionDot', 'QuestionLBracket', 'AndAnd', 'OrOr', 'QuestionMark'
+    $tokens | Where-Object { $_.Kind -in $newer } | ForEach-Object { "$($_.Text) at line $($_.Extent.StartLineNumber)" }
+}
+
 function Get-PplxCoreType {
     <# A type of PerplexityKeys.Core by its full name. On PowerShell 7 the core lives in the module's own load context,
        where PowerShell's type names ([PerplexityKeys.Core...]) do not reach (docs/loading.md); the assembly is found
@@ -300,4 +328,4 @@ function Get-PlainText {
     process { [System.Net.NetworkCredential]::new('', $Secure).Password }
 }
 
-Export-ModuleMember -Function Get-PplxCoreType, Get-PplxLiveHelper, Start-PplxEmulator, Stop-PplxEmulator, Invoke-PplxEmulator, Reset-PplxEmulator, Get-PplxEmulatorKey, Get-PwshCommand, Get-PlainText, Use-PplxTestHome, Use-PplxTestRegistry, Initialize-PplxTestWorld, New-PplxTestVault, Get-PplxTestVaultDeletedSecret, Remove-PplxTestVaultDeletedSecret, Start-PplxVaultClient, Invoke-PplxVaultClient, Stop-PplxVaultClient, Set-PplxTestVaultFault, Wait-PplxCondition, Start-PplxChildScript, Enter-PplxTestEnvironment, Exit-PplxTestEnvironment
+Export-ModuleMember -Function Invoke-PplxChildPwsh, Get-PplxNewerSyntax, Get-PplxCoreType, Get-PplxLiveHelper, Start-PplxEmulator, Stop-PplxEmulator, Invoke-PplxEmulator, Reset-PplxEmulator, Get-PplxEmulatorKey, Get-PwshCommand, Get-PlainText, Use-PplxTestHome, Use-PplxTestRegistry, Initialize-PplxTestWorld, New-PplxTestVault, Get-PplxTestVaultDeletedSecret, Remove-PplxTestVaultDeletedSecret, Start-PplxVaultClient, Invoke-PplxVaultClient, Stop-PplxVaultClient, Set-PplxTestVaultFault, Wait-PplxCondition, Start-PplxChildScript, Enter-PplxTestEnvironment, Exit-PplxTestEnvironment

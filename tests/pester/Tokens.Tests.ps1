@@ -286,22 +286,6 @@ Describe 'Token cmdlets against the emulator' {
     }
 
     Describe 'Unattended use' {
-        BeforeAll {
-            function Invoke-ChildPwsh([string[]] $Arguments, [string] $Script, [hashtable] $Environment = @{}) {
-                # Another pwsh with its input closed at once (nobody to answer a prompt): its exit code and all it wrote.
-                $pwsh = Get-PwshCommand
-                $psi = [System.Diagnostics.ProcessStartInfo]::new($pwsh.FilePath)
-                foreach ($a in @($pwsh.Arguments) + @('-NoProfile') + $Arguments + @('-Command', $Script)) { $psi.ArgumentList.Add($a) }
-                foreach ($name in $Environment.Keys) { $psi.Environment[$name] = $Environment[$name] }
-                $psi.RedirectStandardInput = $true; $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true; $psi.UseShellExecute = $false
-                $p = [System.Diagnostics.Process]::Start($psi)
-                $p.StandardInput.Close()
-                $stdout = $p.StandardOutput.ReadToEndAsync(); $stderr = $p.StandardError.ReadToEndAsync()
-                $p.WaitForExit(120000) | Should -BeTrue
-                [pscustomobject]@{ ExitCode = $p.ExitCode; Text = $stdout.Result + $stderr.Result }
-            }
-        }
-
         It 'exits 0 from pwsh -c on success and non-zero on failure' {
             $pwsh = Get-PwshCommand
             $script = "Import-Module '$env:PPLX_TEST_MODULE'; New-PplxToken -TokenName unattended | Test-PplxToken -Quiet"
@@ -319,7 +303,7 @@ Describe 'Token cmdlets against the emulator' {
             $t = New-PplxToken -TokenName unconfirmed
             $text = $t.Key | Get-PlainText
             $script = "Import-Module '$env:PPLX_TEST_MODULE'; `$e = `$env:PPLX_KEY_UNDER_TEST | ConvertTo-SecureString -AsPlainText -Force; Revoke-PplxToken -Key `$e -ErrorAction Stop"
-            $run = Invoke-ChildPwsh -Arguments $Arguments -Script $script -Environment @{ PPLX_KEY_UNDER_TEST = $text }
+            $run = Invoke-PplxChildPwsh -Arguments $Arguments -Command $script -Environment @{ PPLX_KEY_UNDER_TEST = $text }
             $run.ExitCode | Should -Not -Be 0
             $run.Text | Should -Match 'ConfirmationRequired|-Force'
             $run.Text | Should -Not -Match 'Object reference'
@@ -334,7 +318,7 @@ Describe 'Token cmdlets against the emulator' {
             # Interactively PowerShell asks for the missing one; where nobody can answer, binding fails before anything runs.
             $mints = @(Invoke-PplxEmulator $emu GET requests | Where-Object path -EQ '/generate_auth_token').Count
             $script = "Import-Module '$env:PPLX_TEST_MODULE'; try { New-PplxToken -TokenName lonely $Parameters -ErrorAction Stop } catch { 'ERRORID ' + `$_.FullyQualifiedErrorId; exit 3 }"
-            $run = Invoke-ChildPwsh -Arguments $Arguments -Script $script
+            $run = Invoke-PplxChildPwsh -Arguments $Arguments -Command $script
             $run.ExitCode | Should -Not -Be 0
             # Without -NonInteractive PowerShell prompts for -$Missing and reads the end of the input: still missing.
             $run.Text | Should -Match 'ERRORID MissingMandatoryParameter,PerplexityKeys\.Commands\.NewPplxTokenCommand'

@@ -7,12 +7,7 @@ BeforeAll {
 
 Describe 'The Windows PowerShell 5.1 smoke test (.ci/Test-WindowsPowerShell.ps1)' {
     It 'parses, and uses no syntax newer than PowerShell 5.1' {
-        $tokens = $null; $errors = $null
-        $null = [System.Management.Automation.Language.Parser]::ParseFile($script, [ref]$tokens, [ref]$errors)
-        $errors | Should -BeNullOrEmpty
-        # ?? ??= ?. ?[ && || and the ternary ?: came with PowerShell 7.
-        $newer = 'QuestionQuestion', 'QuestionQuestionEquals', 'QuestionDot', 'QuestionLBracket', 'AndAnd', 'OrOr', 'QuestionMark'
-        @($tokens | Where-Object { $_.Kind -in $newer } | ForEach-Object { "$($_.Text) at line $($_.Extent.StartLineNumber)" }) | Should -BeNullOrEmpty
+        @(Get-PplxNewerSyntax $script) | Should -BeNullOrEmpty
     }
 
     It 'imports the module, probes and mints against the emulator (here under pwsh)' {
