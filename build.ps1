@@ -85,6 +85,7 @@ function Invoke-Build {
     Get-ChildItem $bin -File -Filter *.dll | Where-Object Name -NotIn $top | Copy-Item -Destination $lib
     Copy-Item (Join-Path $Root "src/PerplexityKeys.Loader/bin/$Configuration/netstandard2.0/PerplexityKeys.Loader.dll") $moduleDir
     Copy-Item (Join-Path $Root "src/PerplexityKeys.LoadContext/bin/$Configuration/net8.0/PerplexityKeys.LoadContext.dll") $lib
+    Copy-Item -Recurse (Join-Path $Root 'src/PerplexityKeys/en-US') $moduleDir   # about_PerplexityKeys
     $manifest = (Get-Content -Raw (Join-Path $Root 'PerplexityKeys.psd1')) -replace "ModuleVersion(\s*)= '0\.0\.0'", "ModuleVersion`$1= '$version'"
     Set-Content -Path (Join-Path $moduleDir 'PerplexityKeys.psd1') -Value $manifest -NoNewline
     & (Join-Path $Root 'tools/New-CmdletHelp.ps1') -ModulePath $moduleDir -XmlDocPath (Join-Path $bin 'PerplexityKeys.xml')

@@ -49,6 +49,14 @@ Describe 'The laid-out module' {
         $rotate.ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false).ConfirmImpact | Should -Be 'High'
     }
 
+    It 'has the about_PerplexityKeys topic: probes, states and helpers, resuming, unattended use, exit codes, pipelines' {
+        $topic = Get-Help about_PerplexityKeys | Out-String
+        foreach ($section in 'PROBES AND WHAT THEY COST', 'ROTATION STATES AND SIBLING SECRETS', 'RESUMING', 'UNATTENDED USE', 'EXIT CODES', 'PIPELINES') {
+            $topic | Should -Match $section
+        }
+        $topic | Should -Match 'S-pplx-journal'
+    }
+
     It 'shows parameter defaults in help' {
         $help = Get-Help Invoke-PplxRotation -Full
         ($help.parameters.parameter | Where-Object name -EQ 'LockTimeout').defaultValue | Should -Be '00:01:00'
