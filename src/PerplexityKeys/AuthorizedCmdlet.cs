@@ -19,11 +19,13 @@ public abstract class AuthorizedCmdlet : PplxCmdlet
     /// <para type="description">The secret holding the authorizing key (a master key kept in a vault).</para>
     /// </summary>
     [Parameter]
+    [ArgumentCompleter(typeof(SecretNameCompleter))]
     public string? ApiKeySecretName { get; set; }
 
     /// <summary>
     /// <para type="description">The vault of -ApiKeySecretName. Default: SecretManagement's search (default vault first).</para>
     /// </summary>
     [Parameter]
+    [ArgumentCompleter(typeof(VaultNameCompleter))]
     public string? ApiKeyVault { get; set; }
 }

@@ -35,6 +35,7 @@ public abstract class KeyInputCmdlet : PplxCmdlet
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = VaultSet)]
     [Alias("Name")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(SecretNameCompleter))]
     public string? SecretName { get; set; }
 
     /// <summary>
@@ -42,6 +43,7 @@ public abstract class KeyInputCmdlet : PplxCmdlet
     /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = VaultSet)]
     [Alias("VaultName")]
+    [ArgumentCompleter(typeof(VaultNameCompleter))]
     public string? Vault { get; set; }
 
     /// <summary>The keys of this ProcessRecord call, each with the token it came in (KeyInputs).</summary>

@@ -43,6 +43,7 @@ public sealed class InvokePplxRotationCommand : AuthorizedCmdlet
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [Alias("VaultName")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(VaultNameCompleter))]
     public string Vault { get; set; } = string.Empty;
 
     /// <summary>
@@ -51,6 +52,7 @@ public sealed class InvokePplxRotationCommand : AuthorizedCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Name")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(SecretNameCompleter))]
     public string SecretName { get; set; } = string.Empty;
 
     /// <summary>

@@ -47,6 +47,7 @@ public sealed class NewPplxTokenCommand : AuthorizedCmdlet
     /// </summary>
     [Parameter(Mandatory = true, ParameterSetName = StoreSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(VaultNameCompleter))]
     public string? Vault { get; set; }
 
     /// <summary>
@@ -54,6 +55,7 @@ public sealed class NewPplxTokenCommand : AuthorizedCmdlet
     /// </summary>
     [Parameter(Mandatory = true, ParameterSetName = StoreSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(SecretNameCompleter))]
     public string? SecretName { get; set; }
 
     /// <summary>

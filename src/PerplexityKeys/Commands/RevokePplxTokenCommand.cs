@@ -37,10 +37,12 @@ public sealed class RevokePplxTokenCommand : KeyInputCmdlet
 
     /// <inheritdoc cref="AuthorizedCmdlet.ApiKeySecretName"/>
     [Parameter]
+    [ArgumentCompleter(typeof(SecretNameCompleter))]
     public string? ApiKeySecretName { get; set; }
 
     /// <inheritdoc cref="AuthorizedCmdlet.ApiKeyVault"/>
     [Parameter]
+    [ArgumentCompleter(typeof(VaultNameCompleter))]
     public string? ApiKeyVault { get; set; }
 
     /// <summary>
