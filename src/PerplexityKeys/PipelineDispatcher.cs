@@ -12,11 +12,15 @@ namespace PerplexityKeys;
 /// </summary>
 internal sealed class PipelineDispatcher : IPplxCallObserver, IDisposable
 {
+    private static readonly TimeSpan IdleInterval = TimeSpan.FromSeconds(1);
     private readonly BlockingCollection<Action> _queue = new();
     private readonly int _pipelineThread = Environment.CurrentManagedThreadId;
     private readonly Action<string> _verbose;
 
     public PipelineDispatcher(Action<string> verbose) => _verbose = verbose;
+
+    /// <summary>Runs on the pipeline thread about once a second while it waits with nothing queued (progress of a wait).</summary>
+    public Action? Idle { get; set; }
 
     /// <summary>Runs <paramref name="work"/> on the pipeline thread and returns its result.</summary>
     public Task<T> InvokeAsync<T>(Func<T> work)
@@ -34,7 +38,7 @@ internal sealed class PipelineDispatcher : IPplxCallObserver, IDisposable
         }
 
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Post(() =>
+        Enqueue(() =>
         {
             try
             {
@@ -48,8 +52,11 @@ internal sealed class PipelineDispatcher : IPplxCallObserver, IDisposable
         return done.Task;
     }
 
+    /// <summary>Runs <paramref name="action"/> on the pipeline thread, without waiting for it.</summary>
+    public void Post(Action action) => Enqueue(action);
+
     /// <summary>Writes a verbose message from any thread.</summary>
-    public void Verbose(string message) => Post(() => _verbose(message));
+    public void Verbose(string message) => Enqueue(() => _verbose(message));
 
     /// <inheritdoc />
     public void OnRetry(PplxRetryNotice notice) =>
@@ -59,9 +66,16 @@ internal sealed class PipelineDispatcher : IPplxCallObserver, IDisposable
     public T Drain<T>(Task<T> task)
     {
         task.ContinueWith(_ => _queue.CompleteAdding(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        foreach (Action action in _queue.GetConsumingEnumerable())
+        while (!_queue.IsCompleted)
         {
-            action();
+            if (_queue.TryTake(out Action? action, IdleInterval))
+            {
+                action();
+            }
+            else
+            {
+                Idle?.Invoke();
+            }
         }
 
         return task.GetAwaiter().GetResult();
@@ -70,7 +84,7 @@ internal sealed class PipelineDispatcher : IPplxCallObserver, IDisposable
     /// <inheritdoc />
     public void Dispose() => _queue.Dispose();
 
-    private void Post(Action action)
+    private void Enqueue(Action action)
     {
         if (Environment.CurrentManagedThreadId == _pipelineThread)
         {

@@ -23,6 +23,7 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
 
     private readonly CancellationTokenSource _stopping = new();
     private readonly HeldErrors _held = new();
+    private CommandProgress? _progress;
     private string? _secretManagementModule;
     private readonly Dictionary<Uri, PplxClient> _ownClients = [];
 
@@ -233,11 +234,15 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
     /// <summary>Reports the failures a batch under -ErrorAction Stop held back: one as it is, several as one error that lists them all.</summary>
     protected override void EndProcessing()
     {
+        Progress.Complete();
         if (_held.Summary("every item was attempted") is { } summary)
         {
             ThrowTerminatingError(summary);
         }
     }
+
+    /// <summary>This command's Write-Progress: the items of a batch, and waits.</summary>
+    internal CommandProgress Progress => _progress ??= new CommandProgress(this, MyInvocation.MyCommand.Name);
 
     /// <summary>Nothing can go on: a terminating error (with any failures a batch under -ErrorAction Stop held back).</summary>
     protected void Fail(Exception error, object? target) => ThrowTerminatingError(_held.With(ErrorRecords.For(error, target)));

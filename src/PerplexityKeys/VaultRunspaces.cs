@@ -61,7 +61,7 @@ internal static class VaultRunspaces
     /// </summary>
     private static Runspace Open(PSCmdlet cmdlet, string module)
     {
-        Runspace created = RunspaceFactory.CreateRunspace(cmdlet.Host, InitialSessionState.CreateDefault2());
+        Runspace created = RunspaceFactory.CreateRunspace(new ForwardingHost(cmdlet.Host), InitialSessionState.CreateDefault2());
         created.Open();
         try
         {

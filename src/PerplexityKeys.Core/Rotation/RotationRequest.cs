@@ -25,4 +25,7 @@ public sealed class RotationRequest
 
     /// <summary>Hands K_new to consumers (e.g. restarts a service) once it is current. Runs once per rotation.</summary>
     public Func<ApiKey, MintedTokenInfo, CancellationToken, Task>? OnNewToken { get; init; }
+
+    /// <summary>Told when the propagation wait begins, and when it will end (for a progress bar); from any thread.</summary>
+    public Action<DateTimeOffset>? OnPropagationWait { get; init; }
 }

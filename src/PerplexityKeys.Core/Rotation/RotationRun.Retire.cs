@@ -30,6 +30,7 @@ internal sealed partial class RotationRun
         TimeSpan wait = (_journal!.PromotedAt ?? Now) + _request.PropagationDelay - Now;
         if (wait > TimeSpan.Zero)
         {
+            _request.OnPropagationWait?.Invoke(Now + wait);
             await StepAsync("Propagate", () => _engine.Time.Delay(wait, _ct)).ConfigureAwait(false);
         }
 

@@ -186,6 +186,7 @@ public sealed class InvokePplxRotationCommand : AuthorizedCmdlet
         }
 
         Uri baseUri = client.BaseUri;
+        Progress.Item($"rotating {target}");
         TimeSpan cacheWindow = VaultCacheWindow ?? PerplexityKeys.VaultCacheWindow.Of(Vault);
         RotationEngine? engine = null;
         try
@@ -193,6 +194,7 @@ public sealed class InvokePplxRotationCommand : AuthorizedCmdlet
             RotationResult result = Run((dispatcher, ct) =>
             {
                 engine = new RotationEngine(client, new PipelineVault(VaultFor(Vault, VaultPassword), dispatcher), dispatcher.Verbose) { LockTimeout = LockTimeout, CacheWindow = cacheWindow };
+                dispatcher.Idle = Progress.Tick;
                 var request = new RotationRequest
                 {
                     SecretName = SecretName,
@@ -207,6 +209,7 @@ public sealed class InvokePplxRotationCommand : AuthorizedCmdlet
                     Probe = Probe,
                     Model = Model,
                     OnNewToken = OnNewToken is null ? null : (key, info, _) => dispatcher.InvokeAsync(() => HandOff(key, info, baseUri)),
+                    OnPropagationWait = until => dispatcher.Post(() => Progress.Wait($"{target}: waiting for consumers to pick up the new key", until)),
                 };
                 return engine.RunAsync(request, ct);
             });

@@ -101,6 +101,7 @@ public sealed class RevokePplxTokenCommand : KeyInputCmdlet
                 }
 
                 PplxClient client = ClientFor(baseUri);
+                Progress.Item($"revoking {key.Fingerprint}");
                 WriteVerbose($"Revoking {key.Fingerprint} at {baseUri}, authorized by {authorizingKey.Fingerprint}.");
                 RevokeOutcome outcome = Run((observer, ct) => client.RevokeTokenAsync(authorizingKey, key, observer, ct));
                 Audit([new AuditEntry(SystemClock.UtcNow, "Revoke", "Done") { Vault = Vault, Secret = SecretName, OldFingerprint = key.Fingerprint, Message = $"Revoked, authorized by {authorizingKey.Fingerprint} ({outcome})." }]);

@@ -83,6 +83,7 @@ public sealed class TestPplxTokenCommand : KeyInputCmdlet
             }
 
             PplxClient client = ClientFor(baseUri);
+            Progress.Item($"probing {key.Fingerprint}");
             WriteVerbose(OutsideText.Escape($"Probing {key.Fingerprint} at {baseUri} ({ProbeText()})."));
             ProbeResult result = Run((observer, ct) => client.ProbeAsync(key, Probe, Model, observer, ct));
             WriteVerbose($"{key.Fingerprint}: {result.Status} ({result.Message})");
