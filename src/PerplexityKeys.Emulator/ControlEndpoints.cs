@@ -94,6 +94,7 @@ internal static class ControlEndpoints
 
         control.MapGet("/requests", () => Results.Ok(state.RequestLog()));
         control.MapGet("/inflight", () => Results.Ok(state.InFlight()));
+        control.MapGet("/inflight/peak", () => Results.Ok(state.PeakInFlight()));
         control.MapPost("/reset", () =>
         {
             state.Reset();

@@ -14,6 +14,7 @@ public sealed class EmulatorState
     private readonly List<RequestLogEntry> _log = [];
     private readonly Dictionary<string, (long Window, int Count)> _keyWindows = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _inFlight = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _peakInFlight = new(StringComparer.Ordinal);
     private (long Window, int Count) _orgWindow;
     private string? _startConfig;
 
@@ -46,6 +47,7 @@ public sealed class EmulatorState
             _keys.Clear();
             _faults.Clear();
             _log.Clear();
+            _peakInFlight.Clear();
             _keyWindows.Clear();
             _orgWindow = default;
             Config = _startConfig is null ? new EmulatorConfig() : System.Text.Json.JsonSerializer.Deserialize<EmulatorConfig>(_startConfig)!;
@@ -230,7 +232,8 @@ public sealed class EmulatorState
     {
         lock (_gate)
         {
-            _inFlight[path] = _inFlight.GetValueOrDefault(path) + 1;
+            int now = _inFlight[path] = _inFlight.GetValueOrDefault(path) + 1;
+            _peakInFlight[path] = Math.Max(now, _peakInFlight.GetValueOrDefault(path));
         }
 
         return new InFlightMark(this, path);
@@ -242,6 +245,15 @@ public sealed class EmulatorState
         lock (_gate)
         {
             return new Dictionary<string, int>(_inFlight.Where(p => p.Value > 0));
+        }
+    }
+
+    /// <summary>The most API requests handled at once since the last reset, by path (how concurrent a client was).</summary>
+    public IReadOnlyDictionary<string, int> PeakInFlight()
+    {
+        lock (_gate)
+        {
+            return new Dictionary<string, int>(_peakInFlight);
         }
     }
 

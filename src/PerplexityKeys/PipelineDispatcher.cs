@@ -81,6 +81,25 @@ internal sealed class PipelineDispatcher : IPplxCallObserver, IDisposable
         return task.GetAwaiter().GetResult();
     }
 
+    /// <summary>
+    /// On the pipeline thread: runs queued work until <paramref name="task"/> ends, and keeps the queue open for more work
+    /// (a dispatcher shared by several items in flight, <see cref="OrderedWork{T}"/>).
+    /// </summary>
+    public void Pump(Task task)
+    {
+        // The task's end posts a no-op, so the wait below wakes for it as for any other work.
+        task.ContinueWith(_ => Enqueue(static () => { }), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        while (!task.IsCompleted)
+        {
+            _queue.Take()();
+        }
+
+        while (_queue.TryTake(out Action? late))
+        {
+            late();
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose() => _queue.Dispose();
 

@@ -53,6 +53,15 @@ public sealed class TestPplxTokenCommand : KeyInputCmdlet
     [Parameter]
     public SwitchParameter Quiet { get; set; }
 
+    /// <summary>
+    /// <para type="description">How many probes run at once (default 1: one after another). Results keep the input order; keys read from vaults are read one at a time, as SecretManagement needs; the organisation's rate limit (-MaxRequestsPerMinute) paces them all.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = 1;
+
+    private OrderedWork<ProbeResult>? _work;
+
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
@@ -85,16 +94,30 @@ public sealed class TestPplxTokenCommand : KeyInputCmdlet
             PplxClient client = ClientFor(baseUri);
             Progress.Item($"probing {key.Fingerprint}");
             WriteVerbose(OutsideText.Escape($"Probing {key.Fingerprint} at {baseUri} ({ProbeText()})."));
-            ProbeResult result = Run((observer, ct) => client.ProbeAsync(key, Probe, Model, observer, ct));
-            WriteVerbose($"{key.Fingerprint}: {result.Status} ({result.Message})");
-            if (Quiet)
-            {
-                WriteObject(result.Status == TokenStatus.Valid);
-            }
-            else
-            {
-                WriteObject(new PplxTokenTestResult(result, token?.Name, baseUri));
-            }
+            _work ??= new OrderedWork<ProbeResult>(new PipelineDispatcher(message => WriteVerbose(OutsideText.Escape(message))), ThrottleLimit, StopToken);
+            string? name = token?.Name;
+            _work.Start((observer, ct) => client.ProbeAsync(key, Probe, Model, observer, ct), result => Write(result, name, baseUri), error => WriteItemError(error, key.Fingerprint));
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void EndProcessing()
+    {
+        _work?.Finish();
+        _work?.Dispose();
+        base.EndProcessing();
+    }
+
+    private void Write(ProbeResult result, string? name, Uri baseUri)
+    {
+        WriteVerbose($"{result.Fingerprint}: {result.Status} ({result.Message})");
+        if (Quiet)
+        {
+            WriteObject(result.Status == TokenStatus.Valid);
+        }
+        else
+        {
+            WriteObject(new PplxTokenTestResult(result, name, baseUri));
         }
     }
 
