@@ -36,6 +36,7 @@ public sealed class InvokePplxRotationCommand : AuthorizedCmdlet
 
     private ApiKey? _master;
     private KeyCopies? _copies;
+    private CiVariableHandOn? _handOn;
 
     /// <summary>
     /// <para type="description">The SecretManagement vault that holds the secret.</para>
@@ -124,6 +125,12 @@ public sealed class InvokePplxRotationCommand : AuthorizedCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    /// <summary>
+    /// <para type="description">Under Azure Pipelines or GitHub Actions, hands the new key on to the job's later steps as a secret variable of this name (letters, digits, '_', '.', '-') once the rotation has made it current: after a -Stage Prepare run, a run that reports a prepared rotation, or a finished one; never after a rolled-back, aborted or stopped run. The key handed on is the one the secret holds, checked against the run's. One secret per variable. Anywhere else it is refused (CiVariableUnsupported) before anything changes.</para>
+    /// </summary>
+    [Parameter(ParameterSetName = RotateSet)]
+    public string? CiVariable { get; set; }
+
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
@@ -131,6 +138,7 @@ public sealed class InvokePplxRotationCommand : AuthorizedCmdlet
         // which may be the very key being rotated.
         try
         {
+            _handOn = CiVariableHandOn.For(CiVariable, Ci);
             ModelIdPolicy.Validate(Model);
             if (ApiKey is not null || ApiKeySecretName is not null)
             {
@@ -160,6 +168,12 @@ public sealed class InvokePplxRotationCommand : AuthorizedCmdlet
         }
 
         string target = $"'{SecretName}' in vault '{Vault}'";
+        if (_handOn?.Refusal(target) is { } refusal)
+        {
+            WriteItemError(refusal, target);
+            return;
+        }
+
         if (!ShouldProcessOrForce(Force, target, RotationPlan.Describe(SecretName, Abort, Stage, PropagationDelay, _master, OnNewToken is not null)))
         {
             return;
@@ -210,6 +224,11 @@ public sealed class InvokePplxRotationCommand : AuthorizedCmdlet
             });
             Audit(result, null);
             WriteObject(new PplxRotationResult(result));
+            Ci.Prepared(result);
+            if (_handOn?.HandOnRotated(result, () => VaultFor(Vault, VaultPassword).ReadKey(SecretName)) is { } notHandedOn)
+            {
+                WriteItemError(notHandedOn, target);
+            }
         }
         catch (PipelineStoppedException e)
         {

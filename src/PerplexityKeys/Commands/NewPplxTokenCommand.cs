@@ -35,6 +35,7 @@ public sealed class NewPplxTokenCommand : AuthorizedCmdlet
 
     private ApiKey? _authorizingKey;
     private Uri? _baseUri;
+    private CiVariableHandOn? _handOn;
 
     /// <summary>
     /// <para type="description">The name the key is minted under, as the Perplexity portal shows it. Default: PerplexityKeys-&lt;UTC time&gt;-&lt;random&gt;, so that a key whose answer was lost can still be found. Several names from the pipeline mint one key each.</para>
@@ -62,11 +63,18 @@ public sealed class NewPplxTokenCommand : AuthorizedCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    /// <summary>
+    /// <para type="description">Under Azure Pipelines or GitHub Actions, hands the new key on to the job's later steps as a secret variable of this name (letters, digits, '_', '.', '-'): an Azure Pipelines secret variable, or on GitHub a masked step output. That line is the one place the module writes a key to standard output. One key per variable: a second name piped in is refused. Anywhere else it is refused (CiVariableUnsupported) before anything is minted.</para>
+    /// </summary>
+    [Parameter]
+    public string? CiVariable { get; set; }
+
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
         try
         {
+            _handOn = CiVariableHandOn.For(CiVariable, Ci);
             _baseUri = ResolveBaseUri(null);
             UnlockIfAsked(ApiKeyVault, VaultPassword);
             UnlockIfAsked(Vault, VaultPassword);
@@ -89,6 +97,12 @@ public sealed class NewPplxTokenCommand : AuthorizedCmdlet
         catch (PplxTokenNameException e)
         {
             WriteItemError(e, TokenName);
+            return;
+        }
+
+        if (_handOn?.Refusal(name) is { } refusal)
+        {
+            WriteItemError(refusal, name);
             return;
         }
 
@@ -137,7 +151,12 @@ public sealed class NewPplxTokenCommand : AuthorizedCmdlet
                 WriteWarning($"'{OutsideText.Escape(SecretName!)}' in vault '{OutsideText.Escape(Vault!)}' held {overwritten.Fingerprint}, which -Force replaced and which still works: revoke it (Revoke-PplxToken) once nothing uses it. Invoke-PplxRotation replaces a stored key without downtime and revokes the old one.");
             }
 
-            WriteObject(new PplxToken(minted.Key, minted.TokenName ?? name, minted.CreatedAt, _baseUri));
+            var token = new PplxToken(minted.Key, minted.TokenName ?? name, minted.CreatedAt, _baseUri);
+            WriteObject(token);
+            if (_handOn?.HandOn(token.Key) is { } notHandedOn)
+            {
+                WriteItemError(notHandedOn, name);
+            }
         }
         catch (PplxException e)
         {
