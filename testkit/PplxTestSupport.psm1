@@ -249,6 +249,24 @@ function Start-PplxChildScript {
     $process
 }
 
+function Invoke-PplxPipelineStep {
+    <# Runs -Script in a fresh pwsh as a pipeline agent runs a step: -NonInteractive, stdin closed, stdout and stderr
+       read whole. The child inherits this process's environment without TF_BUILD, GITHUB_ACTIONS and GITHUB_OUTPUT;
+       -Environment sets variables of its own (those, for one). Returns the exit code, stdout's lines and stderr. #>
+    param([Parameter(Mandatory)] [string] $Script, [hashtable] $Environment = @{}, [int] $TimeoutSeconds = 120)
+    $pwsh = Get-PwshCommand
+    $psi = [System.Diagnostics.ProcessStartInfo]::new($pwsh.FilePath)
+    foreach ($a in @($pwsh.Arguments) + @('-NoProfile', '-NonInteractive', '-Command', "Import-Module '$env:PPLX_TEST_MODULE'; $Script")) { $psi.ArgumentList.Add($a) }
+    foreach ($name in 'TF_BUILD', 'GITHUB_ACTIONS', 'GITHUB_OUTPUT') { $null = $psi.Environment.Remove($name) }
+    foreach ($name in $Environment.Keys) { $psi.Environment[$name] = [string] $Environment[$name] }
+    $psi.UseShellExecute = $false; $psi.RedirectStandardInput = $true; $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true
+    $process = [System.Diagnostics.Process]::Start($psi)
+    $process.StandardInput.Close()
+    $stdout = $process.StandardOutput.ReadToEndAsync(); $stderr = $process.StandardError.ReadToEndAsync()
+    if (-not $process.WaitForExit($TimeoutSeconds * 1000)) { $process.Kill(); throw "The step did not end within $TimeoutSeconds s." }
+    [pscustomobject]@{ ExitCode = $process.ExitCode; Lines = @($stdout.Result -split '\r?\n' | Where-Object { $_ -ne '' }); Stderr = $stderr.Result }
+}
+
 function Enter-PplxTestEnvironment {
     <# For tools/ scripts: gives the run its own HOME (Use-PplxTestHome), puts the laid-out module and the
        SecretManagement double in reach and imports them; returns the environment as it was, for Exit-PplxTestEnvironment. #>
@@ -300,4 +318,4 @@ function Get-PlainText {
     process { [System.Net.NetworkCredential]::new('', $Secure).Password }
 }
 
-Export-ModuleMember -Function Get-PplxCoreType, Get-PplxLiveHelper, Start-PplxEmulator, Stop-PplxEmulator, Invoke-PplxEmulator, Reset-PplxEmulator, Get-PplxEmulatorKey, Get-PwshCommand, Get-PlainText, Use-PplxTestHome, Use-PplxTestRegistry, Initialize-PplxTestWorld, New-PplxTestVault, Get-PplxTestVaultDeletedSecret, Remove-PplxTestVaultDeletedSecret, Start-PplxVaultClient, Invoke-PplxVaultClient, Stop-PplxVaultClient, Set-PplxTestVaultFault, Wait-PplxCondition, Start-PplxChildScript, Enter-PplxTestEnvironment, Exit-PplxTestEnvironment
+Export-ModuleMember -Function Get-PplxCoreType, Get-PplxLiveHelper, Start-PplxEmulator, Stop-PplxEmulator, Invoke-PplxEmulator, Reset-PplxEmulator, Get-PplxEmulatorKey, Get-PwshCommand, Get-PlainText, Use-PplxTestHome, Use-PplxTestRegistry, Initialize-PplxTestWorld, New-PplxTestVault, Get-PplxTestVaultDeletedSecret, Remove-PplxTestVaultDeletedSecret, Start-PplxVaultClient, Invoke-PplxVaultClient, Stop-PplxVaultClient, Set-PplxTestVaultFault, Wait-PplxCondition, Start-PplxChildScript, Invoke-PplxPipelineStep, Enter-PplxTestEnvironment, Exit-PplxTestEnvironment
