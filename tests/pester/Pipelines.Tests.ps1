@@ -122,3 +122,13 @@ $null = 'svc-a', 'svc-b' | New-PplxToken -CiVariable ONE -ErrorVariable second -
         (Get-PplxCoreType PerplexityKeys.Core.Model.ApiKey)::MakeFingerprint($handedOn) | Should -Be (Invoke-PplxEmulator $emu GET keys | Where-Object name -EQ svc-a).fingerprint
     }
 }
+
+Describe 'Pipeline samples' {
+    It 'the samples'' vault script parses, under PowerShell 7 and with Windows PowerShell 5.1''s syntax' {
+        $path = Join-Path $PSScriptRoot '../../samples/Use-PplxKeyVault.ps1'
+        $tokens = $errors = $null
+        $null = [System.Management.Automation.Language.Parser]::ParseFile($path, [ref] $tokens, [ref] $errors)
+        $errors | Should -BeNullOrEmpty
+        (Get-Content -Raw $path) | Should -Not -Match '\?\?|\?\.|&&|\|\|' -Because 'Windows PowerShell 5.1 has no ??, ?., && or ||'
+    }
+}
