@@ -8,7 +8,7 @@ namespace PerplexityKeys.Commands;
 /// <summary>
 /// <para type="synopsis">Mints a new Perplexity API key.</para>
 /// <para type="description">Calls POST /generate_auth_token, authorized by an existing key (-ApiKey, else $env:PERPLEXITY_API_KEY), and writes a PplxToken whose key is a SecureString. The API shows a new key only once: keep the object, or pipe it on.</para>
-/// <para type="errors">ErrorIds: ApiKeyNotFound, ApiKeyUnauthorized, ApiKeyForbidden, ApiRateLimited, ApiServerError, ApiUnreachable, ApiTimeout, ApiResponseInvalid, ApiEndpointRetired, TokenNameInvalid, TokenMintOutcomeUnknown (a key may exist: find it in the portal by its token name), BaseUriInvalid, VaultNotFound, VaultLocked, SecretExists, VaultOperationFailed, VaultTimeout. FullyQualifiedErrorId is the ErrorId, a comma and the cmdlet's class name.</para>
+/// <para type="errors">ErrorIds: ApiKeyNotFound, ApiKeyUnauthorized, ApiKeyForbidden, ApiRateLimited, ApiServerError, ApiUnreachable, ApiTimeout, ApiResponseInvalid, ApiEndpointRetired, TokenNameInvalid, TokenMintOutcomeUnknown (a key may exist: find it in the portal by its token name), BaseUriInvalid, VaultNotFound, VaultLocked, SecretExists, VaultOperationFailed, VaultTimeout, CiVariableInvalid, CiVariableUnsupported, ParameterCombinationInvalid (a second key for one -CiVariable). FullyQualifiedErrorId is the ErrorId, a comma and the cmdlet's class name.</para>
 /// </summary>
 /// <example>
 /// <code>$token = New-PplxToken -TokenName 'billing' -ApiKey (Read-Host -AsSecureString 'Admin key')</code>
