@@ -249,6 +249,15 @@ function Start-PplxChildScript {
     $process
 }
 
+function Invoke-PplxPipelineStep {
+    <# Runs -Script in a fresh pwsh as a pipeline agent runs a step: -NonInteractive, stdin closed, stdout and stderr
+       read whole. The child inherits this process's environment without TF_BUILD, GITHUB_ACTIONS and GITHUB_OUTPUT;
+       -Environment sets variables of its own (those, for one). Returns the exit code, stdout's lines and stderr. #>
+    param([Parameter(Mandatory)] [string] $Script, [hashtable] $Environment = @{}, [int] $TimeoutSeconds = 120)
+    $run = Invoke-PplxChildPwsh -Arguments '-NonInteractive' -Command "Import-Module '$env:PPLX_TEST_MODULE'; $Script" -Environment $Environment -Without 'TF_BUILD', 'GITHUB_ACTIONS', 'GITHUB_OUTPUT' -TimeoutSeconds $TimeoutSeconds
+    [pscustomobject]@{ ExitCode = $run.ExitCode; Lines = @($run.Output -split '\r?\n' | Where-Object { $_ -ne '' }); Stderr = $run.Errors }
+}
+
 function Enter-PplxTestEnvironment {
     <# For tools/ scripts: gives the run its own HOME (Use-PplxTestHome), puts the laid-out module and the
        SecretManagement double in reach and imports them; returns the environment as it was, for Exit-PplxTestEnvironment. #>
@@ -273,12 +282,13 @@ function Exit-PplxTestEnvironment([hashtable] $Saved) {
 function Invoke-PplxChildPwsh {
     <# Another pwsh with its input closed at once (nobody to answer a prompt), as a scheduled task runs it: its exit code
        and all it wrote (stdout, then stderr). -Command runs a script text, -File a script with -ArgumentList. #>
-    param([string[]] $Arguments = @(), [string] $Command, [string] $File, [string[]] $ArgumentList = @(), [hashtable] $Environment = @{}, [int] $TimeoutSeconds = 120)
+    param([string[]] $Arguments = @(), [string] $Command, [string] $File, [string[]] $ArgumentList = @(), [hashtable] $Environment = @{}, [string[]] $Without = @(), [int] $TimeoutSeconds = 120)
     $pwsh = Get-PwshCommand
     $psi = [System.Diagnostics.ProcessStartInfo]::new($pwsh.FilePath)
     $run = if ($File) { @('-File', $File) + $ArgumentList } else { @('-Command', $Command) }
     foreach ($a in @($pwsh.Arguments) + @('-NoProfile') + $Arguments + $run) { $psi.ArgumentList.Add($a) }
-    foreach ($name in $Environment.Keys) { $psi.Environment[$name] = $Environment[$name] }
+    foreach ($name in $Without) { $null = $psi.Environment.Remove($name) }
+    foreach ($name in $Environment.Keys) { $psi.Environment[$name] = [string] $Environment[$name] }
     $psi.RedirectStandardInput = $true; $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true; $psi.UseShellExecute = $false
     $p = [System.Diagnostics.Process]::Start($psi)
     $p.StandardInput.Close()
@@ -328,4 +338,4 @@ function Get-PlainText {
     process { [System.Net.NetworkCredential]::new('', $Secure).Password }
 }
 
-Export-ModuleMember -Function Invoke-PplxChildPwsh, Get-PplxNewerSyntax, Get-PplxCoreType, Get-PplxLiveHelper, Start-PplxEmulator, Stop-PplxEmulator, Invoke-PplxEmulator, Reset-PplxEmulator, Get-PplxEmulatorKey, Get-PwshCommand, Get-PlainText, Use-PplxTestHome, Use-PplxTestRegistry, Initialize-PplxTestWorld, New-PplxTestVault, Get-PplxTestVaultDeletedSecret, Remove-PplxTestVaultDeletedSecret, Start-PplxVaultClient, Invoke-PplxVaultClient, Stop-PplxVaultClient, Set-PplxTestVaultFault, Wait-PplxCondition, Start-PplxChildScript, Enter-PplxTestEnvironment, Exit-PplxTestEnvironment
+Export-ModuleMember -Function Invoke-PplxChildPwsh, Get-PplxNewerSyntax, Get-PplxCoreType, Get-PplxLiveHelper, Start-PplxEmulator, Stop-PplxEmulator, Invoke-PplxEmulator, Reset-PplxEmulator, Get-PplxEmulatorKey, Get-PwshCommand, Get-PlainText, Use-PplxTestHome, Use-PplxTestRegistry, Initialize-PplxTestWorld, New-PplxTestVault, Get-PplxTestVaultDeletedSecret, Remove-PplxTestVaultDeletedSecret, Start-PplxVaultClient, Invoke-PplxVaultClient, Stop-PplxVaultClient, Set-PplxTestVaultFault, Wait-PplxCondition, Start-PplxChildScript, Enter-PplxTestEnvironment, Exit-PplxTestEnvironment, Invoke-PplxPipelineStep

@@ -11,7 +11,7 @@ namespace PerplexityKeys;
 internal static class AuditTrail
 {
     /// <summary>Appends <paramref name="entries"/> to <paramref name="log"/> (nothing when no log is set).</summary>
-    public static void Write(PSCmdlet cmdlet, string? log, IEnumerable<AuditEntry> entries)
+    public static void Write(PplxCmdlet cmdlet, string? log, IEnumerable<AuditEntry> entries)
     {
         if (string.IsNullOrEmpty(log))
         {

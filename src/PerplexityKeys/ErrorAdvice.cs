@@ -29,6 +29,8 @@ internal static class ErrorAdvice
         [ErrorIds.KeyShared] = "Pass -AllowSharedKey to rotate anyway (then update or rotate the copies), or give each service a key of its own.",
         [ErrorIds.KeyCopiesUnknown] = "Unlock those vaults and run again, or pass -AllowSharedKey to rotate without that check.",
         [ErrorIds.RotationAbortTooLate] = "Run Invoke-PplxRotation -Stage Finish to complete the rotation instead.",
+        [ErrorIds.CiVariableInvalid] = "Pass -CiVariable a name of letters, digits, '_', '.' and '-', such as PPLX_KEY.",
+        [ErrorIds.CiVariableUnsupported] = "Leave -CiVariable out where no pipeline runs the command: the key is in the PplxToken New-PplxToken writes, or in the vault.",
     };
 
     /// <summary>The advice for a failure reported under <paramref name="errorId"/>, or null.</summary>

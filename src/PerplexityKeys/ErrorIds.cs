@@ -114,6 +114,12 @@ public static class ErrorIds
     /// <summary>The mint's answer was lost; the key may exist under the reported token name.</summary>
     public const string RotationMintOutcomeUnknown = "RotationMintOutcomeUnknown";
 
+    /// <summary>-CiVariable is not a name a pipeline variable can have (letters, digits, '_', '.' and '-'; not a prefix Azure Pipelines reserves).</summary>
+    public const string CiVariableInvalid = "CiVariableInvalid";
+
+    /// <summary>-CiVariable outside Azure Pipelines and GitHub Actions (or without $GITHUB_OUTPUT): nothing could take the key, so nothing was done.</summary>
+    public const string CiVariableUnsupported = "CiVariableUnsupported";
+
     /// <summary>Any other failure.</summary>
     public const string Unexpected = "PplxUnexpectedError";
 }

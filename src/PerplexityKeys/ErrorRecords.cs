@@ -21,6 +21,8 @@ internal static class ErrorRecords
             PplxConfigurationException { Setting: "Model" } => (ErrorIds.ModelInvalid, ErrorCategory.InvalidArgument),
             PplxConfigurationException { Setting: "Confirmation" } => (ErrorIds.ConfirmationRequired, ErrorCategory.PermissionDenied),
             PplxConfigurationException { Setting: "RotationHelper" } => (ErrorIds.SecretIsRotationHelper, ErrorCategory.InvalidArgument),
+            PplxConfigurationException { Setting: "CiVariable" } => (ErrorIds.CiVariableInvalid, ErrorCategory.InvalidArgument),
+            PplxConfigurationException { Setting: "CiSystem" } => (ErrorIds.CiVariableUnsupported, ErrorCategory.InvalidOperation),
             PplxConfigurationException => (ErrorIds.ParameterCombinationInvalid, ErrorCategory.InvalidArgument),
             PplxUnauthorizedException => (ErrorIds.ApiKeyUnauthorized, ErrorCategory.AuthenticationError),
             PplxForbiddenException => (ErrorIds.ApiKeyForbidden, ErrorCategory.PermissionDenied),

@@ -12,13 +12,7 @@ internal sealed class HeldErrors
     private readonly List<ErrorRecord> _held = [];
 
     /// <summary>Whether a written error would stop <paramref name="cmdlet"/> (-ErrorAction Stop, or the preference).</summary>
-    public static bool StopsOnError(PSCmdlet cmdlet)
-    {
-        object? preference = cmdlet.MyInvocation.BoundParameters.TryGetValue("ErrorAction", out object? bound) ? bound : cmdlet.SessionState.PSVariable.GetValue("ErrorActionPreference");
-        return preference is ActionPreference action
-            ? action == ActionPreference.Stop
-            : string.Equals(preference?.ToString(), "Stop", StringComparison.OrdinalIgnoreCase);
-    }
+    public static bool StopsOnError(PSCmdlet cmdlet) => ActionPreferences.OnError(cmdlet) == ActionPreference.Stop;
 
     /// <summary>Holds an item's error back.</summary>
     public void Hold(ErrorRecord record) => _held.Add(record);
@@ -57,5 +51,5 @@ internal sealed class HeldErrors
     }
 
     /// <summary>The message PowerShell shows for a record: its ErrorDetails' (with the advice), else its exception's.</summary>
-    private static string Shown(ErrorRecord record) => record.ErrorDetails?.Message is { Length: > 0 } shown ? shown : record.Exception.Message;
+    internal static string Shown(ErrorRecord record) => record.ErrorDetails?.Message is { Length: > 0 } shown ? shown : record.Exception.Message;
 }

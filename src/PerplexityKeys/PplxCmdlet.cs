@@ -11,9 +11,10 @@ namespace PerplexityKeys;
 /// <summary>
 /// What every PerplexityKeys cmdlet shares: -BaseUri, resolving the authorizing key, one client
 /// per base URI, a cancellation source that Ctrl+C (StopProcessing) fires, a pump that brings
-/// messages from HTTP work back to the pipeline thread, and the one map from core exceptions to ErrorRecords.
+/// messages from HTTP work back to the pipeline thread, and the one map from core exceptions to ErrorRecords. Every error
+/// and warning it writes also reaches a pipeline system's log (CiLoggedCmdlet).
 /// </summary>
-public abstract class PplxCmdlet : PSCmdlet, IDisposable
+public abstract class PplxCmdlet : CiLoggedCmdlet, IDisposable
 {
     /// <summary>The environment variable the official SDKs read the key from.</summary>
     public const string ApiKeyVariable = "PERPLEXITY_API_KEY";
@@ -197,10 +198,10 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
         }
     }
 
-    /// <summary>A SecretManagement vault for the core, its calls waited for on this cmdlet's pipeline thread, each up to -TimeoutSec or Ctrl+C.</summary>
     /// <summary>SecretManagement as this command's session has it (for the module's runspaces); looked up once, on the pipeline thread.</summary>
     internal string SecretManagementModule => _secretManagementModule ??= VaultRunspaces.ModuleOf(this);
 
+    /// <summary>A SecretManagement vault for the core, its calls waited for on this cmdlet's pipeline thread, each up to -TimeoutSec or Ctrl+C.</summary>
     internal SecretManagementVault VaultFor(string? vault, SecureString? password = null) =>
         new(this, vault, TimeSpan.FromSeconds(TimeoutSec), password, StopToken);
 

@@ -20,7 +20,7 @@ namespace PerplexityKeys;
 internal sealed class SecretManagementVault
 {
     internal const string Module = "Microsoft.PowerShell.SecretManagement\\";
-    private readonly PSCmdlet _cmdlet;
+    private readonly PplxCmdlet _cmdlet;
     private readonly string? _vault;
     private readonly SecureString? _password;
     private readonly VaultCalls _calls;

@@ -37,6 +37,10 @@ public sealed partial class ErrorAdviceTests
         { PplxKeySharedException.Unknown("V", "s", "pplx-…abcd", ["Locked"]), "KeyCopiesUnknown" },
         { new PplxSecretNotFoundException("V", "s"), "SecretNotFound" },
         { new PplxSecretTypeException("V", "s", "Hashtable"), "SecretTypeInvalid" },
+        // Built by the cmdlet layer before anything changes (-CiVariable); the advice names the parameter.
+        { Thrown(() => CiVariableHandOn.Validate("bad name", CiSystem.GitHubActions)), "CiVariableInvalid" },
+        { Thrown(() => CiVariableHandOn.Validate("secretKey", CiSystem.AzurePipelines)), "CiVariableInvalid" },
+        { Thrown(() => CiVariableHandOn.For("PPLX_KEY", CiLog.Silent)), "CiVariableUnsupported" },
         { new PplxRotationException(RotationFailure.AbortTooLate, "The new key is already current in 's' (Propagating); aborting would revoke a key in use. Finish the rotation instead.", new RotationResult()), "RotationAbortTooLate" },
     };
 

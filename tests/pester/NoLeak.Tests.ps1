@@ -206,6 +206,34 @@ Describe 'No key text in any output' {
         $xml.ToLowerInvariant().Contains($hex) | Should -BeFalse
     }
 
+    It 'under Azure Pipelines, writes a key to standard output only in the one setvariable line asked for (<Case>)' -TestCases @(
+        @{ Case = 'with -CiVariable'; Ask = ' -CiVariable PPLX_KEY'; Lines = 1 }
+        @{ Case = 'without'; Ask = ''; Lines = 0 }
+    ) {
+        $null = Use-PplxTestRegistry
+        Import-Module Microsoft.PowerShell.SecretManagement -Force
+        $null = New-PplxTestVault -Kind File -Name Piped -DefaultVault
+        $before = @(Invoke-PplxEmulator $emu GET keys).Count
+        $step = Invoke-PplxPipelineStep -Environment @{ TF_BUILD = 'True' } -Script @"
+`$ErrorActionPreference = 'Continue'
+`$t = New-PplxToken -TokenName piped -Vault Piped -SecretName pplx-piped -Verbose -Debug$Ask
+`$t | Format-List * | Out-String
+`$t | Test-PplxToken -Verbose -Debug | Format-List *
+New-PplxToken -ApiKey ('pplx-' + 'x' * 48 | ConvertTo-SecureString -AsPlainText -Force) -Verbose   # ApiKeyUnauthorized: an error line
+`$env:PERPLEXITY_API_KEY = `$null
+Invoke-PplxRotation -Vault Piped -SecretName pplx-piped -Stage Prepare -Force -Verbose -Debug | Format-List *
+"@
+        $keys = @(Invoke-PplxEmulator $emu GET keys)
+        $keys.Count | Should -Be ($before + 2) -Because 'the step minted a key and rotated it'
+        $out = $step.Lines + @($step.Stderr -split '\r?\n')
+        $keyed = @($out | Where-Object { $_ -match 'pplx-[A-Za-z0-9]{20,}|[A-Za-z0-9]{48}' })
+        $keyed.Count | Should -Be $Lines
+        if ($Lines) {
+            $keyed[0] | Should -BeExactly "##vso[task.setvariable variable=PPLX_KEY;issecret=true]$(Get-Secret -Vault Piped -Name pplx-piped-pplx-previous -AsPlainText)"
+        }
+        @($out | Where-Object { $_ -like '##vso`[task.logissue type=error;`]New-PplxToken (ApiKeyUnauthorized)*' }) | Should -HaveCount 1 -Because 'errors go out as logging commands, without a key'
+    }
+
     It 'shows how to read a key on purpose' {
         $t = New-PplxToken
         $plain = $t.Key | ConvertFrom-SecureString -AsPlainText

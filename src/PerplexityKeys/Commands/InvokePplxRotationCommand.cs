@@ -9,7 +9,7 @@ namespace PerplexityKeys.Commands;
 /// <para type="synopsis">Rotates the Perplexity API key kept in a SecretManagement secret, with zero downtime.</para>
 /// <para type="description">Mints a new key and keeps it as the pending sibling before anything else, probes it, makes it current (read back and compared), hands it to consumers (-OnNewToken, -PropagationDelay), probes it again, then revokes the old key and sets its helper secrets idle. The state lives in the vault, so a run that died anywhere is finished by running the same command again, never minting twice. -Stage Prepare stops once the new key is current; -Stage Finish revokes the old one later, and a plain run in between only reports the prepared rotation (AwaitingFinish) and revokes nothing. -Abort cancels a rotation whose new key is not yet current.</para>
 /// <para type="description">Helper secrets: beside the secret S the module keeps S-pplx-pending, S-pplx-previous and S-pplx-journal (letters, digits and dashes; a name with other characters has each of them written as a dash and four hex digits, so 'svc.a' and 'svc-a' never share helpers). They are never deleted, only set to an idle value, because Azure Key Vault soft-deletes and refuses to create a deleted name again. The idle journal records the secret it belongs to and how its last rotation ended. Every cmdlet skips helpers piped in from Get-SecretInfo.</para>
-/// <para type="errors">ErrorIds: RotationRolledBack, RotationInterrupted (nothing lost: run again), RotationConflict, RotationSiblingNameTaken, RotationLockTimeout, RotationAbortTooLate, RotationRollbackFailed, RotationMintOutcomeUnknown, KeyShared, KeyCopiesUnknown, ConfirmationRequired, SecretIsRotationHelper, ItemsFailed (several items failed under -ErrorAction Stop), ApiKeyNotFound, ModelInvalid, BaseUriInvalid, VaultNotFound, VaultLocked, SecretNotFound, SecretTypeInvalid, VaultOperationFailed, VaultTimeout.</para>
+/// <para type="errors">ErrorIds: RotationRolledBack, RotationInterrupted (nothing lost: run again), RotationConflict, RotationSiblingNameTaken, RotationLockTimeout, RotationAbortTooLate, RotationRollbackFailed, RotationMintOutcomeUnknown, KeyShared, KeyCopiesUnknown, ConfirmationRequired, SecretIsRotationHelper, ItemsFailed (several items failed under -ErrorAction Stop), ApiKeyNotFound, ModelInvalid, BaseUriInvalid, VaultNotFound, VaultLocked, SecretNotFound, SecretTypeInvalid, VaultOperationFailed, VaultTimeout, CiVariableInvalid, CiVariableUnsupported, ParameterCombinationInvalid (a second secret for one -CiVariable).</para>
 /// </summary>
 /// <example>
 /// <code>Get-SecretInfo -Vault Prod -Name 'pplx-*' | Invoke-PplxRotation -Force</code>
@@ -36,6 +36,7 @@ public sealed class InvokePplxRotationCommand : AuthorizedCmdlet
 
     private ApiKey? _master;
     private KeyCopies? _copies;
+    private CiVariableHandOn? _handOn;
 
     /// <summary>
     /// <para type="description">The SecretManagement vault that holds the secret.</para>
@@ -126,6 +127,12 @@ public sealed class InvokePplxRotationCommand : AuthorizedCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    /// <summary>
+    /// <para type="description">Under Azure Pipelines or GitHub Actions, hands the new key on to the job's later steps as a secret variable of this name (letters, digits, '_', '.', '-') once the rotation has made it current: after a -Stage Prepare run, a run that reports a prepared rotation, or a finished one; never after a rolled-back, aborted or stopped run. The key handed on is the one the secret holds, checked against the run's. One secret per variable. Anywhere else it is refused (CiVariableUnsupported) before anything changes.</para>
+    /// </summary>
+    [Parameter(ParameterSetName = RotateSet)]
+    public string? CiVariable { get; set; }
+
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
@@ -133,6 +140,7 @@ public sealed class InvokePplxRotationCommand : AuthorizedCmdlet
         // which may be the very key being rotated.
         try
         {
+            _handOn = CiVariableHandOn.For(CiVariable, Ci);
             ModelIdPolicy.Validate(Model);
             if (ApiKey is not null || ApiKeySecretName is not null)
             {
@@ -162,6 +170,12 @@ public sealed class InvokePplxRotationCommand : AuthorizedCmdlet
         }
 
         string target = $"'{SecretName}' in vault '{Vault}'";
+        if (_handOn?.Refusal(target) is { } refusal)
+        {
+            WriteItemError(refusal, target);
+            return;
+        }
+
         if (!ShouldProcessOrForce(Force, target, RotationPlan.Describe(SecretName, Abort, Stage, PropagationDelay, _master, OnNewToken is not null)))
         {
             return;
@@ -215,6 +229,11 @@ public sealed class InvokePplxRotationCommand : AuthorizedCmdlet
             });
             Audit(result, null);
             WriteObject(new PplxRotationResult(result));
+            Ci.Prepared(result);
+            if (_handOn?.HandOnRotated(result, () => VaultFor(Vault, VaultPassword).ReadKey(SecretName)) is { } notHandedOn)
+            {
+                WriteItemError(notHandedOn, target);
+            }
         }
         catch (PipelineStoppedException e)
         {

@@ -8,7 +8,7 @@ namespace PerplexityKeys.Commands;
 /// <summary>
 /// <para type="synopsis">Mints a new Perplexity API key.</para>
 /// <para type="description">Calls POST /generate_auth_token, authorized by an existing key (-ApiKey, else $env:PERPLEXITY_API_KEY), and writes a PplxToken whose key is a SecureString. The API shows a new key only once: keep the object, or pipe it on.</para>
-/// <para type="errors">ErrorIds: ApiKeyNotFound, ApiKeyUnauthorized, ApiKeyForbidden, ApiRateLimited, ApiServerError, ApiUnreachable, ApiTimeout, ApiResponseInvalid, ApiEndpointRetired, TokenNameInvalid, TokenMintOutcomeUnknown (a key may exist: find it in the portal by its token name), BaseUriInvalid, VaultNotFound, VaultLocked, SecretExists, VaultOperationFailed, VaultTimeout. FullyQualifiedErrorId is the ErrorId, a comma and the cmdlet's class name.</para>
+/// <para type="errors">ErrorIds: ApiKeyNotFound, ApiKeyUnauthorized, ApiKeyForbidden, ApiRateLimited, ApiServerError, ApiUnreachable, ApiTimeout, ApiResponseInvalid, ApiEndpointRetired, TokenNameInvalid, TokenMintOutcomeUnknown (a key may exist: find it in the portal by its token name), BaseUriInvalid, VaultNotFound, VaultLocked, SecretExists, VaultOperationFailed, VaultTimeout, CiVariableInvalid, CiVariableUnsupported, ParameterCombinationInvalid (a second key for one -CiVariable). FullyQualifiedErrorId is the ErrorId, a comma and the cmdlet's class name.</para>
 /// </summary>
 /// <example>
 /// <code>$token = New-PplxToken -TokenName 'billing' -ApiKey (Read-Host -AsSecureString 'Admin key')</code>
@@ -35,6 +35,7 @@ public sealed class NewPplxTokenCommand : AuthorizedCmdlet
 
     private ApiKey? _authorizingKey;
     private Uri? _baseUri;
+    private CiVariableHandOn? _handOn;
 
     /// <summary>
     /// <para type="description">The name the key is minted under, as the Perplexity portal shows it. Default: PerplexityKeys-&lt;UTC time&gt;-&lt;random&gt;, so that a key whose answer was lost can still be found. Several names from the pipeline mint one key each.</para>
@@ -64,11 +65,18 @@ public sealed class NewPplxTokenCommand : AuthorizedCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    /// <summary>
+    /// <para type="description">Under Azure Pipelines or GitHub Actions, hands the new key on to the job's later steps as a secret variable of this name (letters, digits, '_', '.', '-'): an Azure Pipelines secret variable, or on GitHub a masked step output. That line is the one place the module writes a key to standard output. One key per variable: a second name piped in is refused. Anywhere else it is refused (CiVariableUnsupported) before anything is minted.</para>
+    /// </summary>
+    [Parameter]
+    public string? CiVariable { get; set; }
+
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
         try
         {
+            _handOn = CiVariableHandOn.For(CiVariable, Ci);
             _baseUri = ResolveBaseUri(null);
             UnlockIfAsked(ApiKeyVault, VaultPassword);
             UnlockIfAsked(Vault, VaultPassword);
@@ -91,6 +99,12 @@ public sealed class NewPplxTokenCommand : AuthorizedCmdlet
         catch (PplxTokenNameException e)
         {
             WriteItemError(e, TokenName);
+            return;
+        }
+
+        if (_handOn?.Refusal(name) is { } refusal)
+        {
+            WriteItemError(refusal, name);
             return;
         }
 
@@ -139,7 +153,12 @@ public sealed class NewPplxTokenCommand : AuthorizedCmdlet
                 WriteWarning($"'{OutsideText.Escape(SecretName!)}' in vault '{OutsideText.Escape(Vault!)}' held {overwritten.Fingerprint}, which -Force replaced and which still works: revoke it (Revoke-PplxToken) once nothing uses it. Invoke-PplxRotation replaces a stored key without downtime and revokes the old one.");
             }
 
-            WriteObject(new PplxToken(minted.Key, minted.TokenName ?? name, minted.CreatedAt, _baseUri));
+            var token = new PplxToken(minted.Key, minted.TokenName ?? name, minted.CreatedAt, _baseUri);
+            WriteObject(token);
+            if (_handOn?.HandOn(token.Key) is { } notHandedOn)
+            {
+                WriteItemError(notHandedOn, name);
+            }
         }
         catch (PplxException e)
         {
