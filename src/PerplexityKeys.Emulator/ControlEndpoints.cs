@@ -95,6 +95,11 @@ internal static class ControlEndpoints
         control.MapGet("/requests", () => Results.Ok(state.RequestLog()));
         control.MapGet("/inflight", () => Results.Ok(state.InFlight()));
         control.MapGet("/inflight/peak", () => Results.Ok(state.PeakInFlight()));
+        control.MapDelete("/inflight/peak", () =>
+        {
+            state.ResetPeakInFlight();
+            return Results.NoContent();
+        });
         control.MapPost("/reset", () =>
         {
             state.Reset();

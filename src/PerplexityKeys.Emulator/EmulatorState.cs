@@ -257,6 +257,15 @@ public sealed class EmulatorState
         }
     }
 
+    /// <summary>Starts counting the peak of requests in flight afresh (keys and log stay).</summary>
+    public void ResetPeakInFlight()
+    {
+        lock (_gate)
+        {
+            _peakInFlight.Clear();
+        }
+    }
+
     /// <summary>The request log, oldest first.</summary>
     public IReadOnlyList<RequestLogEntry> RequestLog()
     {

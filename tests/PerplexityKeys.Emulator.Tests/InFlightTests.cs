@@ -22,7 +22,8 @@ public sealed class InFlightTests
         Assert.Equal(1, state.PeakInFlight()["/revoke_auth_token"]);
 
         c.Dispose();
-        state.Reset();
+        state.ResetPeakInFlight();
         Assert.Empty(state.PeakInFlight());
+        Assert.Equal(1, state.InFlight()["/v1/models"]);
     }
 }
