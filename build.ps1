@@ -229,7 +229,7 @@ $Tasks = [ordered]@{
     Chaos  = @{ Synopsis = 'Build, then run the seeded chaos campaign (-Rotations, -Seed); exit non-zero on any violation.'; Run = { Invoke-Chaos } }
     Load   = @{ Synopsis = 'Build, then rotate under consumer load (-Rotations, -VaultKind); exit non-zero on any failed request.'; Run = { Invoke-Load } }
     Pacing = @{ Synopsis = 'Build, then rotate a batch of -Secrets (20) secrets against an organisation limit of 50 requests/min; exit non-zero on a half-done secret or more 429s than the burst.'; Run = { Invoke-Pacing } }
-    Bench  = @{ Synopsis = 'Build, then run the benchmarks in bench/ against their baselines; exit non-zero on a regression.'; Run = { Invoke-Bench } }
+    Bench  = @{ Synopsis = 'Build, then run the side-by-side benchmarks in bench/; exit non-zero when a ratio is past its bound.'; Run = { Invoke-Bench } }
     Help   = @{ Synopsis = 'List the tasks.'; Run = { $Tasks.GetEnumerator() | ForEach-Object { '{0,-6} {1}' -f $_.Key, $_.Value.Synopsis } } }
 }
 

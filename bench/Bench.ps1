@@ -1,19 +1,21 @@
 <#
 .SYNOPSIS
-    Benchmarks of what users wait for, against the baselines in bench/baseline.json:
-      import   pwsh -NoProfile with Import-Module PerplexityKeys, minus pwsh alone (median of -Runs)
-      probe    Test-PplxToken throughput, keys per second, against the loopback emulator
-      rotate   one full rotation (through the SecretManagement double and a file vault), median ms
-    A figure more than -Tolerance times worse than its baseline fails the run. Prints one line:
-        bench: import <ms> ms, probe <n>/s, rotate <ms> ms
+    Benchmarks measured side by side in one run, as ratios against what a user could write instead (issue "Fleet
+    speed"); a row fails only when its ratio is past its bound, never on an absolute time:
+      import       Import-Module PerplexityKeys over bare pwsh, against a trivial binary module built here (bound 1.2x)
+      first probe  import + one Test-PplxToken over bare pwsh, against Invoke-RestMethod's first call (bound 1.1x)
+      probe        keys/s probing -Keys keys at -Concurrency against the emulator with -LatencyMs: the module
+                   (Test-PplxToken -ThrottleLimit) against a raw HttpClient loop at the same concurrency (bound 0.8x)
+                   and a sequential Invoke-RestMethod loop (bound 10x); ForEach-Object -Parallel is shown too
+      rotate       one full rotation (the SecretManagement double and a file vault), median ms: shown, no bound yet
+    Prints the table and one line: bench: import <r>x, first probe <r>x, probe <r>x raw / <r>x sequential.
 #>
-param([int] $Runs = 9, [double] $Tolerance = 2.0)
+param([int] $Runs = 9, [int] $Keys = 1000, [int] $Concurrency = 16, [int] $LatencyMs = 20, [int] $SequentialKeys = 200)
 
 Set-StrictMode -Off
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot '../testkit/PplxTestSupport.psm1')
 $saved = Enter-PplxTestEnvironment
-$baseline = Get-Content -Raw (Join-Path $PSScriptRoot 'baseline.json') | ConvertFrom-Json
 $pwsh = Get-PwshCommand
 
 function Measure-Median([scriptblock] $Action, [int] $Count) {
@@ -21,40 +23,88 @@ function Measure-Median([scriptblock] $Action, [int] $Count) {
     ($times | Sort-Object)[[int][math]::Floor($Count / 2)]
 }
 
+function Measure-Interleaved([hashtable] $Commands, [int] $Count) {
+    # Each round runs every command once, so all of them see the same machine; medians per command.
+    $times = @{}; foreach ($k in $Commands.Keys) { $times[$k] = [Collections.Generic.List[double]]::new() }
+    foreach ($round in 0..$Count) {
+        foreach ($k in $Commands.Keys) {
+            $sw = [Diagnostics.Stopwatch]::StartNew()
+            & $pwsh.FilePath @($pwsh.Arguments) -NoProfile -NonInteractive -Command $Commands[$k] | Out-Null
+            $sw.Stop()
+            if ($LASTEXITCODE -ne 0) { throw "Bench command '$k' exited $LASTEXITCODE." }
+            if ($round -gt 0) { $times[$k].Add($sw.Elapsed.TotalMilliseconds) }
+        }
+    }
+    $medians = @{}; foreach ($k in $Commands.Keys) { $s = $times[$k] | Sort-Object; $medians[$k] = $s[[int][math]::Floor($s.Count / 2)] }
+    $medians
+}
+
+function Row([string] $Measure, [string] $Module, [string] $Against, [double] $Ratio, [double] $Bound, [string] $Direction) {
+    $ok = if ($Direction -eq 'max') { $Ratio -le $Bound } else { $Ratio -ge $Bound }
+    [pscustomobject]@{ Measure = $Measure; Module = $Module; Against = $Against; Ratio = [math]::Round($Ratio, 2); Bound = "$(if ($Direction -eq 'max') { '<=' } else { '>=' }) $Bound"; Ok = $ok }
+}
+
+$rows = [Collections.Generic.List[object]]::new()
 $emu = Start-PplxEmulator
 try {
-    $bare = Measure-Median { & $pwsh.FilePath @($pwsh.Arguments) -NoProfile -NonInteractive -Command '1' | Out-Null } $Runs
-    $withModule = Measure-Median { & $pwsh.FilePath @($pwsh.Arguments) -NoProfile -NonInteractive -Command "Import-Module '$env:PPLX_TEST_MODULE'" | Out-Null } $Runs
-    $import = [math]::Max(0, $withModule - $bare)
+    # Import and first probe, against a trivial binary module and Invoke-RestMethod, in fresh processes.
+    $trivial = Join-Path $PSScriptRoot 'TrivialModule'
+    & dotnet build $trivial -c Release -nologo -v quiet | Out-Null
+    if ($LASTEXITCODE -ne 0) { throw 'The trivial module did not build.' }
+    $trivialDll = Join-Path $trivial 'bin/Release/netstandard2.0/TrivialModule.dll'
+    $key = New-PplxToken -TokenName bench-first -ApiKey $emu.AdminKey -BaseUri $emu.BaseUri
+    $env:PPLX_BENCH_KEY = $key.Key | Get-PlainText   # read by the child processes below; never printed
+    $base = $emu.BaseUri.ToString().TrimEnd('/')
+    $m = Measure-Interleaved @{
+        bare    = '1'
+        trivial = "Import-Module '$trivialDll'"
+        module  = "Import-Module '$env:PPLX_TEST_MODULE'"
+        irm     = "`$null = Invoke-RestMethod -Uri '$base/v1/models' -Headers @{ Authorization = 'Bearer ' + `$env:PPLX_BENCH_KEY }"
+        probe   = "Import-Module '$env:PPLX_TEST_MODULE'; `$null = Test-PplxToken -BaseUri '$base' -Key (ConvertTo-SecureString `$env:PPLX_BENCH_KEY -AsPlainText -Force)"
+    } $Runs
+    $env:PPLX_BENCH_KEY = $null
+    $importOver = $m.module - $m.bare; $trivialOver = [math]::Max(1, $m.trivial - $m.bare)
+    $rows.Add((Row 'import (ms over bare pwsh)' ([math]::Round($importOver)) "trivial module $([math]::Round($trivialOver))" ($importOver / $trivialOver) 1.2 'max'))
+    $probeOver = $m.probe - $m.bare; $irmOver = [math]::Max(1, $m.irm - $m.bare)
+    $rows.Add((Row 'first probe (ms over bare pwsh)' ([math]::Round($probeOver)) "Invoke-RestMethod $([math]::Round($irmOver))" ($probeOver / $irmOver) 1.1 'max'))
 
+    # Probing many keys with injected latency.
     $env:PERPLEXITY_BASE_URL = $emu.BaseUri
-    $tokens = 1..200 | ForEach-Object { "bench-$_" } | New-PplxToken -ApiKey $emu.AdminKey
-    $null = $tokens | Select-Object -First 5 | Test-PplxToken   # warm up
-    $sw = [Diagnostics.Stopwatch]::StartNew()
-    $results = $tokens | Test-PplxToken
-    $sw.Stop()
-    if (@($results | Where-Object Status -NE 'Valid').Count) { throw 'A benchmark probe was not Valid.' }
-    $probeRate = $tokens.Count / $sw.Elapsed.TotalSeconds
+    $tokens = 1..$Keys | ForEach-Object { "bench-$_" } | New-PplxToken -ApiKey $emu.AdminKey
+    $null = Invoke-PplxEmulator $emu POST config @{ latencyMs = $LatencyMs }
+    $plain = @($tokens | ForEach-Object { $_.Key | Get-PlainText })
+    Add-Type -Path (Join-Path $PSScriptRoot 'RawProbe/RawProbe.cs')
+    $null = [RawProbe]::Run($base + '/', $plain[0..15], $Concurrency)   # warm up
+    $null = $tokens | Select-Object -First 16 | Test-PplxToken -ThrottleLimit $Concurrency
 
+    $moduleMs = Measure-Median { if (@($tokens | Test-PplxToken -ThrottleLimit $Concurrency | Where-Object Status -EQ 'Valid').Count -ne $Keys) { throw 'A module probe was not Valid.' } } 3
+    $rawMs = Measure-Median { if ([RawProbe]::Run($base + '/', $plain, $Concurrency) -ne $Keys) { throw 'A raw probe failed.' } } 3
+    $parallelMs = Measure-Median { $null = $plain | ForEach-Object -ThrottleLimit $Concurrency -Parallel { Invoke-RestMethod -Uri "$using:base/v1/models" -Headers @{ Authorization = "Bearer $_" } } } 1
+    $few = $plain[0..($SequentialKeys - 1)]
+    $sequentialMs = Measure-Median { foreach ($k in $few) { $null = Invoke-RestMethod -Uri "$base/v1/models" -Headers @{ Authorization = "Bearer $k" } } } 1
+    $plain = $null
+    $moduleRate = $Keys / ($moduleMs / 1000); $rawRate = $Keys / ($rawMs / 1000)
+    $parallelRate = $Keys / ($parallelMs / 1000); $sequentialRate = $SequentialKeys / ($sequentialMs / 1000)
+    $rows.Add((Row "probe $Keys keys at $Concurrency (keys/s)" ([math]::Round($moduleRate)) "raw HttpClient $([math]::Round($rawRate))" ($moduleRate / $rawRate) 0.8 'min'))
+    $rows.Add((Row "probe $Keys keys at $Concurrency (keys/s)" ([math]::Round($moduleRate)) "sequential Invoke-RestMethod $([math]::Round($sequentialRate))" ($moduleRate / $sequentialRate) 10 'min'))
+    $rows.Add((Row "probe $Keys keys at $Concurrency (keys/s)" ([math]::Round($moduleRate)) "ForEach-Object -Parallel $([math]::Round($parallelRate))" ($moduleRate / $parallelRate) 0 'min'))
+    $null = Invoke-PplxEmulator $emu POST config @{ latencyMs = 0 }
+
+    # One rotation (shown; the 200-secret rotation against its floor is still to come).
     $null = Use-PplxTestRegistry
     $null = New-PplxTestVault -Kind File -Name Bench
     $null = New-PplxToken -ApiKey $emu.AdminKey -Vault Bench -SecretName pplx-bench
     $env:PERPLEXITY_API_KEY = $null
     $null = Invoke-PplxRotation -Vault Bench -SecretName pplx-bench -Force   # warm up
     $rotate = Measure-Median { $r = Invoke-PplxRotation -Vault Bench -SecretName pplx-bench -Force; if ($r.State -ne 'Done') { throw "Rotation ended $($r.State)" } } $Runs
+    $rows.Add([pscustomobject]@{ Measure = 'one rotation (ms)'; Module = [math]::Round($rotate); Against = '-'; Ratio = $null; Bound = 'none yet'; Ok = $true })
 }
 finally {
     Stop-PplxEmulator $emu
     Exit-PplxTestEnvironment $saved
 }
 
-$rows = @(
-    [pscustomobject]@{ Measure = 'import (ms)'; Value = [math]::Round($import); Baseline = $baseline.importMs; Ok = $import -le $baseline.importMs * $Tolerance }
-    [pscustomobject]@{ Measure = 'probe (keys/s)'; Value = [math]::Round($probeRate); Baseline = $baseline.probePerSecond; Ok = $probeRate -ge $baseline.probePerSecond / $Tolerance }
-    [pscustomobject]@{ Measure = 'rotate (ms)'; Value = [math]::Round($rotate); Baseline = $baseline.rotateMs; Ok = $rotate -le $baseline.rotateMs * $Tolerance }
-)
-$rows | Format-Table | Out-Host
-Write-Host ("pwsh alone: {0:0} ms; pwsh + Import-Module: {1:0} ms (medians of {2})" -f $bare, $withModule, $Runs)
-$line = "bench: import $([math]::Round($import)) ms, probe $([math]::Round($probeRate))/s, rotate $([math]::Round($rotate)) ms"
+$rows | Format-Table -AutoSize | Out-Host
+$line = 'bench: import {0}x, first probe {1}x, probe {2}x raw / {3}x sequential / {4}x parallel' -f $rows[0].Ratio, $rows[1].Ratio, $rows[2].Ratio, $rows[3].Ratio, $rows[4].Ratio
 Write-Host $line
 [pscustomobject]@{ Line = $line; Rows = $rows; Ok = -not ($rows | Where-Object { -not $_.Ok }) }
