@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Management.Automation.Host;
 using System.Management.Automation.Runspaces;
 
 namespace PerplexityKeys;
@@ -18,9 +19,11 @@ internal static class VaultRunspaces
     /// <summary>A runspace for one call from <paramref name="cmdlet"/>; give it back with <see cref="Return"/> when the call has ended.</summary>
     /// <param name="cmdlet">The calling cmdlet (its host).</param>
     /// <param name="module">SecretManagement as <see cref="ModuleOf"/> found it.</param>
-    public static Runspace Rent(PSCmdlet cmdlet, string module)
+    /// <param name="prompts">False: a runspace whose host answers nothing (<see cref="NoPromptHost"/>), for calls that must never prompt.</param>
+    public static Runspace Rent(PSCmdlet cmdlet, string module, bool prompts = true)
     {
-        var key = (cmdlet.Host.InstanceId, module);
+        PSHost host = prompts ? cmdlet.Host : NoPromptHost.Instance;
+        var key = (host.InstanceId, module);
         ConcurrentBag<Runspace> idle = Idle.GetOrAdd(key, _ => new ConcurrentBag<Runspace>());
         while (idle.TryTake(out Runspace? runspace))
         {
@@ -36,14 +39,14 @@ internal static class VaultRunspaces
         Runspace created;
         try
         {
-            created = Open(cmdlet, module);
+            created = Open(host, module);
         }
         catch (RuntimeException first)
         {
             // Once more: an import can fail for a moment (a file replaced while it was read); the reason is kept.
             try
             {
-                created = Open(cmdlet, module);
+                created = Open(host, module);
             }
             catch (RuntimeException)
             {
@@ -59,9 +62,9 @@ internal static class VaultRunspaces
     /// A new runspace with SecretManagement imported. Imported after the runspace opens, not through the session state
     /// (which ignores an import that fails), so that a failure says why.
     /// </summary>
-    private static Runspace Open(PSCmdlet cmdlet, string module)
+    private static Runspace Open(PSHost host, string module)
     {
-        Runspace created = RunspaceFactory.CreateRunspace(cmdlet.Host, InitialSessionState.CreateDefault2());
+        Runspace created = RunspaceFactory.CreateRunspace(host, InitialSessionState.CreateDefault2());
         created.Open();
         try
         {
