@@ -200,9 +200,6 @@ public abstract class PplxCmdlet : PSCmdlet, IDisposable
     /// <summary>SecretManagement as this command's session has it (for the module's runspaces); looked up once, on the pipeline thread.</summary>
     internal string SecretManagementModule => _secretManagementModule ??= VaultRunspaces.ModuleOf(this);
 
-    /// <summary>False for a command whose vault calls must never prompt (Get-PplxToken): they run with <see cref="NoPromptHost"/>.</summary>
-    internal virtual bool VaultCallsMayPrompt => true;
-
     internal SecretManagementVault VaultFor(string? vault, SecureString? password = null) =>
         new(this, vault, TimeSpan.FromSeconds(TimeoutSec), password, StopToken);
 

@@ -20,7 +20,7 @@ internal static class SecretManagementErrors
     {
         for (Exception? e = error.Exception; e is not null; e = e.InnerException)
         {
-            if (e.GetType().FullName == "Microsoft.PowerShell.SecretManagement.PasswordRequiredException" || e is NoPromptHost.PromptRefusedException)
+            if (e.GetType().FullName == "Microsoft.PowerShell.SecretManagement.PasswordRequiredException")
             {
                 throw new PplxVaultLockedException(name, e);
             }

@@ -51,7 +51,7 @@ internal sealed class VaultCalls(PplxCmdlet cmdlet, string name, TimeSpan timeou
         Runspace runspace;
         try
         {
-            runspace = VaultRunspaces.Rent(_cmdlet, _cmdlet.SecretManagementModule, _cmdlet.VaultCallsMayPrompt);
+            runspace = VaultRunspaces.Rent(_cmdlet, _cmdlet.SecretManagementModule);
         }
         catch (Exception e) when (e is RuntimeException or InvalidOperationException)
         {

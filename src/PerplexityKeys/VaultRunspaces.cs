@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Management.Automation.Host;
 using System.Management.Automation.Runspaces;
 
 namespace PerplexityKeys;
@@ -19,11 +18,9 @@ internal static class VaultRunspaces
     /// <summary>A runspace for one call from <paramref name="cmdlet"/>; give it back with <see cref="Return"/> when the call has ended.</summary>
     /// <param name="cmdlet">The calling cmdlet (its host).</param>
     /// <param name="module">SecretManagement as <see cref="ModuleOf"/> found it.</param>
-    /// <param name="prompts">False: a runspace whose host answers nothing (<see cref="NoPromptHost"/>), for calls that must never prompt.</param>
-    public static Runspace Rent(PSCmdlet cmdlet, string module, bool prompts = true)
+    public static Runspace Rent(PSCmdlet cmdlet, string module)
     {
-        PSHost host = prompts ? cmdlet.Host : NoPromptHost.Instance;
-        var key = (host.InstanceId, module);
+        var key = (cmdlet.Host.InstanceId, module);
         ConcurrentBag<Runspace> idle = Idle.GetOrAdd(key, _ => new ConcurrentBag<Runspace>());
         while (idle.TryTake(out Runspace? runspace))
         {
@@ -39,14 +36,14 @@ internal static class VaultRunspaces
         Runspace created;
         try
         {
-            created = Open(host, module);
+            created = Open(cmdlet, module);
         }
         catch (RuntimeException first)
         {
             // Once more: an import can fail for a moment (a file replaced while it was read); the reason is kept.
             try
             {
-                created = Open(host, module);
+                created = Open(cmdlet, module);
             }
             catch (RuntimeException)
             {
@@ -62,9 +59,9 @@ internal static class VaultRunspaces
     /// A new runspace with SecretManagement imported. Imported after the runspace opens, not through the session state
     /// (which ignores an import that fails), so that a failure says why.
     /// </summary>
-    private static Runspace Open(PSHost host, string module)
+    private static Runspace Open(PSCmdlet cmdlet, string module)
     {
-        Runspace created = RunspaceFactory.CreateRunspace(host, InitialSessionState.CreateDefault2());
+        Runspace created = RunspaceFactory.CreateRunspace(cmdlet.Host, InitialSessionState.CreateDefault2());
         created.Open();
         try
         {

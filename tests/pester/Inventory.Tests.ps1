@@ -233,24 +233,4 @@ Import-Module Microsoft.PowerShell.SecretManagement
         $r.Out | Should -Match 'ERRORS=0'
         $r.Out | Should -Match 'NAMED=VaultLocked,PerplexityKeys.Commands.GetPplxTokenCommand'
     }
-
-    It 'never reaches the host from a vault call: a vault that asks the host for a password gets VaultLocked at once' {
-        # The runspaces of Get-PplxToken's vault calls have a host that answers nothing (PerplexityKeys.NoPromptHost).
-        $module = Join-Path $env:PPLX_TEST_WORK 'AskingVault'
-        $null = New-Item -ItemType Directory -Force (Join-Path $module 'AskingVault.Extension')
-        Set-Content (Join-Path $module 'AskingVault.psd1') "@{ ModuleVersion = '1.0'; NestedModules = @('AskingVault.Extension') }"
-        Set-Content (Join-Path $module 'AskingVault.Extension/AskingVault.Extension.psd1') "@{ ModuleVersion = '1.0'; RootModule = 'AskingVault.Extension.psm1'; FunctionsToExport = @('Get-Secret', 'Set-Secret', 'Remove-Secret', 'Get-SecretInfo', 'Test-SecretVault') }"
-        Set-Content (Join-Path $module 'AskingVault.Extension/AskingVault.Extension.psm1') @'
-function Get-SecretInfo { param($Filter, $VaultName, $AdditionalParameters) $null = $Host.UI.ReadLineAsSecureString(); }
-function Get-Secret { param($Name, $VaultName, $AdditionalParameters) }
-function Set-Secret { param($Name, $Secret, $VaultName, $AdditionalParameters) }
-function Remove-Secret { param($Name, $VaultName, $AdditionalParameters) }
-function Test-SecretVault { param($VaultName, $AdditionalParameters) $true }
-'@
-        Register-SecretVault -ModuleName $module -Name Asking
-        $null = New-PplxToken -Vault Prod -SecretName pplx-open
-        $rows = @(Get-PplxToken -WarningVariable warned -WarningAction SilentlyContinue)
-        $rows.SecretName | Should -Be 'pplx-open'
-        ($warned -join "`n") | Should -Match "Skipped vault 'Asking': it is locked \(VaultLocked\)"
-    }
 }

@@ -11,7 +11,7 @@ namespace PerplexityKeys.Commands;
 /// <para type="synopsis">Lists the Perplexity keys kept in SecretManagement vaults: where, which key, how old, and where its rotation stands. Never the key.</para>
 /// <para type="description">Looks through every registered vault (or those -Vault names), reads each secret whose name matches -SecretName and whose value is a Perplexity key (pplx-…; other secrets are skipped, -Verbose says which), and its journal. It writes one PplxTokenInfo per key: Vault, SecretName, Fingerprint, Created, Age, LastRotated, State (Idle, Prepared: waiting for -Stage Finish, or Interrupted at a state) and ResumeCommand, the command that carries a rotation under way on. Sorted oldest first; keys of unknown age come first, since Invoke-PplxRotation -MaxAge treats them as due.</para>
 /// <para type="description">The age comes from the secret's journal (S-pplx-journal), which New-PplxToken -Vault and Invoke-PplxRotation write beside the key in every kind of vault, with the key's creation time as the API reported it. It counts only for the key the journal names: a key set by hand, or kept before the module recorded it, has an unknown age (Created and Age empty), never a wrong one. Vault metadata (PplxCreatedAt) is a label for people and is not read.</para>
-/// <para type="description">It never unlocks a vault and never prompts: vault calls run with a host that can answer nothing. A locked vault is skipped with a warning that names it (VaultLocked); a vault named exactly with -Vault also writes a non-terminating VaultLocked error. -VaultPassword unlocks vaults with the password given, and nothing else.</para>
+/// <para type="description">It never unlocks a vault (unless -VaultPassword gives the password) and never asks for a password itself. A locked vault is skipped with a warning that names it (VaultLocked); a vault named exactly with -Vault also writes a non-terminating VaultLocked error. Where nobody can answer (pwsh -NonInteractive, input that is not a terminal: scheduled tasks, CI), a vault that would prompt fails at once and is skipped. In an interactive session a vault configured to prompt (SecretStore with -Interaction Prompt) may still ask: SecretManagement runs every vault in a runspace of its own whose host it takes from the first command that used it in the process, out of this module's reach (docs/rotation.md). Configure such a store with -Interaction None, or unlock it first.</para>
 /// <para type="errors">ErrorIds: VaultNotFound (a vault named exactly with -Vault is not registered), VaultLocked (a vault named exactly is locked), VaultOperationFailed, VaultTimeout, ItemsFailed.</para>
 /// </summary>
 /// <example>
@@ -49,9 +49,6 @@ public sealed class GetPplxTokenCommand : PplxCmdlet
     [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
     public string[]? SecretName { get; set; }
-
-    /// <inheritdoc />
-    internal override bool VaultCallsMayPrompt => false;
 
     /// <inheritdoc />
     protected override void ProcessRecord()
@@ -132,7 +129,7 @@ public sealed class GetPplxTokenCommand : PplxCmdlet
     /// <summary>A vault that cannot be read is skipped: a warning always, and an error too when the user named it exactly.</summary>
     private void Skip(string vault, bool named, PplxException e)
     {
-        string why = e is PplxVaultLockedException ? "it is locked (VaultLocked); this command never unlocks or prompts: unlock it first (Unlock-SecretVault), or pass -VaultPassword" : e.Message;
+        string why = e is PplxVaultLockedException ? "it is locked (VaultLocked), and this command never unlocks a vault: unlock it first (Unlock-SecretVault), or pass -VaultPassword" : e.Message;
         WriteWarning(OutsideText.Escape($"Skipped vault '{vault}': {why}"));
         if (named)
         {
