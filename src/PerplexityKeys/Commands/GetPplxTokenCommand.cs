@@ -23,8 +23,8 @@ namespace PerplexityKeys.Commands;
 /// <para>Probes every key in vault Prod whose secret name starts with pplx-.</para>
 /// </example>
 /// <example>
-/// <code>Get-PplxToken -Vault Prod | Invoke-PplxRotation -MaxAge 90.00:00:00 -Force</code>
-/// <para>Rotates the keys that are 90 days old or older (and those of unknown age); the others are reported as not due.</para>
+/// <code>$ErrorActionPreference = 'Stop'; Get-PplxToken -Vault Prod | Invoke-PplxRotation -MaxAge 90.00:00:00 -Force</code>
+/// <para>A scheduled task, nightly: rotates the keys that are 90 days old or older (and those of unknown age); the others are reported as NotDue, which is not an error. A locked vault is never unlocked or prompted for: it is skipped.</para>
 /// </example>
 /// <example>
 /// <code>Get-PplxToken | Where-Object State -ne Idle | Select-Object Vault, SecretName, State, ResumeCommand</code>
