@@ -20,6 +20,7 @@
         'Test-PplxToken'
         'Revoke-PplxToken'
         'Invoke-PplxRotation'
+        'Get-PplxToken'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

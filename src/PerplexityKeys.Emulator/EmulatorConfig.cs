@@ -31,6 +31,12 @@ public sealed class EmulatorConfig
     /// <summary>The most live keys the organisation may hold; 0 = unlimited.</summary>
     public int MaxKeys { get; set; }
 
+    /// <summary>
+    /// How old a key is when it is minted, in seconds: its <c>created_at_epoch_seconds</c> is the emulator's clock minus
+    /// this (default 0). Lets tests make keys of different ages without waiting.
+    /// </summary>
+    public long MintAgeSeconds { get; set; }
+
     /// <summary>The Sonar chat paths: retired (403, the live API today) or live (the old answers).</summary>
     [JsonConverter(typeof(JsonStringEnumConverter<SonarMode>))]
     public SonarMode Sonar { get; set; } = SonarMode.Retired;

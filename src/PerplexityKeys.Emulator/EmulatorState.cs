@@ -84,7 +84,7 @@ public sealed class EmulatorState
                 return null;
             }
 
-            var key = new EmulatorKey(NewSecret(), name, Time.GetUtcNow());
+            var key = new EmulatorKey(NewSecret(), name, Time.GetUtcNow().AddSeconds(-Config.MintAgeSeconds));
             _keys[key.Secret] = key;
             return key;
         }

@@ -16,6 +16,8 @@ public sealed class PplxRotationResult
         State = result.State;
         Resumed = result.Resumed;
         AwaitingFinish = result.AwaitingFinish;
+        NotDue = result.NotDue;
+        Age = result.Age;
         Steps = result.Steps.ToArray();
         PossibleOrphans = result.PossibleOrphans.ToArray();
         Duration = TimeSpan.FromTicks(result.Steps.Sum(s => s.Duration.Ticks));
@@ -45,6 +47,12 @@ public sealed class PplxRotationResult
     /// <summary>True when the new key is current and the old one kept because the rotation was started with -Stage Prepare: only -Stage Finish revokes it.</summary>
     public bool AwaitingFinish { get; }
 
+    /// <summary>True when -MaxAge left the key unrotated: it is younger (or its age is unknown, with -SkipUnknownAge).</summary>
+    public bool NotDue { get; }
+
+    /// <summary>With -MaxAge: the key's age when the run looked (from the journal); null when unknown.</summary>
+    public TimeSpan? Age { get; }
+
     /// <summary>Each step with its start, duration and outcome.</summary>
     public IReadOnlyList<RotationStep> Steps { get; }
 
@@ -55,5 +63,5 @@ public sealed class PplxRotationResult
     public TimeSpan Duration { get; }
 
     /// <inheritdoc />
-    public override string ToString() => $"{Vault}/{SecretName}: {State}";
+    public override string ToString() => $"{Vault}/{SecretName}: {(NotDue ? "NotDue" : State.ToString())}";
 }

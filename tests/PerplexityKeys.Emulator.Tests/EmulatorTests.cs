@@ -95,6 +95,23 @@ public sealed class EmulatorTests
         Assert.Equal(TokenStatus.Valid, (await rig.Client.ProbeAsync(key, ProbeKind.Free, null, CancellationToken.None)).Status);
     }
 
+    [Fact]
+    public async Task MintAgeSeconds_SetThroughTheControlSurface_DatesNewKeysBack()
+    {
+        var time = new ManualTimeProvider();
+        time.SetUtcNow(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
+        await using var rig = await EmulatorRig.StartAsync(time);
+
+        (await rig.Control.PostAsJsonAsync("config", new { mintAgeSeconds = 86400 * 40 })).EnsureSuccessStatusCode();
+        MintedToken old = await rig.Client.GenerateTokenAsync(rig.Admin, "old", null, CancellationToken.None);
+        (await rig.Control.PostAsJsonAsync("config", new { mintAgeSeconds = 0 })).EnsureSuccessStatusCode();
+        MintedToken fresh = await rig.Client.GenerateTokenAsync(rig.Admin, "fresh", null, CancellationToken.None);
+
+        Assert.Equal(time.GetUtcNow().AddDays(-40), old.CreatedAt);
+        Assert.Equal(old.CreatedAt, rig.KeyByFingerprint(old.Key.Fingerprint)!.CreatedAt);
+        Assert.Equal(time.GetUtcNow(), fresh.CreatedAt);
+    }
+
     /// <summary>A key's text, read on purpose through the core's public surface (ApiKey.Reveal is internal to the core's own tests).</summary>
     private static string Text(ApiKey key)
     {

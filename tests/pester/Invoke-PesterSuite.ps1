@@ -26,7 +26,7 @@ $testHome = Use-PplxTestHome
 $work = Split-Path $ResultPath
 $transcript = Join-Path $work 'pester-transcript.txt'
 $audit = Join-Path $work 'rotation-audit.jsonl'
-foreach ($cmdlet in 'New-PplxToken', 'Test-PplxToken', 'Revoke-PplxToken', 'Invoke-PplxRotation') {
+foreach ($cmdlet in 'New-PplxToken', 'Test-PplxToken', 'Revoke-PplxToken', 'Invoke-PplxRotation', 'Get-PplxToken') {
     $global:PSDefaultParameterValues["${cmdlet}:Verbose"] = $true
     $global:PSDefaultParameterValues["${cmdlet}:Debug"] = $true
 }

@@ -11,8 +11,8 @@ Describe 'The laid-out module' {
     }
 
     It 'exports exactly its cmdlets, listed explicitly' {
-        (Get-Command -Module PerplexityKeys).Name | Sort-Object | Should -Be @('Invoke-PplxRotation', 'New-PplxToken', 'Revoke-PplxToken', 'Test-PplxToken')
-        $module.ExportedCmdlets.Keys | Sort-Object | Should -Be @('Invoke-PplxRotation', 'New-PplxToken', 'Revoke-PplxToken', 'Test-PplxToken')
+        (Get-Command -Module PerplexityKeys).Name | Sort-Object | Should -Be @('Get-PplxToken', 'Invoke-PplxRotation', 'New-PplxToken', 'Revoke-PplxToken', 'Test-PplxToken')
+        $module.ExportedCmdlets.Keys | Sort-Object | Should -Be @('Get-PplxToken', 'Invoke-PplxRotation', 'New-PplxToken', 'Revoke-PplxToken', 'Test-PplxToken')
     }
 
     It 'declares an output type on every cmdlet' {
@@ -65,7 +65,7 @@ Describe 'The laid-out module' {
     }
 
     It 'has full help for <Name>: synopsis, description, every parameter, examples' -TestCases @(
-        @{ Name = 'New-PplxToken' }, @{ Name = 'Test-PplxToken' }, @{ Name = 'Revoke-PplxToken' }, @{ Name = 'Invoke-PplxRotation' }
+        @{ Name = 'New-PplxToken' }, @{ Name = 'Test-PplxToken' }, @{ Name = 'Revoke-PplxToken' }, @{ Name = 'Invoke-PplxRotation' }, @{ Name = 'Get-PplxToken' }
     ) {
         $help = Get-Help $Name -Full
         $help.Synopsis | Should -Not -BeNullOrEmpty

@@ -95,6 +95,33 @@ Describe 'No key text in any output' {
         $back.PSObject.Properties.Name | Should -Not -Contain 'Key'
     }
 
+    It 'never shows a key in what Get-PplxToken writes, for keys at rest, prepared, interrupted, or set by hand' {
+        $null = Use-PplxTestRegistry
+        Import-Module Microsoft.PowerShell.SecretManagement -Force
+        $null = New-PplxTestVault -Kind File -Name Listed
+        $null = New-PplxTestVault -Kind KeyVault -Name ListedKV
+        $kept = @(
+            New-PplxToken -Vault Listed -SecretName pplx-rest
+            New-PplxToken -Vault ListedKV -SecretName pplx-staged
+            New-PplxToken -Vault Listed -SecretName pplx-stopped
+        )
+        $null = Invoke-PplxRotation -Vault ListedKV -SecretName pplx-staged -Stage Prepare -Force
+        $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Status'; status = 403; path = '/v1/models'; count = 1 }
+        $null = Invoke-PplxRotation -Vault Listed -SecretName pplx-stopped -Force -ErrorAction SilentlyContinue
+        $byHand = New-PplxToken -TokenName by-hand
+        Set-Secret -Vault Listed -Name pplx-byhand -Secret ($byHand.Key | Get-PlainText)
+        $rows = @(Get-PplxToken -Verbose -Debug)
+        $text = (@(Get-PplxToken -Verbose -Debug *>&1) | Out-String -Width 400) + ($rows | Format-List * -Force | Out-String -Width 400) +
+            ($rows | Format-Table * | Out-String -Width 400) + ($rows | ConvertTo-Json -Depth 4) + (($rows | ForEach-Object ToString) -join "`n")
+        $rows.Count | Should -Be 4
+        $text | Should -Match 'pplx-…'
+        $text | Should -Not -Match 'pplx-[A-Za-z0-9]{20,}'
+        foreach ($secret in @(Get-SecretInfo -Vault Listed) + @(Get-SecretInfo -Vault ListedKV)) {
+            $value = Get-Secret -Vault $secret.VaultName -Name $secret.Name -AsPlainText
+            if ($value -like 'pplx-*') { $text.Contains($value) | Should -BeFalse }
+        }
+    }
+
     It 'writes rotation audit lines with fingerprints only' {
         $null = Use-PplxTestRegistry
         Import-Module Microsoft.PowerShell.SecretManagement -Force

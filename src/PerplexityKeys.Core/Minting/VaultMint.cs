@@ -9,10 +9,29 @@ namespace PerplexityKeys.Core.Minting;
 /// Minting a key straight into a vault secret: mint, store, keep its metadata. A key whose write failed is revoked and
 /// proven gone (<see cref="KeyDisposal"/>) or named as still live; a write that did not return in time may still land,
 /// so that key is kept live and named. A failed mint changes nothing and throws; after a mint the outcome is reported
-/// in the result, never thrown, so the caller can record what happened to the key it paid for.
+/// in the result, never thrown, so the caller can record what happened to the key it paid for. A stored key is recorded
+/// in the secret's journal (its creation time: the record of its age, docs/rotation.md).
 /// </summary>
-public sealed class VaultMint(PplxClient client, ISecretVault vault)
+public sealed class VaultMint
 {
+    private readonly PplxClient client;
+    private readonly ISecretVault vault;
+    private readonly TimeProvider time;
+
+    /// <summary>Mints into <paramref name="vault"/> on the system clock.</summary>
+    public VaultMint(PplxClient client, ISecretVault vault)
+        : this(client, vault, SystemClock.Instance)
+    {
+    }
+
+    /// <summary>Mints into <paramref name="vault"/>; <paramref name="time"/> dates the journal record.</summary>
+    public VaultMint(PplxClient client, ISecretVault vault, TimeProvider time)
+    {
+        this.client = client;
+        this.vault = vault;
+        this.time = time;
+    }
+
     /// <summary>Mints a key named <paramref name="tokenName"/>, authorized by <paramref name="authorizer"/>, and stores it as <paramref name="secretName"/>.</summary>
     /// <exception cref="PplxException">The mint failed; nothing was minted or changed.</exception>
     public async Task<VaultMintResult> MintAsync(string secretName, string tokenName, ApiKey authorizer, IPplxCallObserver? observer, CancellationToken cancellationToken)
@@ -39,6 +58,7 @@ public sealed class VaultMint(PplxClient client, ISecretVault vault)
         }
 
         bool metadata = await vault.TrySetMetadataAsync(secretName, SecretMetadata.Of(minted.Key, minted.TokenName ?? string.Empty, minted.CreatedAt), cancellationToken).ConfigureAwait(false);
-        return new VaultMintResult(minted, VaultMintOutcome.Stored) { MetadataKept = metadata };
+        string? journalSkipped = await new MintJournal(vault, time).TryWriteAsync(secretName, minted, name, cancellationToken).ConfigureAwait(false);
+        return new VaultMintResult(minted, VaultMintOutcome.Stored) { MetadataKept = metadata, JournalSkipped = journalSkipped };
     }
 }

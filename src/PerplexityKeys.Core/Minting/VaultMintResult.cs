@@ -12,6 +12,9 @@ public sealed record VaultMintResult(MintedToken Minted, VaultMintOutcome Outcom
     /// <summary>For a key that was not stored: null when it was revoked and proven gone, else why it may still be live.</summary>
     public string? StillLive { get; init; }
 
+    /// <summary>Null when the key was recorded in the secret's journal (its age is known); else why it was not.</summary>
+    public string? JournalSkipped { get; init; }
+
     /// <summary>True when the vault kept the key's metadata beside it.</summary>
     public bool MetadataKept { get; init; }
 }

@@ -28,6 +28,21 @@ public sealed record RotationJournal
     [JsonPropertyName("newFingerprint")]
     public string? NewFingerprint { get; init; }
 
+    /// <summary>
+    /// When the API created K_new (its <c>created_at_epoch_seconds</c>): the record of the key's age
+    /// (<see cref="Inventory.KeyStandings"/>). Journals written before it existed have none: then <see cref="StartedAt"/> stands in.
+    /// </summary>
+    [JsonPropertyName("newCreatedAt")]
+    public DateTimeOffset? NewCreatedAt { get; init; }
+
+    /// <summary>When the API created K_old, carried over from the record before this one when that record knew it.</summary>
+    [JsonPropertyName("oldCreatedAt")]
+    public DateTimeOffset? OldCreatedAt { get; init; }
+
+    /// <summary>When the last rotation of this secret that ended Done completed, before this record (carried over).</summary>
+    [JsonPropertyName("lastRotatedAt")]
+    public DateTimeOffset? LastRotatedAt { get; init; }
+
     /// <summary>When the rotation started.</summary>
     [JsonPropertyName("startedAt")]
     public DateTimeOffset StartedAt { get; init; }
@@ -73,6 +88,28 @@ public sealed record RotationJournal
         Outcome = outcome,
         CompletedAt = at,
     };
+
+    /// <summary>
+    /// The idle record New-PplxToken -Vault writes beside a key it stored (outcome <see cref="MintedOutcome"/>): no rotation
+    /// is under way, and the record names the key and when the API created it. What the record before it knew of the
+    /// secret's last rotation is carried over.
+    /// </summary>
+    public static RotationJournal Minted(string secretName, string tokenName, string fingerprint, DateTimeOffset createdAt, RotationJournal? before, DateTimeOffset at) => new()
+    {
+        Kind = Marker,
+        Idle = true,
+        Outcome = MintedOutcome,
+        Secret = secretName,
+        TokenName = tokenName,
+        NewFingerprint = fingerprint,
+        NewCreatedAt = createdAt,
+        LastRotatedAt = Inventory.KeyStandings.LastRotatedOf(before),
+        StartedAt = at,
+        CompletedAt = at,
+    };
+
+    /// <summary>The outcome of the idle record New-PplxToken -Vault writes.</summary>
+    public const string MintedOutcome = "Minted";
 
     /// <summary>A marker so a user's own secret under the journal's name is never taken for one.</summary>
     [JsonPropertyName("kind")]

@@ -23,6 +23,15 @@ public sealed class RotationRequest
     /// <summary>A model K_new must be able to use (Free: in its model list; Completion: the model run). Null: any (Free) or the default (Completion).</summary>
     public string? Model { get; init; }
 
+    /// <summary>
+    /// Rotate only a key at least this old (its age from the journal, KeyStandings); a younger one is not rotated and the
+    /// result says so (<see cref="RotationResult.NotDue"/>). A rotation under way is always carried on. Null: always rotate.
+    /// </summary>
+    public TimeSpan? MaxAge { get; init; }
+
+    /// <summary>With <see cref="MaxAge"/>: a key whose age is unknown (the journal does not record it) is not rotated. Default: it is.</summary>
+    public bool SkipUnknownAge { get; init; }
+
     /// <summary>Hands K_new to consumers (e.g. restarts a service) once it is current. Runs once per rotation.</summary>
     public Func<ApiKey, MintedTokenInfo, CancellationToken, Task>? OnNewToken { get; init; }
 

@@ -26,6 +26,12 @@ public sealed class RotationResult
     /// <summary>True when the new key is current and the old one is kept because the rotation was staged: only -Stage Finish revokes it.</summary>
     public bool AwaitingFinish { get; set; }
 
+    /// <summary>True when the key was not rotated because it is younger than the request's MaxAge (or of unknown age, with SkipUnknownAge).</summary>
+    public bool NotDue { get; set; }
+
+    /// <summary>With MaxAge: the key's age as the journal records it when the run looked; null when unknown.</summary>
+    public TimeSpan? Age { get; set; }
+
     /// <summary>True when this run found a rotation under way and carried it on.</summary>
     public bool Resumed { get; set; }
 

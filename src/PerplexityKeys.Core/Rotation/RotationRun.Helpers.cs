@@ -37,7 +37,9 @@ internal sealed partial class RotationRun
         RotationJournal? journal = _journal;
         if (journal is not null)
         {
-            await Vault.SetTextAsync(_names.Journal, journal.ToIdle(outcome, Now).ToJson(), _ct).ConfigureAwait(false);
+            RotationJournal idle = journal.ToIdle(outcome, Now);
+            await Vault.SetTextAsync(_names.Journal, idle.ToJson(), _ct).ConfigureAwait(false);
+            _lastRecord = idle;
         }
 
         _journal = null;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using PerplexityKeys.Core.Api;
+using PerplexityKeys.Core.Inventory;
 using PerplexityKeys.Core.Vault;
 
 namespace PerplexityKeys.Core.Rotation;
@@ -21,6 +22,8 @@ internal sealed partial class RotationRun
             RunId = runId,
             TokenName = TokenNamePolicy.Validate($"{prefix}/{stamp}/{runId}"),
             OldFingerprint = _current.Fingerprint,
+            OldCreatedAt = KeyStandings.CreatedOf(_current.Fingerprint, _lastRecord),
+            LastRotatedAt = KeyStandings.LastRotatedOf(_lastRecord),
             StartedAt = Now,
             Secret = _names.Secret,
             Staged = _request.Intent == RotationIntent.Prepare,
@@ -85,7 +88,7 @@ internal sealed partial class RotationRun
             throw Fail(RotationFailure.Conflict, $"'{_names.Pending}' does not hold the key this run stored ({fresh.Fingerprint}): another rotation of '{_names.Secret}' is under way. This run's key was revoked; run again to carry the other rotation on.");
         }
 
-        journal = journal with { NewFingerprint = fresh.Fingerprint };
+        journal = journal with { NewFingerprint = fresh.Fingerprint, NewCreatedAt = minted.CreatedAt };
         _journal = journal;
         await StepAsync("WriteJournal", () => Vault.SetTextAsync(_names.Journal, journal.ToJson(), _ct)).ConfigureAwait(false);
         await Vault.TrySetMetadataAsync(_names.Pending, SecretMetadata.Of(fresh, journal.TokenName, minted.CreatedAt, journal.OldFingerprint), _ct).ConfigureAwait(false);

@@ -95,7 +95,7 @@ internal sealed partial class RotationRun
         _current = fresh;
         _journal = _journal! with { PromotedAt = Now };
         await StepAsync("WriteJournal", () => Vault.SetTextAsync(_names.Journal, _journal.ToJson(), _ct)).ConfigureAwait(false);
-        await Vault.TrySetMetadataAsync(_names.Secret, SecretMetadata.Of(fresh, _journal.TokenName, Now, _journal.OldFingerprint), _ct).ConfigureAwait(false);
+        await Vault.TrySetMetadataAsync(_names.Secret, SecretMetadata.Of(fresh, _journal.TokenName, _journal.NewCreatedAt ?? Now, _journal.OldFingerprint), _ct).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -73,6 +73,7 @@ internal sealed partial class RotationRun
         }
 
         RotationJournal? journal = record is { Idle: false } ? record : null;
+        _lastRecord = record is { Idle: true } ? record : null;
         if (pending is not null && (journal is null || (journal.NewFingerprint ?? pending.Fingerprint) != pending.Fingerprint))
         {
             throw TakenBy(_names.Pending);

@@ -20,6 +20,7 @@ internal sealed partial class RotationRun
     private ApiKey? _pending;
     private ApiKey? _previous;
     private RotationJournal? _journal;
+    private RotationJournal? _lastRecord; // the idle journal: what the last rotation (or New-PplxToken -Vault) recorded
     private RotationState _state;
 
     public RotationRun(RotationEngine engine, RotationRequest request, CancellationToken ct)
@@ -47,6 +48,11 @@ internal sealed partial class RotationRun
         // A staged rotation stays staged: only a Finish run revokes the old key, so a plain run (a nightly batch, say)
         // never revokes it before the deploy that Finish is waiting for.
         RotationIntent intent = _request.Intent == RotationIntent.Rotate && _journal is { Staged: true } ? RotationIntent.Prepare : _request.Intent;
+        if (_state == RotationState.Start && (intent is RotationIntent.Rotate or RotationIntent.Prepare) && _request.MaxAge is { } maxAge && NotDue(maxAge))
+        {
+            return Report();
+        }
+
         while (true)
         {
             _ct.ThrowIfCancellationRequested();

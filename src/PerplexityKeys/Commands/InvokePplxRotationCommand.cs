@@ -122,6 +122,19 @@ public sealed class InvokePplxRotationCommand : AuthorizedCmdlet
     public SwitchParameter AllowSharedKey { get; set; }
 
     /// <summary>
+    /// <para type="description">Rotate only keys at least this old (e.g. 90.00:00:00); the others are not rotated, and their result says NotDue (not an error). The age is the key's creation time as the secret's journal records it (Get-PplxToken shows it). A key whose age is unknown (set by hand, or kept before the module recorded it) IS rotated, unless -SkipUnknownAge. A rotation already under way is always carried on.</para>
+    /// </summary>
+    [Parameter(ParameterSetName = RotateSet)]
+    [ValidateTimeSpan("00:00:00", "36500.00:00:00")]
+    public TimeSpan? MaxAge { get; set; }
+
+    /// <summary>
+    /// <para type="description">With -MaxAge: leave keys whose age is unknown unrotated (reported NotDue) instead of rotating them.</para>
+    /// </summary>
+    [Parameter(ParameterSetName = RotateSet)]
+    public SwitchParameter SkipUnknownAge { get; set; }
+
+    /// <summary>
     /// <para type="description">Rotate without asking for confirmation (-WhatIf still only reports).</para>
     /// </summary>
     [Parameter]
@@ -222,6 +235,8 @@ public sealed class InvokePplxRotationCommand : AuthorizedCmdlet
                     AuthorizingKey = _master,
                     Probe = Probe,
                     Model = Model,
+                    MaxAge = MaxAge,
+                    SkipUnknownAge = SkipUnknownAge,
                     OnNewToken = OnNewToken is null ? null : (key, info, _) => dispatcher.InvokeAsync(() => HandOff(key, info, baseUri)),
                     OnPropagationWait = until => dispatcher.Post(() => Progress.Wait($"{target}: waiting for consumers to pick up the new key", until)),
                 };

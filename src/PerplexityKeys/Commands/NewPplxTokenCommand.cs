@@ -198,6 +198,11 @@ public sealed class NewPplxTokenCommand : AuthorizedCmdlet
                 }
 
                 WriteVerbose(OutsideText.Escape($"Stored {minted.Key.Fingerprint} as '{SecretName}' in vault '{Vault}'."));
+                if (result.JournalSkipped is { } why)
+                {
+                    WriteWarning($"The key's creation time was not recorded in the secret's journal ({why}), so Get-PplxToken shows its age as unknown.");
+                }
+
                 Audit([new AuditEntry(SystemClock.UtcNow, "Store", "Done") { Vault = Vault, Secret = SecretName, NewFingerprint = minted.Key.Fingerprint }]);
                 return minted;
             case VaultMintOutcome.StoreFailed:

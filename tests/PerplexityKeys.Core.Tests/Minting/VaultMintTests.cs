@@ -86,4 +86,40 @@ public sealed class VaultMintTests
 
         Assert.Equal(0, vault.Operations);
     }
+
+    [Fact]
+    public async Task Mint_RecordsTheKeyAndItsCreationTime_InAnIdleJournal()
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        var vault = new InMemoryVault();
+
+        VaultMintResult result = await new VaultMint(rig.Client, vault).MintAsync(Secret, "svc", rig.Admin, null, CancellationToken.None);
+
+        PerplexityKeys.Core.Rotation.RotationJournal record = PerplexityKeys.Core.Rotation.RotationJournal.TryParse(vault.Raw(JournalName) as string)!;
+        Assert.Null(result.JournalSkipped);
+        Assert.True(record.Idle);
+        Assert.Equal("Minted", record.Outcome);
+        Assert.Equal(Secret, record.Secret);
+        Assert.Equal(result.Minted.Key.Fingerprint, record.NewFingerprint);
+        Assert.Equal(result.Minted.CreatedAt, record.NewCreatedAt);
+    }
+
+    [Theory]
+    [InlineData("not a journal")]
+    [InlineData("{\"kind\":\"PerplexityKeys.RotationJournal/1\",\"runId\":\"r1\",\"secret\":\"svc-key\",\"oldFingerprint\":\"pplx-…aaaa\"}")]
+    [InlineData("{\"kind\":\"PerplexityKeys.RotationJournal/1\",\"idle\":true,\"secret\":\"svc.key\"}")]
+    public async Task Mint_LeavesAJournalThatIsNotFreeToWrite_AndSaysWhy(string journal)
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        var vault = new InMemoryVault();
+        vault.Put(JournalName, journal);
+
+        VaultMintResult result = await new VaultMint(rig.Client, vault).MintAsync(Secret, "svc", rig.Admin, null, CancellationToken.None);
+
+        Assert.Equal(VaultMintOutcome.Stored, result.Outcome);
+        Assert.NotNull(result.JournalSkipped);
+        Assert.Equal(journal, vault.Raw(JournalName));
+    }
+
+    private static readonly string JournalName = PerplexityKeys.Core.Rotation.SiblingNames.Of(Secret, PerplexityKeys.Core.Rotation.SiblingNames.JournalSuffix);
 }
