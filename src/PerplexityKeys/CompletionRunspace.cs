@@ -1,19 +1,25 @@
 using System.Collections;
 using System.Collections.ObjectModel;
+using System.Linq;
+using System.Management.Automation.Host;
 using System.Management.Automation.Runspaces;
 
 namespace PerplexityKeys;
 
 /// <summary>
-/// Where tab completion asks SecretManagement: a runspace of the module's own with no user interface, so a locked vault
-/// cannot prompt (its call fails and completes nothing) and nothing is ever unlocked. One runspace, reused; a call
-/// that takes longer than a moment is stopped, so a slow vault never holds the keyboard.
+/// Where tab completion asks SecretManagement: a runspace of the module's own, lent the user's host through
+/// <see cref="ForwardingHost"/> as vault calls are (SecretManagement runs every vault in one runspace of its own, made
+/// with the host of the first command that used it in the process: a host without a user interface here would take
+/// the password prompts away from every later command). Nothing is ever unlocked; vaults that ask for a password are
+/// not asked (<see cref="SecretNameCompleter"/>). One runspace per host, reused; a call that takes longer than a
+/// moment is stopped, so a slow vault never holds the keyboard.
 /// </summary>
 internal static class CompletionRunspace
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(3);
     private static readonly object Gate = new();
     private static Runspace? _runspace;
+    private static Guid _runspaceHost;
 
     /// <summary>Runs <paramref name="script"/> with <paramref name="parameters"/>; nothing on any failure.</summary>
     public static Collection<PSObject> Invoke(string script, IDictionary parameters)
@@ -23,7 +29,7 @@ internal static class CompletionRunspace
             try
             {
                 using PowerShell shell = PowerShell.Create();
-                shell.Runspace = Runspace();
+                shell.Runspace = Runspace(CallerHost());
                 shell.AddScript(script).AddParameters(parameters);
                 IAsyncResult call = shell.BeginInvoke();
                 if (!call.AsyncWaitHandle.WaitOne(Patience))
@@ -43,17 +49,25 @@ internal static class CompletionRunspace
         }
     }
 
-    private static Runspace Runspace()
+    private static Runspace Runspace(PSHost? host)
     {
-        if (_runspace is { RunspaceStateInfo.State: RunspaceState.Opened })
+        Guid hostId = host?.InstanceId ?? Guid.Empty;
+        if (_runspace is { RunspaceStateInfo.State: RunspaceState.Opened } && _runspaceHost == hostId)
         {
             return _runspace;
         }
 
-        // No host argument: the default host has no user interface, so Read-Host and credential prompts fail at once.
-        Runspace created = RunspaceFactory.CreateRunspace();
+        _runspace?.Dispose();
+        Runspace created = host is null ? RunspaceFactory.CreateRunspace() : RunspaceFactory.CreateRunspace(new ForwardingHost(host));
         created.Open();
-        _runspace = created;
+        (_runspace, _runspaceHost) = (created, hostId);
         return created;
+    }
+
+    // The host of the session being completed in (completion runs on its pipeline thread).
+    private static PSHost? CallerHost()
+    {
+        using PowerShell shell = PowerShell.Create(RunspaceMode.CurrentRunspace);
+        return shell.AddScript("$Host").Invoke().FirstOrDefault()?.BaseObject as PSHost;
     }
 }

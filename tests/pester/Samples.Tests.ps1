@@ -44,7 +44,8 @@ Describe 'samples/Invoke-PplxScheduledRotation.ps1' {
         $run.Output | Should -Match 'pplx-a: Done'
         $run.Output | Should -Match 'pplx-b: Done'
         (Get-Secret -Vault Prod -Name pplx-a | Get-PlainText) | Should -Not -Be ($a.Key | Get-PlainText)
-        (Get-Content $audit | ConvertFrom-Json | Where-Object { $_.action -eq 'Revoke' -and $_.outcome -eq 'Done' }).Count | Should -BeGreaterOrEqual 2
+        $revoked = @(Get-Content $audit | ConvertFrom-Json | Where-Object { $_.step -eq 'RevokeOld' -and $_.outcome -eq 'Revoked' })
+        $revoked.Count | Should -Be 2 -Because (Get-Content -Raw $audit)
     }
 
     It 'exits 1 when some keys failed, and still rotates the others' {

@@ -29,7 +29,7 @@ namespace PerplexityKeys.Commands;
 /// </example>
 [Cmdlet(VerbsLifecycle.Invoke, "PplxRotation", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = RotateSet)]
 [OutputType(typeof(PplxRotationResult))]
-public sealed class InvokePplxRotationCommand : AuthorizedCmdlet
+public sealed partial class InvokePplxRotationCommand : AuthorizedCmdlet
 {
     private const string RotateSet = "Rotate";
     private const string AbortSet = "Abort";
@@ -222,24 +222,7 @@ public sealed class InvokePplxRotationCommand : AuthorizedCmdlet
             {
                 engine = new RotationEngine(client, new PipelineVault(VaultFor(Vault, VaultPassword), dispatcher), dispatcher.Verbose) { LockTimeout = LockTimeout, CacheWindow = cacheWindow };
                 dispatcher.Idle = Progress.Tick;
-                var request = new RotationRequest
-                {
-                    SecretName = SecretName,
-                    Intent = Abort ? RotationIntent.Abort : Stage switch
-                    {
-                        RotationStage.Prepare => RotationIntent.Prepare,
-                        RotationStage.Finish => RotationIntent.Finish,
-                        _ => RotationIntent.Rotate,
-                    },
-                    PropagationDelay = MyInvocation.BoundParameters.ContainsKey(nameof(PropagationDelay)) ? PropagationDelay : cacheWindow,
-                    AuthorizingKey = _master,
-                    Probe = Probe,
-                    Model = Model,
-                    MaxAge = MaxAge,
-                    SkipUnknownAge = SkipUnknownAge,
-                    OnNewToken = OnNewToken is null ? null : (key, info, _) => dispatcher.InvokeAsync(() => HandOff(key, info, baseUri)),
-                    OnPropagationWait = until => dispatcher.Post(() => Progress.Wait($"{target}: waiting for consumers to pick up the new key", until)),
-                };
+                RotationRequest request = Request(dispatcher, cacheWindow, baseUri, target);
                 return engine.RunAsync(request, ct);
             });
             Audit(result, null);

@@ -1,0 +1,27 @@
+using PerplexityKeys.Core.Rotation;
+
+namespace PerplexityKeys.Commands;
+
+/// <summary>Invoke-PplxRotation's parameters as the core's request: what to do, how long to wait, and the callbacks that bring the hand-off and the wait's progress to the pipeline thread.</summary>
+public sealed partial class InvokePplxRotationCommand
+{
+    private RotationRequest Request(PipelineDispatcher dispatcher, TimeSpan cacheWindow, Uri baseUri, string target) =>
+        new()
+        {
+            SecretName = SecretName,
+            Intent = Abort ? RotationIntent.Abort : Stage switch
+            {
+                RotationStage.Prepare => RotationIntent.Prepare,
+                RotationStage.Finish => RotationIntent.Finish,
+                _ => RotationIntent.Rotate,
+            },
+            PropagationDelay = MyInvocation.BoundParameters.ContainsKey(nameof(PropagationDelay)) ? PropagationDelay : cacheWindow,
+            AuthorizingKey = _master,
+            Probe = Probe,
+            Model = Model,
+            MaxAge = MaxAge,
+            SkipUnknownAge = SkipUnknownAge,
+            OnNewToken = OnNewToken is null ? null : (key, info, _) => dispatcher.InvokeAsync(() => HandOff(key, info, baseUri)),
+            OnPropagationWait = until => dispatcher.Post(() => Progress.Wait($"{target}: waiting for consumers to pick up the new key", until)),
+        };
+}

@@ -1,0 +1,30 @@
+using System.Text.RegularExpressions;
+using Xunit;
+
+namespace PerplexityKeys.Tests;
+
+/// <summary>Which vaults tab completion never asks for secret names: those that may prompt for a password.</summary>
+public sealed class CompletionTests
+{
+    [Theory]
+    [InlineData("Microsoft.PowerShell.SecretStore", true)]
+    [InlineData("/opt/modules/Microsoft.PowerShell.SecretStore", true)]
+    [InlineData("SecretManagement.KeePass", true)]
+    [InlineData("Az.KeyVault", false)]
+    [InlineData("Microsoft.PowerShell.SecretManagement.AzureKeyVault", false)]
+    [InlineData("/tmp/testkit/vaults/FileVault", false)]
+    [InlineData("MySecretStoreWrapper", false)]
+    public void PromptingVaultModules_MatchTheVaultsThatAskForAPassword(string moduleName, bool prompts)
+    {
+        Assert.Equal(prompts, Regex.IsMatch(moduleName, SecretNameCompleter.PromptingVaultModules));
+    }
+
+    [Theory]
+    [InlineData("pplx-svc", "pplx-svc")]
+    [InlineData("pplx it's odd", "'pplx it''s odd'")]
+    [InlineData("svc[1]", "'svc[1]'")]
+    public void Result_QuotesNamesPowerShellWouldNotReadAsOneWord(string name, string typed)
+    {
+        Assert.Equal(typed, CompletionText.Result(name).CompletionText);
+    }
+}
