@@ -37,6 +37,16 @@ Describe 'Progress' {
         $progress[-1].Activity | Should -Be 'Test-PplxToken'
     }
 
+    It 'shows the items of <Command> too' -ForEach @(
+        @{ Command = 'New-PplxToken'; Script = "'n1', 'n2', 'n3' | New-PplxToken"; Status = '^Item [23]: minting ' }
+        @{ Command = 'Get-PplxToken'; Script = 'Get-PplxToken -Vault Prod'; Status = '^Item \d+: reading ' }
+    ) {
+        $progress = Get-ProgressOf $Script
+
+        @($progress | Where-Object StatusDescription -Match $Status).Count | Should -BeGreaterOrEqual 2
+        $progress[-1].RecordType | Should -Be 'Completed'
+    }
+
     It 'counts down the propagation wait of a rotation, and closes the bar' {
         $progress = Get-ProgressOf "Invoke-PplxRotation -Vault Prod -SecretName pplx-svc -Force -PropagationDelay 00:00:03"
 

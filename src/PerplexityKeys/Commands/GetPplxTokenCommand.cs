@@ -74,6 +74,7 @@ public sealed class GetPplxTokenCommand : PplxCmdlet
                 foreach (PSObject info in infos)
                 {
                     string secret = info.Properties["Name"]?.Value as string ?? string.Empty;
+                    Progress.Item($"reading '{secret}' in vault '{vault}'");
                     if (secret.Length > 0 && names.Any(n => n.IsMatch(secret)) && Inspect(vault, secret, info, listed) is { } token)
                     {
                         found.Add(token);

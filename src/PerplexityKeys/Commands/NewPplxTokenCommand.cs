@@ -137,6 +137,7 @@ public sealed class NewPplxTokenCommand : AuthorizedCmdlet
 
         ApiKey authorizingKey = _authorizingKey!;
         PplxClient client = ClientFor(_baseUri!);
+        Progress.Item($"minting '{name}'");
         WriteVerbose(OutsideText.Escape($"Minting a key named '{name}' at {_baseUri}, authorized by {authorizingKey.Fingerprint}."));
         try
         {
