@@ -2,7 +2,7 @@ using PerplexityKeys.Core.Rotation;
 
 namespace PerplexityKeys.Commands;
 
-/// <summary>Invoke-PplxRotation's parameters as the core's request: what to do, how long to wait, and the callbacks that bring the hand-off and the wait's progress to the pipeline thread.</summary>
+// Invoke-PplxRotation's parameters as the core's request: what to do, how long to wait, and the callbacks that bring the hand-off and the wait's progress to the pipeline thread.
 public sealed partial class InvokePplxRotationCommand
 {
     private RotationRequest Request(PipelineDispatcher dispatcher, TimeSpan cacheWindow, Uri baseUri, string target) =>
