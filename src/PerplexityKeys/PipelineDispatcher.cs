@@ -8,21 +8,25 @@ namespace PerplexityKeys;
 /// <summary>
 /// Brings work from async code back to the cmdlet's pipeline thread, the only thread that may
 /// write to the pipeline or call other commands (SecretManagement). Work already on that thread
-/// runs inline; work from elsewhere is queued and run by <see cref="Drain"/>.
+/// runs inline; work from elsewhere is queued and run by <see cref="Drain"/> or <see cref="Pump"/>.
+/// Once the pump has stopped (the work ended, or the pipeline was stopped mid-way), a call still waiting for the
+/// pipeline thread is cancelled, never left waiting: a rotation waiting for a vault call must end and let go of its lock.
 /// </summary>
 internal sealed class PipelineDispatcher : IPplxCallObserver, IDisposable
 {
     private static readonly TimeSpan IdleInterval = TimeSpan.FromSeconds(1);
     private readonly BlockingCollection<Action> _queue = new();
+    private readonly ConcurrentDictionary<object, Action> _waiting = new();
     private readonly int _pipelineThread = Environment.CurrentManagedThreadId;
     private readonly Action<string> _verbose;
+    private volatile bool _closed;
 
     public PipelineDispatcher(Action<string> verbose) => _verbose = verbose;
 
     /// <summary>Runs on the pipeline thread about once a second while it waits with nothing queued (progress of a wait).</summary>
     public Action? Idle { get; set; }
 
-    /// <summary>Runs <paramref name="work"/> on the pipeline thread and returns its result.</summary>
+    /// <summary>Runs <paramref name="work"/> on the pipeline thread and returns its result (cancelled if the pump has stopped).</summary>
     public Task<T> InvokeAsync<T>(Func<T> work)
     {
         if (Environment.CurrentManagedThreadId == _pipelineThread)
@@ -38,8 +42,15 @@ internal sealed class PipelineDispatcher : IPplxCallObserver, IDisposable
         }
 
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        object ticket = new();
+        _waiting[ticket] = () => done.TrySetCanceled();
         Enqueue(() =>
         {
+            if (!_waiting.TryRemove(ticket, out _))
+            {
+                return; // already cancelled
+            }
+
             try
             {
                 done.SetResult(work());
@@ -49,6 +60,11 @@ internal sealed class PipelineDispatcher : IPplxCallObserver, IDisposable
                 done.SetException(e);
             }
         });
+        if (_closed)
+        {
+            CancelWaiting();
+        }
+
         return done.Task;
     }
 
@@ -66,16 +82,23 @@ internal sealed class PipelineDispatcher : IPplxCallObserver, IDisposable
     public T Drain<T>(Task<T> task)
     {
         task.ContinueWith(_ => _queue.CompleteAdding(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        while (!_queue.IsCompleted)
+        try
         {
-            if (_queue.TryTake(out Action? action, IdleInterval))
+            while (!_queue.IsCompleted)
             {
-                action();
+                if (_queue.TryTake(out Action? action, IdleInterval))
+                {
+                    action();
+                }
+                else
+                {
+                    Idle?.Invoke();
+                }
             }
-            else
-            {
-                Idle?.Invoke();
-            }
+        }
+        finally
+        {
+            Close();
         }
 
         return task.GetAwaiter().GetResult();
@@ -83,25 +106,55 @@ internal sealed class PipelineDispatcher : IPplxCallObserver, IDisposable
 
     /// <summary>
     /// On the pipeline thread: runs queued work until <paramref name="task"/> ends, and keeps the queue open for more work
-    /// (a dispatcher shared by several items in flight, <see cref="OrderedWork{T}"/>).
+    /// (a dispatcher shared by several items in flight, <see cref="OrderedWork{T}"/>). A failure of the pipeline thread's
+    /// own work (the pipeline stopped) closes the dispatcher.
     /// </summary>
     public void Pump(Task task)
     {
         // The task's end posts a no-op, so the wait below wakes for it as for any other work.
         task.ContinueWith(_ => Enqueue(static () => { }), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        while (!task.IsCompleted)
+        try
         {
-            _queue.Take()();
-        }
+            while (!task.IsCompleted)
+            {
+                _queue.Take()();
+            }
 
-        while (_queue.TryTake(out Action? late))
+            while (_queue.TryTake(out Action? late))
+            {
+                late();
+            }
+        }
+        catch
         {
-            late();
+            Close();
+            throw;
         }
     }
 
     /// <inheritdoc />
-    public void Dispose() => _queue.Dispose();
+    public void Dispose()
+    {
+        Close();
+        _queue.Dispose();
+    }
+
+    private void Close()
+    {
+        _closed = true;
+        CancelWaiting();
+    }
+
+    private void CancelWaiting()
+    {
+        foreach (object ticket in _waiting.Keys)
+        {
+            if (_waiting.TryRemove(ticket, out Action? cancel))
+            {
+                cancel();
+            }
+        }
+    }
 
     private void Enqueue(Action action)
     {
@@ -115,9 +168,10 @@ internal sealed class PipelineDispatcher : IPplxCallObserver, IDisposable
         {
             _queue.Add(action);
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
         {
-            // The work is over and the pump has closed; a late message is dropped.
+            // The pump has closed: a late message is dropped, and a call that waits is cancelled.
+            CancelWaiting();
         }
     }
 }

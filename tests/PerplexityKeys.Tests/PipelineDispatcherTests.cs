@@ -1,3 +1,4 @@
+using System.Management.Automation;
 using Xunit;
 
 namespace PerplexityKeys.Tests;
@@ -42,5 +43,50 @@ public sealed class PipelineDispatcherTests
 
         Assert.True(inline.IsCompletedSuccessfully);
         Assert.Equal(42, await inline);
+    }
+
+    [Fact]
+    public async Task WhenThePipelineStopsMidWay_ACallStillWaitingForIt_IsCancelled_NotLeftWaiting()
+    {
+        // Ctrl+C: the pipeline thread's own work (a verbose line) throws PipelineStoppedException and the pump ends,
+        // while the work goes on and asks for a vault call. That call must end, or the rotation would hold its lock.
+        using var dispatcher = new PipelineDispatcher(_ => throw new PipelineStoppedException());
+        var asked = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        Task<int> vaultCall = null!;
+        Task<int> work = Task.Run(async () =>
+        {
+            dispatcher.Verbose("stopping");
+            await release.Task;
+            vaultCall = dispatcher.InvokeAsync(() => 1);
+            asked.SetResult();
+            return await vaultCall;
+        });
+
+        Assert.Throws<PipelineStoppedException>(() => dispatcher.Drain(work));
+        release.SetResult();
+        await asked.Task;
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => vaultCall);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => work);
+    }
+
+    [Fact]
+    public async Task ACallQueuedBeforeThePipelineStopped_StillRuns_InItsTurn()
+    {
+        using var dispatcher = new PipelineDispatcher(_ => throw new PipelineStoppedException());
+        var queued = new TaskCompletionSource<Task<int>>();
+        Task<int> work = Task.Run(async () =>
+        {
+            Task<int> call = dispatcher.InvokeAsync(() => 1);   // queued behind nothing yet
+            dispatcher.Verbose("stopping");                     // queued after it
+            queued.SetResult(call);
+            return await call;
+        });
+
+        Task<int> call = await queued.Task;
+        // The call runs first (it was queued first), then the verbose line stops the pump.
+        Assert.Throws<PipelineStoppedException>(() => dispatcher.Drain(work));
+        Assert.Equal(1, await call);
     }
 }
