@@ -6,8 +6,9 @@ using PerplexityKeys.Core.Vault;
 namespace PerplexityKeys.Core.Minting;
 
 /// <summary>
-/// Minting a key straight into a vault secret: mint, store, keep its metadata. A key whose write failed is revoked and
-/// proven gone (<see cref="KeyDisposal"/>) or named as still live; a write that did not return in time may still land,
+/// Minting a key straight into a vault secret: mint, store, keep its metadata. A key whose write failed (and that the
+/// secret does not hold when read back) is revoked and proven gone (<see cref="KeyDisposal"/>) or named as still live;
+/// a failed write that landed all the same counts as stored; a write that did not return in time may still land,
 /// so that key is kept live and named. A failed mint changes nothing and throws; after a mint the outcome is reported
 /// in the result, never thrown, so the caller can record what happened to the key it paid for. A stored key is recorded
 /// in the secret's journal (its creation time: the record of its age, docs/rotation.md).
@@ -53,8 +54,27 @@ public sealed class VaultMint
         }
         catch (PplxException e)
         {
-            string? live = await KeyDisposal.DiscardAsync(client, minted.Key, authorizer, observer, cancellationToken).ConfigureAwait(false);
-            return new VaultMintResult(minted, VaultMintOutcome.StoreFailed) { StoreFailure = e, StillLive = live };
+            // A write that reported failure may still have landed: the key is revoked only on positive evidence that the
+            // secret does not hold it (a read-back); a secret that cannot be read back keeps the key live and named.
+            ApiKey? held;
+            try
+            {
+                held = await vault.GetKeyAsync(secretName, cancellationToken).ConfigureAwait(false);
+            }
+            catch (PplxException)
+            {
+                return new VaultMintResult(minted, VaultMintOutcome.StoreUnknown)
+                {
+                    StoreFailure = new PplxVaultOperationException($"{e.Message} The new key {minted.Key.Fingerprint} (token name '{OutsideText.Escape(name)}') was not revoked: '{OutsideText.Escape(secretName)}' could not be read back, so it may hold the key. Check it once the vault answers; revoke the key if it is not there.", vault.Name, secretName, e),
+                    StillLive = $"{minted.Key.Fingerprint} may be stored",
+                };
+            }
+
+            if (!minted.Key.Equals(held))
+            {
+                string? live = await KeyDisposal.DiscardAsync(client, minted.Key, authorizer, observer, cancellationToken).ConfigureAwait(false);
+                return new VaultMintResult(minted, VaultMintOutcome.StoreFailed) { StoreFailure = e, StillLive = live };
+            }
         }
 
         bool metadata = await vault.TrySetMetadataAsync(secretName, SecretMetadata.Of(minted.Key, minted.TokenName ?? string.Empty, minted.CreatedAt), cancellationToken).ConfigureAwait(false);

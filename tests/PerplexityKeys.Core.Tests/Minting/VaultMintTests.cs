@@ -122,4 +122,34 @@ public sealed class VaultMintTests
     }
 
     private static readonly string JournalName = PerplexityKeys.Core.Rotation.SiblingNames.Of(Secret, PerplexityKeys.Core.Rotation.SiblingNames.JournalSuffix);
+
+    [Fact]
+    public async Task Mint_WhenAWriteReportsFailureButLanded_KeepsTheKey_AsStored()
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        var vault = new InMemoryVault();
+        vault.LandThenFailNextSet.Add(Secret);
+
+        VaultMintResult result = await new VaultMint(rig.Client, vault).MintAsync(Secret, "svc", rig.Admin, null, CancellationToken.None);
+
+        Assert.Equal(VaultMintOutcome.Stored, result.Outcome);
+        Assert.Equal(result.Minted.Key, vault.Peek(Secret));
+        Assert.Empty(rig.Requests("/revoke_auth_token"));
+        Assert.False(rig.KeyByFingerprint(result.Minted.Key.Fingerprint)!.Revoked);
+    }
+
+    [Fact]
+    public async Task Mint_WhenTheWriteFailsAndTheSecretCannotBeReadBack_KeepsTheKeyLive_AndNamesIt()
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        var vault = new InMemoryVault();
+        vault.FailNextSet.Add(Secret);
+        vault.BeforeRead = name => throw new PplxVaultOperationException("The vault stopped answering.", vault.Name, name);
+
+        VaultMintResult result = await new VaultMint(rig.Client, vault).MintAsync(Secret, "svc", rig.Admin, null, CancellationToken.None);
+
+        Assert.Equal(VaultMintOutcome.StoreUnknown, result.Outcome);
+        Assert.Empty(rig.Requests("/revoke_auth_token"));
+        Assert.Contains("was not revoked", result.StoreFailure!.Message, StringComparison.Ordinal);
+    }
 }

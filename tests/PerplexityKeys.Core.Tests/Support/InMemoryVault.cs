@@ -24,6 +24,9 @@ public sealed class InMemoryVault(string name = "Mem") : ISecretVault
     /// <summary>Names whose next Set fails.</summary>
     public HashSet<string> FailNextSet { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Names whose next Set stores the value and then reports a failure (a write that landed all the same).</summary>
+    public HashSet<string> LandThenFailNextSet { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Names whose next Set times out for its caller and still lands, as a hung vault call that returns late.</summary>
     public HashSet<string> TimeOutNextSet { get; } = new(StringComparer.OrdinalIgnoreCase);
 
@@ -106,6 +109,12 @@ public sealed class InMemoryVault(string name = "Mem") : ISecretVault
         if (_deleted.Contains(secretName))
         {
             throw new PplxVaultOperationException($"Secret '{secretName}' is currently in a deleted but recoverable state, and its name cannot be reused.", Name, secretName);
+        }
+
+        if (LandThenFailNextSet.Remove(secretName))
+        {
+            _secrets[secretName] = value;
+            throw new PplxVaultOperationException($"Injected failure after writing '{secretName}'.", Name, secretName);
         }
 
         if (FailNextSet.Remove(secretName))
