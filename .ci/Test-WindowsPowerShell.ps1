@@ -21,7 +21,7 @@ $root = Split-Path -Parent $PSScriptRoot
 $module = Import-Module (Join-Path $root 'out/PerplexityKeys') -PassThru -Force
 $commands = @(Get-Command -Module PerplexityKeys | ForEach-Object { $_.Name } | Sort-Object)
 Write-Output "PowerShell $($PSVersionTable.PSVersion) ($($PSVersionTable.PSEdition)): PerplexityKeys $($module.Version), commands $($commands -join ', ')"
-$expected = 'Invoke-PplxRotation', 'New-PplxToken', 'Revoke-PplxToken', 'Test-PplxToken'
+$expected = 'Get-PplxToken', 'Invoke-PplxRotation', 'New-PplxToken', 'Revoke-PplxToken', 'Test-PplxToken'
 if (($commands -join ',') -ne ($expected -join ',')) { throw "Expected the commands $($expected -join ', ')." }
 
 # The emulator runs under dotnet and names its base URI and admin key on its first line; it exits when its stdin closes.

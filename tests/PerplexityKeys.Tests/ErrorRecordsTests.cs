@@ -58,4 +58,14 @@ public sealed class ErrorRecordsTests
     }
 
     private static PplxRotationException Rotation(RotationFailure reason) => new(reason, "stopped", new RotationResult { Vault = "V", SecretName = "s" });
+
+    [Fact]
+    public void For_ATargetOfText_IsEscaped_SoAHostileNameCannotStartALineOfItsOwn()
+    {
+        ErrorRecord record = ErrorRecords.For(new PplxSecretNotFoundException("V", "s"), "'x\n##vso[task.setvariable variable=A]y' in vault 'V'");
+
+        string shown = Assert.IsType<string>(record.TargetObject);
+        Assert.DoesNotContain('\n', shown);
+        Assert.DoesNotContain("##vso", shown, StringComparison.Ordinal);
+    }
 }

@@ -109,7 +109,7 @@ public sealed class NewPplxTokenCommand : AuthorizedCmdlet
         }
 
         string storeText = SecretName is null ? string.Empty : $" and store it as '{SecretName}' in vault '{Vault}'";
-        if (!ShouldProcess($"a new key named '{name}' at {_baseUri}{storeText}", "Mint Perplexity API key"))
+        if (!ShouldProcess(OutsideText.Escape($"a new key named '{name}' at {_baseUri}{storeText}"), "Mint Perplexity API key"))
         {
             return;
         }
