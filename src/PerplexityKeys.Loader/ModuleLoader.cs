@@ -27,9 +27,22 @@ public sealed class ModuleLoader : IModuleAssemblyInitializer, IModuleAssemblyCl
         RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal)
         || RuntimeInformation.FrameworkDescription.StartsWith("Mono", StringComparison.Ordinal);
 
+    private static readonly object Gate = new();
+    private static int _imports;
+
     /// <inheritdoc />
     public void OnImport()
     {
+        // The resolver is process-wide while imports are per runspace: it is registered by the first import and
+        // removed with the last (a thread job's Remove-Module must not take it from the session that still uses it).
+        lock (Gate)
+        {
+            if (_imports++ > 0)
+            {
+                return;
+            }
+        }
+
         if (OnNetFramework)
         {
             ServicePointManager.SecurityProtocol = TlsPolicy.WithTls12(ServicePointManager.SecurityProtocol);
@@ -44,6 +57,14 @@ public sealed class ModuleLoader : IModuleAssemblyInitializer, IModuleAssemblyCl
     /// <inheritdoc />
     public void OnRemove(PSModuleInfo psModuleInfo)
     {
+        lock (Gate)
+        {
+            if (_imports == 0 || --_imports > 0)
+            {
+                return;
+            }
+        }
+
         if (OnNetFramework)
         {
             ShippedAssemblyResolver.Unregister();
