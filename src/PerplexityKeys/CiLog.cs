@@ -20,13 +20,19 @@ internal sealed class CiLog
 
     private readonly Action<string> _stdout;
     private readonly string? _outputFile;
+    private readonly bool _toProcessOutput;
 
-    /// <summary>A log for <paramref name="system"/> whose lines go to <paramref name="stdout"/>; <paramref name="outputFile"/> is $GITHUB_OUTPUT.</summary>
-    public CiLog(CiSystem system, Action<string> stdout, string? outputFile)
+    /// <summary>
+    /// A log for <paramref name="system"/> whose lines go to <paramref name="stdout"/>; <paramref name="outputFile"/> is
+    /// $GITHUB_OUTPUT; <paramref name="toProcessOutput"/> says the lines go to the process's own standard output (not
+    /// through a host, whose transcript would record a key line).
+    /// </summary>
+    public CiLog(CiSystem system, Action<string> stdout, string? outputFile, bool toProcessOutput = true)
     {
         System = system;
         _stdout = stdout;
         _outputFile = string.IsNullOrEmpty(outputFile) ? null : outputFile;
+        _toProcessOutput = toProcessOutput;
     }
 
     /// <summary>The system the lines are written for.</summary>
@@ -35,6 +41,7 @@ internal sealed class CiLog
     /// <summary>Why a key cannot be handed on here (no pipeline system, or no $GITHUB_OUTPUT), or null when it can.</summary>
     public string? HandOnUnsupported => System switch
     {
+        not CiSystem.None when !_toProcessOutput => "This command runs under a host other than the console (a job, a remote session), whose transcript would record the line that carries the key; nothing was done. Run the step in pwsh or powershell.exe itself.",
         CiSystem.AzurePipelines => null,
         CiSystem.GitHubActions when _outputFile is not null => null,
         CiSystem.GitHubActions => $"GitHub Actions runs this command, but ${GitHubWorkflowCommands.OutputFileVariable} names no file for the step's outputs, so there is no later step to hand a key on to; nothing was done.",
@@ -62,8 +69,9 @@ internal sealed class CiLog
         }
 
         PSHost host = cmdlet.Host;
-        Action<string> stdout = host.Name == "ConsoleHost" || host.UI is null ? ToStandardOutput : host.UI.WriteLine;
-        return new CiLog(system, stdout, Environment.GetEnvironmentVariable(GitHubWorkflowCommands.OutputFileVariable));
+        bool console = host.Name == "ConsoleHost" || host.UI is null;
+        Action<string> stdout = console ? ToStandardOutput : host.UI!.WriteLine;
+        return new CiLog(system, stdout, Environment.GetEnvironmentVariable(GitHubWorkflowCommands.OutputFileVariable), console);
     }
 
     /// <summary>The text an error is logged with: the command, the ErrorId and the message PowerShell shows.</summary>

@@ -101,4 +101,15 @@ public sealed class CiLogTests : IDisposable
     }
 
     private CiLog Log(string system) => new(Enum.Parse<CiSystem>(system), _lines.Add, _outputFile);
+
+    [Fact]
+    public void HandOn_UnderAHostThatWouldTranscribeTheLine_IsRefused_AndWritesNothing()
+    {
+        var lines = new List<string>();
+        var log = new CiLog(CiSystem.AzurePipelines, lines.Add, null, toProcessOutput: false);
+
+        Assert.NotNull(log.HandOnUnsupported);
+        Assert.Throws<InvalidOperationException>(() => log.HandOn("PPLX_KEY", "pplx-" + new string('k', 48)));
+        Assert.Empty(lines);
+    }
 }
