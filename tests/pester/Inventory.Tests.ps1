@@ -22,19 +22,6 @@ BeforeAll {
         }
         [pscustomobject]@{ Vault = $Vault; SecretName = $Secret; Fingerprint = [string]$minted.fingerprint; Created = $(if ($NoJournal) { $null } else { $created }) }
     }
-
-    function Invoke-ChildPwsh([string] $Script) {
-        # Another pwsh, -NonInteractive, its input closed at once (nobody to answer a prompt): its exit code and all it wrote.
-        $pwsh = Get-PwshCommand
-        $psi = [System.Diagnostics.ProcessStartInfo]::new($pwsh.FilePath)
-        foreach ($a in @($pwsh.Arguments) + @('-NoProfile', '-NonInteractive', '-Command', $Script)) { $psi.ArgumentList.Add($a) }
-        $psi.RedirectStandardInput = $true; $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true; $psi.UseShellExecute = $false
-        $p = [System.Diagnostics.Process]::Start($psi)
-        $p.StandardInput.Close()
-        $stdout = $p.StandardOutput.ReadToEndAsync(); $stderr = $p.StandardError.ReadToEndAsync()
-        $p.WaitForExit(120000) | Should -BeTrue -Because 'nothing may wait for an answer'
-        [pscustomobject]@{ ExitCode = $p.ExitCode; Out = $stdout.Result; Err = $stderr.Result }
-    }
 }
 
 AfterAll {
@@ -227,11 +214,11 @@ Import-Module Microsoft.PowerShell.SecretManagement
 `$named = Get-PplxToken -Vault Locked -ErrorVariable err -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
 'NAMED=' + (`$err | ForEach-Object FullyQualifiedErrorId)
 "@
-        $r = Invoke-ChildPwsh $script
+        $r = Invoke-PplxChildPwsh -Arguments '-NonInteractive' -Command $script
         $r.ExitCode | Should -Be 0
-        $r.Out | Should -Match 'ROWS=Prod/pplx-open'
-        $r.Out | Should -Match "WARN=Skipped vault 'Locked': it is locked \(VaultLocked\)"
-        $r.Out | Should -Match 'ERRORS=0'
-        $r.Out | Should -Match 'NAMED=VaultLocked,PerplexityKeys.Commands.GetPplxTokenCommand'
+        $r.Output | Should -Match 'ROWS=Prod/pplx-open'
+        $r.Output | Should -Match "WARN=Skipped vault 'Locked': it is locked \(VaultLocked\)"
+        $r.Output | Should -Match 'ERRORS=0'
+        $r.Output | Should -Match 'NAMED=VaultLocked,PerplexityKeys.Commands.GetPplxTokenCommand'
     }
 }
