@@ -14,7 +14,8 @@ $info = Get-SecretVault -Name $Vault
 $additional = @{ Verbose = $false }
 foreach ($k in $info.VaultParameters.Keys) { $additional[$k] = $info.VaultParameters[$k] }
 
-$runspace = [runspacefactory]::CreateRunspace([initialsessionstate]::CreateDefault2())
+# With this process's host, as SecretManagement opens its vault runspace with its first caller's.
+$runspace = [runspacefactory]::CreateRunspace($Host, [initialsessionstate]::CreateDefault2())
 $runspace.Open()
 $ps = [powershell]::Create()
 $ps.Runspace = $runspace

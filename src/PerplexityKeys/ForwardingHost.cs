@@ -14,7 +14,7 @@ namespace PerplexityKeys;
 /// </summary>
 internal sealed class ForwardingHost(PSHost caller) : PSHost
 {
-    private readonly ForwardingUserInterface _ui = new(caller.UI);
+    private readonly ForwardingUserInterface _ui = new(caller.UI, caller.InstanceId);
 
     public override CultureInfo CurrentCulture => caller.CurrentCulture;
 
@@ -44,9 +44,17 @@ internal sealed class ForwardingHost(PSHost caller) : PSHost
     {
     }
 
-    private sealed class ForwardingUserInterface(PSHostUserInterface? caller) : PSHostUserInterface
+    private sealed class ForwardingUserInterface(PSHostUserInterface? caller, Guid callerId) : PSHostUserInterface
     {
-        private PSHostUserInterface Caller => caller ?? throw new PSNotSupportedException("The calling host has no user interface.");
+        // Every question goes through here: refused while a command that never prompts runs (HostPrompts).
+        private PSHostUserInterface Caller
+        {
+            get
+            {
+                HostPrompts.ThrowIfRefused(callerId);
+                return caller ?? throw new PSNotSupportedException("The calling host has no user interface.");
+            }
+        }
 
         public override PSHostRawUserInterface? RawUI => caller?.RawUI;
 

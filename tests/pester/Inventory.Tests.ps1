@@ -221,4 +221,28 @@ Import-Module Microsoft.PowerShell.SecretManagement
         $r.Output | Should -Match 'ERRORS=0'
         $r.Output | Should -Match 'NAMED=VaultLocked,PerplexityKeys.Commands.GetPplxTokenCommand'
     }
+
+    It 'never prompts at a terminal, even where the prompt would be answered, and leaves prompts to the commands after it' {
+        # A host with somebody at the keyboard, in a pwsh of its own: SecretManagement lends every vault the host of the
+        # first command that used it in the process, and here that is Get-PplxToken's.
+        $null = New-PplxTestVault -Kind Store -Name Desk -Password 'p@ss'
+        $null = Unlock-SecretVault -Name Desk -Password (ConvertTo-SecureString 'p@ss' -AsPlainText -Force)
+        Set-Secret -Vault Desk -Name pplx-desk -Secret ('pplx-' + 'x' * 48)
+        $module = "Import-Module '$env:PPLX_TEST_MODULE'; Import-Module Microsoft.PowerShell.SecretManagement"
+        $steps = @(
+            "$module; Get-PplxToken -Vault Desk"
+            'Get-PplxToken'
+            'Microsoft.PowerShell.SecretManagement\Get-SecretInfo -Vault Desk | ForEach-Object Name'
+        )
+        $r = Invoke-PplxChildPwsh -File (Join-Path (Split-Path $env:PPLX_TEST_SUPPORT) 'Invoke-InAnsweringHost.ps1') -ArgumentList '-Answer', 'p@ss', '-ScriptsJson', (ConvertTo-Json -Compress -InputObject $steps)
+        $r.ExitCode | Should -Be 0 -Because $r.Text
+        $named, $every, $after = @($r.Output -split '\r?\n' | Where-Object { $_ } | ForEach-Object { $_ | ConvertFrom-Json })
+        $named.Prompts | Should -Be 0 -Because 'Get-PplxToken never asks for a password'
+        $named.Errors | Should -Be 'VaultLocked'
+        $named.Warnings | Should -Match "Skipped vault 'Desk': it is locked \(VaultLocked\)"
+        $every.Prompts | Should -Be 0
+        $every.Errors | Should -BeNullOrEmpty
+        $after.Prompts | Should -Be 1 -Because 'the vault still asks the user for a command that may prompt'
+        $after.Output | Should -Be 'pplx-desk'
+    }
 }

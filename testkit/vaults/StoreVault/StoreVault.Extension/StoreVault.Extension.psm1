@@ -104,6 +104,12 @@ function Test-NonInteractiveProcess {
     $false
 }
 
+function Set-StoreUnlocked($State, $Settings) {
+    # The timeout runs from the unlock, not from the last use: a long operation relocks midway.
+    $State.UnlockedUntil = if ($Settings.PasswordTimeout -lt 0) { [DateTime]::MaxValue } else { [DateTime]::UtcNow.AddSeconds($Settings.PasswordTimeout) }
+    $State.EverUnlocked = $true
+}
+
 function Assert-StoreUnlocked($State, $Settings, [string] $VaultName) {
     if (-not $Settings.Password) { return }
     if ([DateTime]::UtcNow -lt $State.UnlockedUntil) { return }
@@ -112,7 +118,18 @@ function Assert-StoreUnlocked($State, $Settings, [string] $VaultName) {
     # SecretStore prompts through the host even when nobody can answer, and the text shows anyway.
     [Console]::Error.WriteLine("Vault $VaultName requires a password. Enter password:")
     if (Test-NonInteractiveProcess) { throw [Microsoft.PowerShell.SecretManagement.PasswordRequiredException]::new($message) }
-    # A prompt with stdin closed (a scheduled task) ends the caller's pipeline as Stopped, with no
+    if ($Host.Name -ne 'ConsoleHost') {
+        # A host that can answer (a terminal, an editor, an application hosting PowerShell) is asked, as SecretStore
+        # asks the host SecretManagement gave its vault runspace: the first caller's (secretmanagement.md §9). A host
+        # that refuses ends the pipeline as it likes (PipelineStoppedException, as a closed console does).
+        $answer = $Host.UI.ReadLineAsSecureString()
+        if ($answer -and [System.Net.NetworkCredential]::new('', $answer).Password -ceq $Settings.Password) {
+            Set-StoreUnlocked $State $Settings
+            return
+        }
+        throw [Microsoft.PowerShell.SecretManagement.PasswordRequiredException]::new($message)
+    }
+    # The console with stdin closed (a scheduled task) ends the caller's pipeline as Stopped, with no
     # error record: this is how that looks from inside a vault. It never reads a real password.
     throw [System.Management.Automation.PipelineStoppedException]::new()
 }
@@ -203,7 +220,5 @@ function Unlock-SecretVault {
         Write-Error -Exception $e -ErrorId 'StoreVaultUnlockFailed' -Category AuthenticationError -TargetObject $VaultName
         return
     }
-    # The timeout runs from the unlock, not from the last use: a long operation relocks midway.
-    $state.UnlockedUntil = if ($settings.PasswordTimeout -lt 0) { [DateTime]::MaxValue } else { [DateTime]::UtcNow.AddSeconds($settings.PasswordTimeout) }
-    $state.EverUnlocked = $true
+    Set-StoreUnlocked $state $settings
 }
