@@ -3,6 +3,7 @@ using System.IO;
 using System.Management.Automation;
 using System.Net;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace PerplexityKeys.Loader;
@@ -45,8 +46,7 @@ public sealed class ModuleLoader : IModuleAssemblyInitializer, IModuleAssemblyCl
 
         if (OnNetFramework)
         {
-            ServicePointManager.SecurityProtocol = TlsPolicy.WithTls12(ServicePointManager.SecurityProtocol);
-            ShippedAssemblyResolver.Register(LibDirectory);
+            ImportOnNetFramework();
         }
         else
         {
@@ -73,6 +73,14 @@ public sealed class ModuleLoader : IModuleAssemblyInitializer, IModuleAssemblyCl
         {
             LoadContextCall("Unregister");
         }
+    }
+
+    // A method of its own, so that PowerShell 7 never compiles it: naming ServicePointManager loads System.Net.Requests.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ImportOnNetFramework()
+    {
+        ServicePointManager.SecurityProtocol = TlsPolicy.WithTls12(ServicePointManager.SecurityProtocol);
+        ShippedAssemblyResolver.Register(LibDirectory);
     }
 
     // AssemblyLoadContext is not in netstandard2.0: its part is a net8.0 assembly in lib/, loaded into the default context.
