@@ -39,6 +39,31 @@ internal static class ControlEndpoints
                 : Results.Ok(new { auth_token = key.Secret, key.Fingerprint, created_at_epoch_seconds = key.CreatedAt.ToUnixTimeSeconds(), token_name = key.Name });
         });
 
+        // Many console keys at once (benchmarks): {"count": n, "name": prefix}; names are prefix-1 .. prefix-n.
+        control.MapPost("/keys/batch", async (HttpContext ctx) =>
+        {
+            JsonNode? body = await JsonNode.ParseAsync(ctx.Request.Body, cancellationToken: ctx.RequestAborted);
+            int count = body?["count"]?.GetValue<int>() ?? 0;
+            string prefix = body?["name"]?.GetValue<string>() ?? "batch";
+            if (count is < 1 or > 100_000)
+            {
+                return Results.BadRequest(new { error = "count must be 1 to 100000" });
+            }
+
+            var made = new List<object>(count);
+            for (int i = 1; i <= count; i++)
+            {
+                if (state.Mint($"{prefix}-{i}") is not { } key)
+                {
+                    return Results.Conflict(new { error = "maximum number of keys reached" });
+                }
+
+                made.Add(new { auth_token = key.Secret, key.Fingerprint, token_name = key.Name });
+            }
+
+            return Results.Ok(made);
+        });
+
         // A key restricted to some models (or, with "models": null, to every model of the organisation).
         control.MapPost("/keys/models", async (HttpContext ctx) =>
         {

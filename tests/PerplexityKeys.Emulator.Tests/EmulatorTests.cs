@@ -96,6 +96,33 @@ public sealed class EmulatorTests
     }
 
     [Fact]
+    public async Task ConsoleKeyBatch_MintsThatManyDistinctValidKeys()
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+
+        using HttpResponseMessage response = await rig.Control.PostAsJsonAsync("keys/batch", new { count = 3, name = "bulk" });
+        using JsonDocument doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        ApiKey[] keys = doc.RootElement.EnumerateArray().Select(e => ApiKey.Create(e.GetProperty("auth_token").GetString())).ToArray();
+
+        Assert.Equal(3, keys.Select(k => k.Fingerprint).Distinct().Count());
+        Assert.Equal(["bulk-1", "bulk-2", "bulk-3"], doc.RootElement.EnumerateArray().Select(e => e.GetProperty("token_name").GetString()));
+        foreach (ApiKey key in keys)
+        {
+            Assert.Equal(TokenStatus.Valid, (await rig.Client.ProbeAsync(key, ProbeKind.Free, null, CancellationToken.None)).Status);
+        }
+    }
+
+    [Fact]
+    public async Task ConsoleKeyBatch_RefusesACountOutOfRange()
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+
+        using HttpResponseMessage response = await rig.Control.PostAsJsonAsync("keys/batch", new { count = 0 });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
     public async Task MintAgeSeconds_SetThroughTheControlSurface_DatesNewKeysBack()
     {
         var time = new ManualTimeProvider();
