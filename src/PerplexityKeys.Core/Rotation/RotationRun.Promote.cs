@@ -92,6 +92,7 @@ internal sealed partial class RotationRun
             await RollBackAsync(fresh, old, failure).ConfigureAwait(false);
         }
 
+        await ReportReplacedRivalAsync(fresh, old).ConfigureAwait(false);
         _current = fresh;
         _journal = _journal! with { PromotedAt = Now };
         await StepAsync("WriteJournal", () => Vault.SetTextAsync(_names.Journal, _journal.ToJson(), _ct)).ConfigureAwait(false);
@@ -108,6 +109,25 @@ internal sealed partial class RotationRun
         return Fail(
             RotationFailure.Conflict,
             $"'{_names.Secret}' holds {theirs.Fingerprint}, written by another rotation (another machine?) since this run read {old.Fingerprint}: this run's key {fresh.Fingerprint} was revoked and '{_names.Secret}' was left as the other rotation made it. Run again to carry that rotation on.");
+    }
+
+    /// <summary>
+    /// Without compare-and-swap, another machine's whole rotation (or a New-PplxToken -Vault) can fit between this run's
+    /// last read of S and its write: the journal then holds that run's idle record, saying its key was current when it
+    /// finished, and this run's write has just replaced that key. It is live and kept nowhere: reported by its token
+    /// name (not revoked: services may have picked it up). Read before this run writes the journal again.
+    /// </summary>
+    private async Task ReportReplacedRivalAsync(ApiKey fresh, ApiKey old)
+    {
+        string? text = await StepAsync("CheckJournal", () => Vault.GetTextAsync(_names.Journal, _ct)).ConfigureAwait(false);
+        if (RotationJournal.TryParse(text) is { Idle: true, NewFingerprint: { } theirs } rival
+            && rival.RunId != _journal!.RunId
+            && rival.Outcome is "Done" or RotationJournal.MintedOutcome
+            && theirs != fresh.Fingerprint
+            && theirs != old.Fingerprint)
+        {
+            ReportOrphan(rival.TokenName, $"{theirs} was made current by another rotation of '{_names.Secret}' (another machine?) that finished while this run was promoting {fresh.Fingerprint}, whose write replaced it");
+        }
     }
 
     private async Task RollBackAsync(ApiKey fresh, ApiKey old, Exception cause)

@@ -493,6 +493,36 @@ public sealed class RotationEngineTests
     }
 
     [Fact]
+    public async Task Promote_WhenAnotherMachineFinishedItsRotationBeforeThisRunsWriteLanded_ReportsTheOtherRunsKeyByName()
+    {
+        // Two machines, no compare-and-swap: the other run read S, promoted, revoked the old key, idled the journal and made
+        // its last read of S, all between this run's last read of S and its write. Its key is then live and kept nowhere.
+        await using var rig = await EmulatorRig.StartAsync();
+        (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
+        ApiKey theirs = await rig.NewKeyAsync("the other machine's key");
+        string theirName = rig.KeyByFingerprint(theirs.Fingerprint)!.Name!;
+        vault.BeforeWrite = name =>
+        {
+            if (name == Secret && old.Equals(vault.Peek(Secret)))
+            {
+                vault.Put(Secret, theirs);
+                RotationJournal done = RotationJournal.Minted(Secret, theirName, theirs.Fingerprint, rig.Time.GetUtcNow(), null, rig.Time.GetUtcNow()) with { RunId = "the-other-run", OldFingerprint = old.Fingerprint, Outcome = "Done" };
+                vault.Put(Journal, done.ToJson());
+                rig.Host.State.Revoke(rig.KeyByFingerprint(old.Fingerprint)!);
+                vault.BeforeWrite = null;
+            }
+        };
+
+        RotationResult result = await Engine(rig, vault).RunAsync(new RotationRequest { SecretName = Secret }, CancellationToken.None);
+
+        Assert.Equal(RotationState.Done, result.State);
+        Assert.Equal(result.NewFingerprint, vault.Peek(Secret)!.Fingerprint);
+        Assert.False(rig.KeyByFingerprint(theirs.Fingerprint)!.Revoked);
+        Assert.Contains(theirName, result.PossibleOrphans);
+        Assert.DoesNotContain(rig.KeyByFingerprint(result.NewFingerprint!)!.Name, result.PossibleOrphans);
+    }
+
+    [Fact]
     public async Task Abort_AfterTheSecretWasSetByHandToAThirdKey_ClearsTheHelpers_RevokingNothing_AndReportsBothKeys()
     {
         await using var rig = await EmulatorRig.StartAsync();

@@ -41,6 +41,9 @@ public sealed class InMemoryVault(string name = "Mem") : ISecretVault
     /// <summary>Called before each read with the name read (a test stands in for another machine's writes here).</summary>
     public Action<string>? BeforeRead { get; set; }
 
+    /// <summary>Called before each write with the name written (another machine's writes that land just before it).</summary>
+    public Action<string>? BeforeWrite { get; set; }
+
     private readonly HashSet<string> _deleted = new(StringComparer.OrdinalIgnoreCase);
 
     public int Operations => _operations;
@@ -106,6 +109,7 @@ public sealed class InMemoryVault(string name = "Mem") : ISecretVault
     private Task Write(string secretName, object value)
     {
         Tick();
+        BeforeWrite?.Invoke(secretName);
         if (_deleted.Contains(secretName))
         {
             throw new PplxVaultOperationException($"Secret '{secretName}' is currently in a deleted but recoverable state, and its name cannot be reused.", Name, secretName);
