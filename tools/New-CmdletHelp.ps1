@@ -21,9 +21,23 @@ function Get-Paras($Node, [string] $Type) {
     @($Node.SelectNodes(".//para[@type='$Type']") | ForEach-Object { ($_.InnerText -replace '\s+', ' ').Trim() })
 }
 
+function Get-ParameterTypes([type] $Type) {
+    # Where a cmdlet's parameters are declared: the type of its dynamic parameters' object (IDynamicParameters), then
+    # the cmdlet itself.
+    if ([System.Management.Automation.IDynamicParameters].IsAssignableFrom($Type)) { [Activator]::CreateInstance($Type).GetDynamicParameters().GetType() }
+    $Type
+}
+
 function Get-ParameterDoc([type] $Type, [string] $Name) {
     # The parameter's own documentation, else a base class's (a parameter declared there is inherited); a declaration
     # that only says <inheritdoc cref="..."/> takes the text of the member it names.
+    foreach ($declaring in Get-ParameterTypes $Type) {
+        if ($declaring.GetProperty($Name) -and ($text = Get-DeclaredDoc $declaring $Name)) { return $text }
+    }
+    ''
+}
+
+function Get-DeclaredDoc([type] $Type, [string] $Name) {
     for ($t = $Type; $t; $t = $t.BaseType) {
         $m = $members["P:$($t.FullName).$Name"]
         if ($m -and ($inherit = $m.SelectSingleNode('inheritdoc[@cref]'))) { $m = $members[$inherit.GetAttribute('cref')] }
@@ -52,7 +66,8 @@ $shouldProcessDoc = @{
 
 function Get-DefaultText([type] $Type, [string] $Name) {
     # The value a new instance holds: what the parameter is when it is left out.
-    try { $value = [Activator]::CreateInstance($Type).$Name } catch { return 'None' }
+    $declaring = Get-ParameterTypes $Type | Where-Object { $_.GetProperty($Name) } | Select-Object -First 1
+    try { $value = [Activator]::CreateInstance($declaring).$Name } catch { return 'None' }
     if ($null -eq $value -or ($value -is [System.Management.Automation.SwitchParameter] -and -not $value.IsPresent)) { return 'None' }
     if ($value -is [string] -and $value -eq '') { return 'None' }
     "$value"

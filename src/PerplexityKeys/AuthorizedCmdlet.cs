@@ -3,29 +3,23 @@ using System.Security;
 namespace PerplexityKeys;
 
 /// <summary>
-/// A cmdlet whose API calls are authorized by a key of the caller's (AuthorizingKey): -ApiKey, or a master key kept in a
-/// vault (-ApiKeySecretName, -ApiKeyVault). Revoke-PplxToken takes keys as well (KeyInputCmdlet) and declares the same
-/// three parameters with this class's help (inheritdoc).
+/// A cmdlet whose API calls are authorized by a key of the caller's (AuthorizingKey): it offers
+/// <see cref="AuthorizationParameters"/> (-ApiKey, -ApiKeySecretName, -ApiKeyVault) as its dynamic parameters.
 /// </summary>
-public abstract class AuthorizedCmdlet : PplxCmdlet
+public abstract class AuthorizedCmdlet : PplxCmdlet, IDynamicParameters
 {
-    /// <summary>
-    /// <para type="description">The key that authorizes the mint or revocation. Default: $env:PERPLEXITY_API_KEY.</para>
-    /// </summary>
-    [Parameter]
-    public virtual SecureString? ApiKey { get; set; }
+    /// <summary>The authorizing key's parameters, as bound.</summary>
+    protected virtual AuthorizationParameters Authorization { get; } = new();
 
-    /// <summary>
-    /// <para type="description">The secret holding the authorizing key (a master key kept in a vault).</para>
-    /// </summary>
-    [Parameter]
-    [ArgumentCompleter(typeof(SecretNameCompleter))]
-    public string? ApiKeySecretName { get; set; }
+    /// <summary>-ApiKey.</summary>
+    protected SecureString? ApiKey => Authorization.ApiKey;
 
-    /// <summary>
-    /// <para type="description">The vault of -ApiKeySecretName. Default: SecretManagement's search (default vault first).</para>
-    /// </summary>
-    [Parameter]
-    [ArgumentCompleter(typeof(VaultNameCompleter))]
-    public string? ApiKeyVault { get; set; }
+    /// <summary>-ApiKeySecretName.</summary>
+    protected string? ApiKeySecretName => Authorization.ApiKeySecretName;
+
+    /// <summary>-ApiKeyVault.</summary>
+    protected string? ApiKeyVault => Authorization.ApiKeyVault;
+
+    /// <inheritdoc />
+    public object GetDynamicParameters() => Authorization;
 }

@@ -1,4 +1,3 @@
-using System.Security;
 using PerplexityKeys.Core.Api;
 using PerplexityKeys.Core.Rotation;
 using PerplexityKeys.Core.Vault;
@@ -101,12 +100,8 @@ public sealed partial class InvokePplxRotationCommand : AuthorizedCmdlet
     [ArgumentCompleter(typeof(ModelIdCompleter))]
     public string? Model { get; set; }
 
-    /// <summary>
-    /// <para type="description">A master key that mints and revokes. Default: the key being rotated mints, and the new key revokes the old one.</para>
-    /// </summary>
-    /// <remarks>Only what it says: a rotation never reads $env:PERPLEXITY_API_KEY, which may be the very key being rotated.</remarks>
-    [Parameter]
-    public override SecureString? ApiKey { get => base.ApiKey; set => base.ApiKey = value; }
+    /// <inheritdoc />
+    protected override AuthorizationParameters Authorization { get; } = new RotationAuthorizationParameters();
 
     /// <summary>
     /// <para type="description">How long to wait for another rotation in the same vault on this machine, by any account (one writer per vault at a time). Default: 60 seconds.</para>

@@ -1,4 +1,3 @@
-using System.Security;
 using PerplexityKeys.Core.Api;
 using PerplexityKeys.Core.Rotation;
 
@@ -27,23 +26,10 @@ namespace PerplexityKeys.Commands;
 /// </example>
 [Cmdlet(VerbsSecurity.Revoke, "PplxToken", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = TokenSet)]
 [OutputType(typeof(PplxToken))]
-public sealed class RevokePplxTokenCommand : KeyInputCmdlet
+public sealed class RevokePplxTokenCommand : KeyInputCmdlet, IDynamicParameters
 {
+    private readonly AuthorizationParameters _authorization = new();
     private ApiKey? _authorizingKey;
-
-    /// <inheritdoc cref="AuthorizedCmdlet.ApiKey"/>
-    [Parameter]
-    public SecureString? ApiKey { get; set; }
-
-    /// <inheritdoc cref="AuthorizedCmdlet.ApiKeySecretName"/>
-    [Parameter]
-    [ArgumentCompleter(typeof(SecretNameCompleter))]
-    public string? ApiKeySecretName { get; set; }
-
-    /// <inheritdoc cref="AuthorizedCmdlet.ApiKeyVault"/>
-    [Parameter]
-    [ArgumentCompleter(typeof(VaultNameCompleter))]
-    public string? ApiKeyVault { get; set; }
 
     /// <summary>
     /// <para type="description">With -SecretName: also remove the secret from its vault once the key is revoked. Without it, the vault is not touched.</para>
@@ -63,13 +49,17 @@ public sealed class RevokePplxTokenCommand : KeyInputCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    /// <summary>-ApiKey, -ApiKeySecretName, -ApiKeyVault: the key that authorizes the revocations.</summary>
+    /// <returns>The <see cref="AuthorizationParameters"/> this command binds.</returns>
+    public object GetDynamicParameters() => _authorization;
+
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
         try
         {
-            UnlockIfAsked(ApiKeyVault, VaultPassword);
-            _authorizingKey = AuthorizingKey.Resolve(this, ApiKey, ApiKeySecretName, ApiKeyVault);
+            UnlockIfAsked(_authorization.ApiKeyVault, VaultPassword);
+            _authorizingKey = AuthorizingKey.Resolve(this, _authorization.ApiKey, _authorization.ApiKeySecretName, _authorization.ApiKeyVault);
         }
         catch (PplxException e)
         {
