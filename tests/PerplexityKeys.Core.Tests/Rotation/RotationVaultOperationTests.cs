@@ -1,0 +1,95 @@
+using PerplexityKeys.Core.Model;
+using PerplexityKeys.Core.Rotation;
+using PerplexityKeys.Core.Tests.Support;
+using PerplexityKeys.Core.Vault;
+using PerplexityKeys.Emulator;
+using Xunit;
+
+namespace PerplexityKeys.Core.Tests.Rotation;
+
+/// <summary>
+/// How many vault operations each kind of run makes (docs/rotation.md, "Vault operations"): the count the result reports
+/// is the count the vault saw, and each scenario's count is pinned, so an operation added or removed is a decision.
+/// </summary>
+[Collection("RotationLock")]
+public sealed class RotationVaultOperationTests
+{
+    private const string Secret = "svc";
+
+    public static TheoryData<string, int, int, int> Scenarios => new()
+    {
+        // scenario, reads, writes, metadata writes
+        { "Rotate", 12, 10, 2 },
+        { "RotateInAVaultWithoutMetadata", 12, 10, 2 },
+        { "Prepare", 9, 7, 2 },
+        { "Finish", 7, 3, 0 },
+        { "ResumeAfterTheProbeWasInterrupted", 11, 7, 1 },
+        { "RollBackWhenTheNewKeyFailsItsProbe", 5, 5, 1 },
+        { "RollBackWhenTheSecretCannotBeWritten", 9, 9, 1 },
+        { "AbortBeforePromotion", 4, 2, 0 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Scenarios))]
+    public async Task EachKindOfRun_MakesExactlyItsPinnedVaultOperations_AndReportsThem(string scenario, int reads, int writes, int metadataWrites)
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        var vault = new InMemoryVault();
+        await vault.SetKeyAsync(Secret, await rig.NewKeyAsync("svc-original"), CancellationToken.None);
+        var engine = new RotationEngine(rig.Client, vault, rig.Time);
+
+        (RotationResult result, int seen) = await MeasureAsync(scenario, rig, vault, engine);
+
+        Assert.Equal(seen, result.VaultOperations.Total);
+        Assert.Equal(0, result.VaultOperations.Removes);
+        Assert.Equal((reads, writes, metadataWrites), (result.VaultOperations.Reads, result.VaultOperations.Writes, result.VaultOperations.MetadataWrites));
+    }
+
+    /// <summary>Sets the scenario up, then runs the run it measures; returns its result and the operations the vault saw during it.</summary>
+    private static async Task<(RotationResult Result, int Seen)> MeasureAsync(string scenario, EmulatorRig rig, InMemoryVault vault, RotationEngine engine)
+    {
+        RotationRequest request = Request(RotationIntent.Rotate);
+        switch (scenario)
+        {
+            case "RotateInAVaultWithoutMetadata":
+                vault.NoMetadata = true;
+                break;
+            case "Prepare":
+                request = Request(RotationIntent.Prepare);
+                break;
+            case "Finish":
+                await engine.RunAsync(Request(RotationIntent.Prepare), CancellationToken.None);
+                request = Request(RotationIntent.Finish);
+                break;
+            case "ResumeAfterTheProbeWasInterrupted":
+            case "AbortBeforePromotion":
+                rig.Fault(new Fault { Status = 503, Path = "/v1/models", Count = 10 });
+                await Assert.ThrowsAsync<PplxRotationException>(() => engine.RunAsync(request, CancellationToken.None));
+                rig.Host.State.ClearFaults();
+                request = scenario == "AbortBeforePromotion" ? Request(RotationIntent.Abort) : request;
+                break;
+            case "RollBackWhenTheNewKeyFailsItsProbe":
+                rig.Fault(new Fault { Status = 401, Path = "/v1/models" });
+                break;
+            case "RollBackWhenTheSecretCannotBeWritten":
+                vault.FailNextSet.Add(Secret);
+                break;
+        }
+
+        int before = vault.Operations;
+        RotationResult result;
+        try
+        {
+            result = await engine.RunAsync(request, CancellationToken.None);
+        }
+        catch (PplxRotationException e) when (e.Reason == RotationFailure.RolledBack)
+        {
+            result = e.Result;
+        }
+
+        Assert.True(result.State is RotationState.Done or RotationState.Propagating or RotationState.RolledBack or RotationState.Aborted, $"{scenario}: {result.State}");
+        return (result, vault.Operations - before);
+    }
+
+    private static RotationRequest Request(RotationIntent intent) => new() { SecretName = Secret, Intent = intent };
+}
