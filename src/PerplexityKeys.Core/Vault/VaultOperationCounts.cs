@@ -14,6 +14,8 @@ public sealed class VaultOperationCounts
     private int _writes;
     private int _metadataWrites;
     private int _removes;
+    private int _backendCalls;
+    private bool _metered;
 
     /// <summary>Values read: a key (<see cref="ISecretVault.GetKeyAsync"/>) or text (<see cref="ISecretVault.GetTextAsync"/>).</summary>
     public int Reads => _reads;
@@ -30,6 +32,12 @@ public sealed class VaultOperationCounts
     /// <summary>Every operation of any kind.</summary>
     public int Total => Reads + Writes + MetadataWrites + Removes;
 
+    /// <summary>
+    /// What those operations cost behind the vault (SecretManagement calls: a Get-SecretInfo where the adapter keeps a
+    /// secret's type or metadata, an unlock after a relock); null when the vault does not report it (<see cref="IVaultCallMeter"/>).
+    /// </summary>
+    public int? BackendCalls => _metered ? _backendCalls : null;
+
     internal void Read() => Interlocked.Increment(ref _reads);
 
     internal void Wrote() => Interlocked.Increment(ref _writes);
@@ -37,6 +45,12 @@ public sealed class VaultOperationCounts
     internal void WroteMetadata() => Interlocked.Increment(ref _metadataWrites);
 
     internal void Removed() => Interlocked.Increment(ref _removes);
+
+    internal void Cost(int calls)
+    {
+        _metered = true;
+        Interlocked.Add(ref _backendCalls, calls);
+    }
 
     /// <inheritdoc />
     public override string ToString() => $"{Total} ({Reads} reads, {Writes} writes, {MetadataWrites} metadata writes, {Removes} removes)";

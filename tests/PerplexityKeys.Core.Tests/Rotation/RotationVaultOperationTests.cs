@@ -18,14 +18,15 @@ public sealed class RotationVaultOperationTests
 
     public static TheoryData<string, int, int, int> Scenarios => new()
     {
-        // scenario, reads, writes, metadata writes
-        { "Rotate", 12, 10, 2 },
-        { "RotateInAVaultWithoutMetadata", 12, 10, 2 },
-        { "Prepare", 9, 7, 2 },
+        // scenario, reads, writes, metadata writes. Before the pending helper's metadata was dropped (it repeated the
+        // journal): Rotate 12/10/2, Prepare 9/7/2, the two rollbacks 5/5/1 and 9/9/1; the others unchanged.
+        { "Rotate", 12, 10, 1 },
+        { "RotateInAVaultWithoutMetadata", 12, 10, 1 },
+        { "Prepare", 9, 7, 1 },
         { "Finish", 7, 3, 0 },
         { "ResumeAfterTheProbeWasInterrupted", 11, 7, 1 },
-        { "RollBackWhenTheNewKeyFailsItsProbe", 5, 5, 1 },
-        { "RollBackWhenTheSecretCannotBeWritten", 9, 9, 1 },
+        { "RollBackWhenTheNewKeyFailsItsProbe", 5, 5, 0 },
+        { "RollBackWhenTheSecretCannotBeWritten", 9, 9, 0 },
         { "AbortBeforePromotion", 4, 2, 0 },
     };
 
