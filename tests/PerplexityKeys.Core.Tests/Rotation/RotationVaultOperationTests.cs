@@ -44,6 +44,23 @@ public sealed class RotationVaultOperationTests
         Assert.Equal(seen, result.VaultOperations.Total);
         Assert.Equal(0, result.VaultOperations.Removes);
         Assert.Equal((reads, writes, metadataWrites), (result.VaultOperations.Reads, result.VaultOperations.Writes, result.VaultOperations.MetadataWrites));
+        Assert.Null(result.VaultOperations.BackendCalls);   // this vault does not say what its operations cost
+    }
+
+    [Fact]
+    public async Task Rotate_InAVaultThatReportsItsCalls_ReportsWhatItsOperationsCost()
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        var store = new InMemoryVault();
+        await store.SetKeyAsync(Secret, await rig.NewKeyAsync("svc-original"), CancellationToken.None);
+        var vault = new MeteredVault(store, Secret);
+
+        RotationResult result = await new RotationEngine(rig.Client, vault, rig.Time).RunAsync(Request(RotationIntent.Rotate), CancellationToken.None);
+
+        Assert.Equal(RotationState.Done, result.State);
+        Assert.Equal(23, result.VaultOperations.Total);
+        Assert.Equal(24, result.VaultOperations.BackendCalls);   // one more for the one write of S
+        Assert.Equal(vault.BackendCalls, result.VaultOperations.BackendCalls);
     }
 
     /// <summary>Sets the scenario up, then runs the run it measures; returns its result and the operations the vault saw during it.</summary>
