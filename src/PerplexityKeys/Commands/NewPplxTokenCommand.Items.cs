@@ -2,7 +2,7 @@ using PerplexityKeys.Core.Minting;
 
 namespace PerplexityKeys.Commands;
 
-/// <summary>The items of New-PplxToken -ThrottleLimit: each name as it stood when its mint started, and what the mint answered.</summary>
+// The items of New-PplxToken -ThrottleLimit: each name as it stood when its mint started, and what the mint answered.
 public sealed partial class NewPplxTokenCommand
 {
     /// <summary>One name piped in, as it stood when its mint started.</summary>

@@ -89,9 +89,10 @@ public sealed partial class NewPplxTokenCommand : AuthorizedCmdlet
             _handOn = CiVariableHandOn.For(CiVariable, Ci);
             _baseUri = ResolveBaseUri(null);
             UnlockIfAsked(ApiKeyVault, VaultPassword);
-            if (Vault is not null && _unlocked.Add(Vault))
+            if (Vault is not null)
             {
                 UnlockIfAsked(Vault, VaultPassword);
+                _unlocked.Add(Vault);
             }
 
             _authorizingKey = AuthorizingKey.Resolve(this, ApiKey, ApiKeySecretName, ApiKeyVault);
@@ -141,9 +142,10 @@ public sealed partial class NewPplxTokenCommand : AuthorizedCmdlet
         ApiKey? overwritten = null;
         try
         {
-            if (vaultName is not null && _unlocked.Add(vaultName))
+            if (vaultName is not null && !_unlocked.Contains(vaultName))
             {
                 UnlockIfAsked(vaultName, VaultPassword); // a vault named by an object piped in (BeginProcessing unlocked -Vault)
+                _unlocked.Add(vaultName);
             }
 
             if (vault is not null && vault.Exists(secretName!))
