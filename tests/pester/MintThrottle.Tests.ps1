@@ -92,23 +92,12 @@ Describe 'New-PplxToken -ThrottleLimit' {
 
     It 'stops every mint in flight at Ctrl+C instead of waiting for them' {
         $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Delay'; delayMs = 600000; path = '/generate_auth_token'; count = 100 }
-        # One script, not a batch of statements: stopping a batch races PowerShell's own batch worker.
-        $ps = [powershell]::Create()
-        $null = $ps.AddScript('param($m) Import-Module $m; 1..8 | ForEach-Object { "stopped-$_" } | New-PplxToken -ThrottleLimit 4 -TimeoutSec 3600').AddArgument($env:PPLX_TEST_MODULE)
-        $async = $ps.BeginInvoke()
-        # Wait until the emulator handles more than one mint at once, then stop the pipeline.
-        while ((Invoke-PplxEmulator $emu GET inflight).'/generate_auth_token' -lt 4) {
-            if ($async.AsyncWaitHandle.WaitOne(20)) { break }
-        }
-        $ps.InvocationStateInfo.State | Should -Be 'Running'
-        $stopwatch = [System.Diagnostics.Stopwatch]::StartNew()
-        $ps.Stop()
-        $stopwatch.Stop()
+        # Stop the pipeline once the emulator handles four mints at once.
+        $stopped = Stop-PplxPipelineWhen -Script 'param($m) Import-Module $m; 1..8 | ForEach-Object { "stopped-$_" } | New-PplxToken -ThrottleLimit 4 -TimeoutSec 3600' -ArgumentList $env:PPLX_TEST_MODULE -Until { (Invoke-PplxEmulator $emu GET inflight).'/generate_auth_token' -ge 4 }
 
-        $ps.InvocationStateInfo.State | Should -Be 'Stopped'
-        $stopwatch.Elapsed.TotalSeconds | Should -BeLessThan 10 -Because 'the four mints in flight are cancelled, not waited for'
-        try { $null = $ps.EndInvoke($async) } catch [System.Management.Automation.PipelineStoppedException] { }
-        $ps.Dispose()
+        $stopped.Before | Should -Be 'Running'
+        $stopped.After | Should -Be 'Stopped'
+        $stopped.Stop.TotalSeconds | Should -BeLessThan 10 -Because 'the four mints in flight are cancelled, not waited for'
         (Invoke-PplxEmulator $emu GET inflight/peak).'/generate_auth_token' | Should -Be 4 -Because 'no fifth mint started'
     }
 
