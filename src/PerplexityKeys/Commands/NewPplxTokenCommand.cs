@@ -23,6 +23,10 @@ namespace PerplexityKeys.Commands;
 /// <para>Mints one key per name (authorized by $env:PERPLEXITY_API_KEY) and proves each.</para>
 /// </example>
 /// <example>
+/// <code>Import-Csv .\services.csv | New-PplxToken -Vault Prod -ThrottleLimit 4</code>
+/// <para>Mints one key per row (columns TokenName and SecretName) into its own secret of vault 'Prod', four mints at a time; the keys come out in the order of the rows.</para>
+/// </example>
+/// <example>
 /// <code>$ErrorActionPreference = 'Stop'; New-PplxToken -TokenName ci-deploy -ApiKeySecretName pplx-admin -ApiKeyVault Prod -Vault Prod -SecretName pplx-ci -VaultPassword (Get-Secret storepass) -AuditLog C:\Logs\pplx.jsonl</code>
 /// <para>Unattended (a scheduled task): mints straight into a locked vault without a prompt, audits the mint and the store, and ends the script with a non-zero exit code if anything failed.</para>
 /// </example>
