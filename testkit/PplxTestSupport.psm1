@@ -224,6 +224,29 @@ function Set-PplxTestVaultFault {
     [System.IO.File]::Move($tmp, "$($Vault.Path).faults.json", $true)
 }
 
+function Stop-PplxPipelineWhen {
+    <# Runs -Script in a pipeline of its own (one script, not a batch of statements: stopping a batch races PowerShell's
+       own batch worker), waits until -Until is true or the script ends, then stops the pipeline as Ctrl+C does. Returns
+       its state before and after the stop, and how long the stop took. #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] [string] $Script, [object[]] $ArgumentList = @(), [Parameter(Mandatory)] [scriptblock] $Until)
+    $ps = [powershell]::Create()
+    $null = $ps.AddScript($Script)
+    foreach ($argument in $ArgumentList) { $null = $ps.AddArgument($argument) }
+    $async = $ps.BeginInvoke()
+    while (-not (& $Until)) {
+        if ($async.AsyncWaitHandle.WaitOne(20)) { break }
+    }
+    $before = $ps.InvocationStateInfo.State
+    $stopwatch = [System.Diagnostics.Stopwatch]::StartNew()
+    $ps.Stop()
+    $stopwatch.Stop()
+    $after = $ps.InvocationStateInfo.State
+    try { $null = $ps.EndInvoke($async) } catch [System.Management.Automation.PipelineStoppedException] { }
+    $ps.Dispose()
+    [pscustomobject]@{ Before = $before; After = $after; Stop = $stopwatch.Elapsed }
+}
+
 function Wait-PplxCondition {
     <# Polls a condition (another process's progress, which this one cannot await) until true or the timeout. #>
     param([Parameter(Mandatory)] [scriptblock] $Condition, [int] $TimeoutSeconds = 60, [string] $Because = 'the condition')
@@ -338,4 +361,4 @@ function Get-PlainText {
     process { [System.Net.NetworkCredential]::new('', $Secure).Password }
 }
 
-Export-ModuleMember -Function Invoke-PplxChildPwsh, Get-PplxNewerSyntax, Get-PplxCoreType, Get-PplxLiveHelper, Start-PplxEmulator, Stop-PplxEmulator, Invoke-PplxEmulator, Reset-PplxEmulator, Get-PplxEmulatorKey, Get-PwshCommand, Get-PlainText, Use-PplxTestHome, Use-PplxTestRegistry, Initialize-PplxTestWorld, New-PplxTestVault, Get-PplxTestVaultDeletedSecret, Remove-PplxTestVaultDeletedSecret, Start-PplxVaultClient, Invoke-PplxVaultClient, Stop-PplxVaultClient, Set-PplxTestVaultFault, Wait-PplxCondition, Start-PplxChildScript, Enter-PplxTestEnvironment, Exit-PplxTestEnvironment, Invoke-PplxPipelineStep
+Export-ModuleMember -Function Invoke-PplxChildPwsh, Get-PplxNewerSyntax, Get-PplxCoreType, Get-PplxLiveHelper, Start-PplxEmulator, Stop-PplxEmulator, Invoke-PplxEmulator, Reset-PplxEmulator, Get-PplxEmulatorKey, Get-PwshCommand, Get-PlainText, Use-PplxTestHome, Use-PplxTestRegistry, Initialize-PplxTestWorld, New-PplxTestVault, Get-PplxTestVaultDeletedSecret, Remove-PplxTestVaultDeletedSecret, Start-PplxVaultClient, Invoke-PplxVaultClient, Stop-PplxVaultClient, Set-PplxTestVaultFault, Stop-PplxPipelineWhen, Wait-PplxCondition, Start-PplxChildScript, Enter-PplxTestEnvironment, Exit-PplxTestEnvironment, Invoke-PplxPipelineStep

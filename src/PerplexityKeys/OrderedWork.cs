@@ -7,7 +7,8 @@ namespace PerplexityKeys;
 /// -ThrottleLimit: up to a limit of items run at once off the pipeline thread (their HTTP calls overlap), while the
 /// pipeline thread serves what they post (verbose lines) and hands each result on in input order as soon as it and
 /// every earlier one are done. With a limit of 1 an item runs alone, as a plain Run does. Ctrl+C cancels every item
-/// in flight. Vault calls stay where they were: items must not make any (read keys before starting an item).
+/// in flight. Vault calls stay on the pipeline thread: an item makes them only through the dispatcher (PipelineVault), which
+/// the pipeline thread serves, one call at a time, while it waits for the oldest item.
 /// </summary>
 internal sealed class OrderedWork<T>(PipelineDispatcher dispatcher, int limit, CancellationToken stop) : IDisposable
 {

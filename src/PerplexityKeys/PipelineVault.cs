@@ -8,9 +8,11 @@ namespace PerplexityKeys;
 /// The core's vault interface over <see cref="SecretManagementVault"/>: every call is brought to the cmdlet's pipeline
 /// thread (the only thread that may call other commands), through the dispatcher when it comes from elsewhere.
 /// </summary>
-internal sealed class PipelineVault(SecretManagementVault vault, PipelineDispatcher? dispatcher) : ISecretVault
+internal sealed class PipelineVault(SecretManagementVault vault, PipelineDispatcher? dispatcher) : ISecretVault, IVaultCallMeter
 {
     public string Name => vault.Name;
+
+    public int BackendCalls => vault.Calls;
 
     public Task<ApiKey?> GetKeyAsync(string secretName, CancellationToken cancellationToken) => OnPipeline(() => vault.ReadKey(secretName));
 

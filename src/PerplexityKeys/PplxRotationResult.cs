@@ -21,6 +21,11 @@ public sealed class PplxRotationResult
         Steps = result.Steps.ToArray();
         PossibleOrphans = result.PossibleOrphans.ToArray();
         Duration = TimeSpan.FromTicks(result.Steps.Sum(s => s.Duration.Ticks));
+        VaultOperations = result.VaultOperations.Total;
+        VaultReads = result.VaultOperations.Reads;
+        VaultWrites = result.VaultOperations.Writes;
+        VaultMetadataWrites = result.VaultOperations.MetadataWrites;
+        SecretManagementCalls = result.VaultOperations.BackendCalls;
     }
 
     /// <summary>The vault.</summary>
@@ -61,6 +66,21 @@ public sealed class PplxRotationResult
 
     /// <summary>The time the steps took.</summary>
     public TimeSpan Duration { get; }
+
+    /// <summary>The vault operations this run made: reads, writes and metadata writes (docs/rotation.md, "Vault operations").</summary>
+    public int VaultOperations { get; }
+
+    /// <summary>Secret values read (the run's reads of the secret and its helpers, and its deliberate re-reads).</summary>
+    public int VaultReads { get; }
+
+    /// <summary>Secret values written (helpers set idle included).</summary>
+    public int VaultWrites { get; }
+
+    /// <summary>Metadata writes (Set-SecretInfo), in vaults that keep metadata or not.</summary>
+    public int VaultMetadataWrites { get; }
+
+    /// <summary>The SecretManagement calls those operations took (a Get-SecretInfo where a secret's type or metadata is kept, an unlock after a relock).</summary>
+    public int? SecretManagementCalls { get; }
 
     /// <inheritdoc />
     public override string ToString() => $"{Vault}/{SecretName}: {(NotDue ? "NotDue" : State.ToString())}";

@@ -3,7 +3,6 @@ using System.Collections.ObjectModel;
 using System.Linq;
 using System.Security;
 using System.Threading;
-using PerplexityKeys.Core.Api;
 using PerplexityKeys.Core.Rotation;
 using PerplexityKeys.Core.Vault;
 
@@ -17,7 +16,7 @@ namespace PerplexityKeys;
 /// Never passes -Metadata to Set-Secret: on a vault without metadata support that writes the secret
 /// and then removes it again (SecretManagement 1.1.2). Metadata goes through Set-SecretInfo instead.
 /// </summary>
-internal sealed class SecretManagementVault
+internal sealed partial class SecretManagementVault
 {
     internal const string Module = "Microsoft.PowerShell.SecretManagement\\";
     private readonly PplxCmdlet _cmdlet;
@@ -43,8 +42,15 @@ internal sealed class SecretManagementVault
     /// <summary>The vault, for messages.</summary>
     public string Name => _vault ?? "(default search)";
 
+    /// <summary>SecretManagement calls made so far (each Get-Secret, Set-Secret, Get-SecretInfo, Set-SecretInfo, Remove-Secret, Unlock-SecretVault).</summary>
+    public int Calls { get; private set; }
+
     /// <summary>Writes text (the journal, an idle helper), replacing any value.</summary>
-    public void WriteText(string secretName, string text) => Invoke("Set-Secret", secretName, new() { ["Secret"] = text }, requireVault: true);
+    public void WriteText(string secretName, string text)
+    {
+        _metadataWritten.Remove(secretName);
+        Invoke("Set-Secret", secretName, new() { ["Secret"] = text }, requireVault: true);
+    }
 
     private ApiKey KeyOf(string secretName, PSCredential credential)
     {
@@ -90,12 +96,20 @@ internal sealed class SecretManagementVault
                 break;
         }
 
-        if (info?.Properties["Metadata"]?.Value is IDictionary { Count: > 0 } kept)
+        Hashtable? metadata = info?.Properties["Metadata"]?.Value is IDictionary { Count: > 0 } kept ? ToHashtable(kept) : null;
+        if (metadata is not null)
         {
-            parameters["Metadata"] = ToHashtable(kept);
+            parameters["Metadata"] = metadata;
         }
 
+        _metadataWritten.Remove(secretName);
         Invoke("Set-Secret", secretName, parameters, requireVault: true);
+        if (info is not null)
+        {
+            // What the secret's metadata is now, as this write left it: the next TrySetMetadata adds to it without
+            // another Get-SecretInfo (docs/rotation.md, "Vault operations").
+            _metadataWritten[secretName] = metadata ?? new Hashtable(StringComparer.OrdinalIgnoreCase);
+        }
     }
 
     /// <summary>
@@ -104,42 +118,6 @@ internal sealed class SecretManagementVault
     /// vaults such as SecretStore match names).
     /// </summary>
     public bool Exists(string secretName) => FindInfo(secretName, out _) is not null;
-
-    /// <summary>Sets the module's metadata keys beside the user's own (which stay); false when the vault keeps none.</summary>
-    public bool TrySetMetadata(string secretName, IReadOnlyDictionary<string, string> metadata)
-    {
-        Hashtable table = FindInfo(secretName, out _)?.Properties["Metadata"]?.Value is IDictionary current ? ToHashtable(current) : new Hashtable();
-        foreach (KeyValuePair<string, string> pair in metadata)
-        {
-            table[pair.Key] = pair.Value;
-        }
-
-        try
-        {
-            Invoke("Set-SecretInfo", secretName, new() { ["Metadata"] = table }, requireVault: true);
-            return true;
-        }
-        catch (SecretManagementErrors.MetadataNotSupportedException)
-        {
-            return false;
-        }
-        catch (PplxVaultOperationException e)
-        {
-            _cmdlet.WriteWarning(OutsideText.Escape($"The vault '{Name}' did not keep metadata for '{secretName}': {e.Message}"));
-            return false;
-        }
-    }
-
-    private static Hashtable ToHashtable(IDictionary source)
-    {
-        var table = new Hashtable(StringComparer.OrdinalIgnoreCase);
-        foreach (DictionaryEntry entry in source)
-        {
-            table[entry.Key] = entry.Value is PSObject wrapped ? wrapped.BaseObject : entry.Value;
-        }
-
-        return table;
-    }
 
     /// <summary>The UserName of a secret kept as a PSCredential (from the last read of it, else read now).</summary>
     private string UserNameOf(string secretName)
@@ -155,6 +133,7 @@ internal sealed class SecretManagementVault
     /// <summary>Removes a secret; nothing when it is missing.</summary>
     public void Remove(string secretName)
     {
+        _metadataWritten.Remove(secretName);
         if (Exists(secretName))
         {
             Invoke("Remove-Secret", secretName, [], requireVault: true);
@@ -291,6 +270,9 @@ internal sealed class SecretManagementVault
         return output;
     }
 
-    private Collection<PSObject> Run(PSCommand command, string secretName, out IReadOnlyList<ErrorRecord> errors) =>
-        _calls.Run(command, secretName, out errors);
+    private Collection<PSObject> Run(PSCommand command, string secretName, out IReadOnlyList<ErrorRecord> errors)
+    {
+        Calls++;
+        return _calls.Run(command, secretName, out errors);
+    }
 }

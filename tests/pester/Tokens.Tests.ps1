@@ -225,22 +225,11 @@ Describe 'Token cmdlets against the emulator' {
         It 'cancels an HTTP call in flight instead of waiting for its timeout' {
             $t = New-PplxToken
             $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Delay'; delayMs = 600000; path = '/v1/models' }
-            # One script, not a batch of statements: stopping a batch races PowerShell's own batch worker.
-            $ps = [powershell]::Create()
-            $null = $ps.AddScript('param($m, $t) Import-Module $m; $t | Test-PplxToken -TimeoutSec 3600').AddArgument($env:PPLX_TEST_MODULE).AddArgument($t)
-            $async = $ps.BeginInvoke()
-            # Wait until the request is being handled by the emulator, then stop the pipeline.
-            while (-not (Invoke-PplxEmulator $emu GET inflight).'/v1/models') {
-                if ($async.AsyncWaitHandle.WaitOne(20)) { break }
-            }
-            $ps.InvocationStateInfo.State | Should -Be 'Running'
-            $stopwatch = [System.Diagnostics.Stopwatch]::StartNew()
-            $ps.Stop()
-            $stopwatch.Stop()
-            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
-            $stopwatch.Elapsed.TotalSeconds | Should -BeLessThan 10 -Because 'only cancellation can end a call whose attempt may take an hour'
-            try { $null = $ps.EndInvoke($async) } catch [System.Management.Automation.PipelineStoppedException] { }
-            $ps.Dispose()
+            # Stop the pipeline once the request is being handled by the emulator.
+            $stopped = Stop-PplxPipelineWhen -Script 'param($m, $t) Import-Module $m; $t | Test-PplxToken -TimeoutSec 3600' -ArgumentList $env:PPLX_TEST_MODULE, $t -Until { (Invoke-PplxEmulator $emu GET inflight).'/v1/models' }
+            $stopped.Before | Should -Be 'Running'
+            $stopped.After | Should -Be 'Stopped'
+            $stopped.Stop.TotalSeconds | Should -BeLessThan 10 -Because 'only cancellation can end a call whose attempt may take an hour'
         }
     }
 

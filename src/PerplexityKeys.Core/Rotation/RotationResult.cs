@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using PerplexityKeys.Core.Vault;
 
 namespace PerplexityKeys.Core.Rotation;
 
@@ -40,4 +41,7 @@ public sealed class RotationResult
 
     /// <summary>Token names of keys that may exist but that the module could not keep or revoke.</summary>
     public List<string> PossibleOrphans { get; } = [];
+
+    /// <summary>The operations this run made on the vault, by kind (docs/rotation.md, "Vault operations").</summary>
+    public VaultOperationCounts VaultOperations { get; } = new();
 }

@@ -90,8 +90,9 @@ internal sealed partial class RotationRun
 
         journal = journal with { NewFingerprint = fresh.Fingerprint, NewCreatedAt = minted.CreatedAt };
         _journal = journal;
+        // No metadata on the pending helper: the journal just written records the same facts (token name, fingerprint,
+        // creation time), and the helper is set idle within the run (docs/rotation.md, "Vault operations").
         await StepAsync("WriteJournal", () => Vault.SetTextAsync(_names.Journal, journal.ToJson(), _ct)).ConfigureAwait(false);
-        await Vault.TrySetMetadataAsync(_names.Pending, SecretMetadata.Of(fresh, journal.TokenName, minted.CreatedAt, journal.OldFingerprint), _ct).ConfigureAwait(false);
         _pending = fresh;
     }
 }

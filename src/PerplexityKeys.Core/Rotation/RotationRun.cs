@@ -15,6 +15,7 @@ internal sealed partial class RotationRun
     private readonly RotationRequest _request;
     private readonly CancellationToken _ct;
     private readonly RotationNames _names;
+    private readonly ISecretVault _vault;
 
     private ApiKey _current = null!;
     private ApiKey? _pending;
@@ -30,11 +31,12 @@ internal sealed partial class RotationRun
         _ct = ct;
         _names = RotationNames.Of(request.SecretName);
         Result = new RotationResult { Vault = engine.Vault.Name, SecretName = _names.Secret };
+        _vault = new CountingVault(engine.Vault, Result.VaultOperations);
     }
 
     public RotationResult Result { get; }
 
-    private ISecretVault Vault => _engine.Vault;
+    private ISecretVault Vault => _vault;
 
     private PplxClient Client => _engine.Client;
 

@@ -23,12 +23,16 @@ namespace PerplexityKeys.Commands;
 /// <para>Mints one key per name (authorized by $env:PERPLEXITY_API_KEY) and proves each.</para>
 /// </example>
 /// <example>
+/// <code>Import-Csv .\services.csv | New-PplxToken -Vault Prod -ThrottleLimit 4</code>
+/// <para>Mints one key per row (columns TokenName and SecretName) into its own secret of vault 'Prod', four mints at a time; the keys come out in the order of the rows.</para>
+/// </example>
+/// <example>
 /// <code>$ErrorActionPreference = 'Stop'; New-PplxToken -TokenName ci-deploy -ApiKeySecretName pplx-admin -ApiKeyVault Prod -Vault Prod -SecretName pplx-ci -VaultPassword (Get-Secret storepass) -AuditLog C:\Logs\pplx.jsonl</code>
 /// <para>Unattended (a scheduled task): mints straight into a locked vault without a prompt, audits the mint and the store, and ends the script with a non-zero exit code if anything failed.</para>
 /// </example>
 [Cmdlet(VerbsCommon.New, "PplxToken", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = MintSet)]
 [OutputType(typeof(PplxToken))]
-public sealed class NewPplxTokenCommand : AuthorizedCmdlet
+public sealed partial class NewPplxTokenCommand : AuthorizedCmdlet
 {
     private const string MintSet = "Mint";
     private const string StoreSet = "Store";
@@ -36,25 +40,28 @@ public sealed class NewPplxTokenCommand : AuthorizedCmdlet
     private ApiKey? _authorizingKey;
     private Uri? _baseUri;
     private CiVariableHandOn? _handOn;
+    private OrderedWork<Minting>? _work;
+    private readonly HashSet<string> _storing = new(StringComparer.OrdinalIgnoreCase); // vault/secret of mints in flight
+    private readonly HashSet<string> _unlocked = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
     /// <para type="description">The name the key is minted under, as the Perplexity portal shows it. Default: PerplexityKeys-&lt;UTC time&gt;-&lt;random&gt;, so that a key whose answer was lost can still be found. Several names from the pipeline mint one key each.</para>
     /// </summary>
-    [Parameter(Position = 0, ValueFromPipeline = true)]
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     public string? TokenName { get; set; }
 
     /// <summary>
     /// <para type="description">Store the new key in this SecretManagement vault. Goes with -SecretName: give both to store the key, or neither (PowerShell asks for the one left out, or fails where it cannot ask).</para>
     /// </summary>
-    [Parameter(Mandatory = true, ParameterSetName = StoreSet)]
+    [Parameter(Mandatory = true, ParameterSetName = StoreSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(VaultNameCompleter))]
     public string? Vault { get; set; }
 
     /// <summary>
-    /// <para type="description">The secret to store the new key in, as a SecureString, with metadata (fingerprint, token name, created time) where the vault keeps metadata. Goes with -Vault.</para>
+    /// <para type="description">The secret to store the new key in, as a SecureString, with metadata (fingerprint, token name, created time) where the vault keeps metadata. Goes with -Vault. Objects piped in with TokenName, SecretName (and Vault) properties, from Import-Csv say, mint one key into each secret.</para>
     /// </summary>
-    [Parameter(Mandatory = true, ParameterSetName = StoreSet)]
+    [Parameter(Mandatory = true, ParameterSetName = StoreSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(SecretNameCompleter))]
     public string? SecretName { get; set; }
@@ -71,6 +78,13 @@ public sealed class NewPplxTokenCommand : AuthorizedCmdlet
     [Parameter]
     public string? CiVariable { get; set; }
 
+    /// <summary>
+    /// <para type="description">How many mints run at once when several names are piped in (default 1: one after another). Keys come out in the input order; vault calls (-Vault) are made one at a time, as SecretManagement needs, and two names for one secret never overlap; the organisation's rate limit (-MaxRequestsPerMinute) paces them all; Ctrl+C stops every mint in flight. Each name is minted once: a failure is that name's error and the others go on.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = 1;
+
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
@@ -79,7 +93,12 @@ public sealed class NewPplxTokenCommand : AuthorizedCmdlet
             _handOn = CiVariableHandOn.For(CiVariable, Ci);
             _baseUri = ResolveBaseUri(null);
             UnlockIfAsked(ApiKeyVault, VaultPassword);
-            UnlockIfAsked(Vault, VaultPassword);
+            if (Vault is not null)
+            {
+                UnlockIfAsked(Vault, VaultPassword);
+                _unlocked.Add(Vault);
+            }
+
             _authorizingKey = AuthorizingKey.Resolve(this, ApiKey, ApiKeySecretName, ApiKeyVault);
         }
         catch (PplxException e)
@@ -114,24 +133,39 @@ public sealed class NewPplxTokenCommand : AuthorizedCmdlet
             return;
         }
 
-        SecretManagementVault? vault = Vault is null ? null : VaultFor(Vault);
+        // A name for a secret an earlier item is still storing into waits for it, so this item's check sees its key.
+        string? vaultName = Vault;
+        string? secretName = SecretName;
+        string? target = vaultName is null ? null : vaultName + "/" + secretName;
+        if (target is not null && _storing.Contains(target))
+        {
+            _work?.Finish();
+        }
+
+        SecretManagementVault? vault = vaultName is null ? null : VaultFor(vaultName);
         ApiKey? overwritten = null;
         try
         {
-            if (vault is not null && vault.Exists(SecretName!))
+            if (vaultName is not null && !_unlocked.Contains(vaultName))
+            {
+                UnlockIfAsked(vaultName, VaultPassword); // a vault named by an object piped in (BeginProcessing unlocked -Vault)
+                _unlocked.Add(vaultName);
+            }
+
+            if (vault is not null && vault.Exists(secretName!))
             {
                 if (!Force)
                 {
-                    throw new PplxSecretExistsException(Vault!, SecretName!);
+                    throw new PplxSecretExistsException(vaultName!, secretName!);
                 }
 
                 // -Force replaces the value; the key it held stays live (consumers may still use it), so it is named.
-                overwritten = vault.ReadKey(SecretName!);
+                overwritten = vault.ReadKey(secretName!);
             }
         }
         catch (PplxException e)
         {
-            WriteItemError(e, SecretName);
+            WriteItemError(e, secretName);
             return;
         }
 
@@ -139,32 +173,71 @@ public sealed class NewPplxTokenCommand : AuthorizedCmdlet
         PplxClient client = ClientFor(_baseUri!);
         Progress.Item($"minting '{name}'");
         WriteVerbose(OutsideText.Escape($"Minting a key named '{name}' at {_baseUri}, authorized by {authorizingKey.Fingerprint}."));
+        _work ??= new OrderedWork<Minting>(new PipelineDispatcher(message => WriteVerbose(OutsideText.Escape(message))), ThrottleLimit, StopToken);
+        var item = new MintItem(name, vaultName, secretName, target, overwritten, authorizingKey);
+        if (target is not null)
+        {
+            _storing.Add(target);
+        }
+
+        _work.Start(
+            async (dispatcher, ct) => vault is null
+                ? new Minting(await client.GenerateTokenAsync(authorizingKey, name, dispatcher, ct).ConfigureAwait(false), null)
+                : Minting.Of(await new VaultMint(client, new PipelineVault(vault, dispatcher)).MintAsync(secretName!, name, authorizingKey, dispatcher, ct).ConfigureAwait(false)),
+            minting => Deliver(item, minting),
+            error => Failed(item, error));
+    }
+
+    /// <inheritdoc />
+    protected override void EndProcessing()
+    {
+        _work?.Finish();
+        _work?.Dispose();
+        base.EndProcessing();
+    }
+
+    /// <summary>On the pipeline thread, in input order: reports a mint that answered (stored or not) and writes its key.</summary>
+    private void Deliver(MintItem item, Minting minting)
+    {
+        Forget(item);
         try
         {
-            MintedToken minted = vault is null
-                ? Run((observer, ct) => client.GenerateTokenAsync(authorizingKey, name, observer, ct))
-                : Stored(Run((dispatcher, ct) => new VaultMint(client, new PipelineVault(vault, dispatcher)).MintAsync(SecretName!, name, authorizingKey, dispatcher, ct)), authorizingKey);
-            if (vault is null)
+            MintedToken minted = minting.Stored is { } stored ? Stored(stored, item) : minting.Minted;
+            if (minting.Stored is null)
             {
-                Minted(minted, authorizingKey);
+                Minted(minted, item.AuthorizingKey);
             }
 
-            if (overwritten is not null && !overwritten.Equals(minted.Key))
+            if (item.Overwritten is not null && !item.Overwritten.Equals(minted.Key))
             {
-                WriteWarning($"'{OutsideText.Escape(SecretName!)}' in vault '{OutsideText.Escape(Vault!)}' held {overwritten.Fingerprint}, which -Force replaced and which still works: revoke it (Revoke-PplxToken) once nothing uses it. Invoke-PplxRotation replaces a stored key without downtime and revokes the old one.");
+                WriteWarning($"'{OutsideText.Escape(item.SecretName!)}' in vault '{OutsideText.Escape(item.Vault!)}' held {item.Overwritten.Fingerprint}, which -Force replaced and which still works: revoke it (Revoke-PplxToken) once nothing uses it. Invoke-PplxRotation replaces a stored key without downtime and revokes the old one.");
             }
 
-            var token = new PplxToken(minted.Key, minted.TokenName ?? name, minted.CreatedAt, _baseUri);
+            var token = new PplxToken(minted.Key, minted.TokenName ?? item.Name, minted.CreatedAt, _baseUri);
             WriteObject(token);
             if (_handOn?.HandOn(token.Key) is { } notHandedOn)
             {
-                WriteItemError(notHandedOn, name);
+                WriteItemError(notHandedOn, item.Name);
             }
         }
         catch (PplxException e)
         {
-            Audit([new AuditEntry(SystemClock.UtcNow, "Mint", "Failed") { Vault = Vault, Secret = SecretName, Failure = ErrorRecords.FailureId(e), Message = e.Message }]);
-            WriteItemError(e, name);
+            Failed(item, e);
+        }
+    }
+
+    private void Failed(MintItem item, Exception error)
+    {
+        Forget(item);
+        Audit([new AuditEntry(SystemClock.UtcNow, "Mint", "Failed") { Vault = item.Vault, Secret = item.SecretName, Failure = ErrorRecords.FailureId(error), Message = error.Message }]);
+        WriteItemError(error, item.Name);
+    }
+
+    private void Forget(MintItem item)
+    {
+        if (item.Target is not null)
+        {
+            _storing.Remove(item.Target);
         }
     }
 
@@ -185,31 +258,31 @@ public sealed class NewPplxTokenCommand : AuthorizedCmdlet
     /// Records what the core did with a key minted into the vault (VaultMint): audited, and a key that could not be
     /// stored is thrown as the store's failure after its revocation (or why it may be live) is audited and warned of.
     /// </summary>
-    private MintedToken Stored(VaultMintResult result, ApiKey authorizingKey)
+    private MintedToken Stored(VaultMintResult result, MintItem item)
     {
         MintedToken minted = result.Minted;
-        Minted(minted, authorizingKey);
+        Minted(minted, item.AuthorizingKey);
         string tokenName = minted.TokenName ?? string.Empty;
         switch (result.Outcome)
         {
             case VaultMintOutcome.Stored:
                 if (!result.MetadataKept)
                 {
-                    WriteVerbose(OutsideText.Escape($"The vault '{Vault}' keeps no metadata; stored the key without it."));
+                    WriteVerbose(OutsideText.Escape($"The vault '{item.Vault}' keeps no metadata; stored the key without it."));
                 }
 
-                WriteVerbose(OutsideText.Escape($"Stored {minted.Key.Fingerprint} as '{SecretName}' in vault '{Vault}'."));
+                WriteVerbose(OutsideText.Escape($"Stored {minted.Key.Fingerprint} as '{item.SecretName}' in vault '{item.Vault}'."));
                 if (result.JournalSkipped is { } why)
                 {
                     WriteWarning($"The key's creation time was not recorded in the secret's journal ({why}), so Get-PplxToken shows its age as unknown.");
                 }
 
-                Audit([new AuditEntry(SystemClock.UtcNow, "Store", "Done") { Vault = Vault, Secret = SecretName, NewFingerprint = minted.Key.Fingerprint }]);
+                Audit([new AuditEntry(SystemClock.UtcNow, "Store", "Done") { Vault = item.Vault, Secret = item.SecretName, NewFingerprint = minted.Key.Fingerprint }]);
                 return minted;
             case VaultMintOutcome.StoreFailed:
                 string? live = result.StillLive;
                 WriteVerbose($"Storing {minted.Key.Fingerprint} failed; it was revoked{(live is null ? string.Empty : " as far as could be proven")}.");
-                Audit([new AuditEntry(SystemClock.UtcNow, "Revoke", live is null ? "Done" : "Failed") { Vault = Vault, Secret = SecretName, OldFingerprint = minted.Key.Fingerprint, Message = live is null ? "The new key could not be stored, so it was revoked." : $"The new key could not be stored, and {live}: find '{tokenName}' in the portal and revoke it." }]);
+                Audit([new AuditEntry(SystemClock.UtcNow, "Revoke", live is null ? "Done" : "Failed") { Vault = item.Vault, Secret = item.SecretName, OldFingerprint = minted.Key.Fingerprint, Message = live is null ? "The new key could not be stored, so it was revoked." : $"The new key could not be stored, and {live}: find '{tokenName}' in the portal and revoke it." }]);
                 if (live is not null)
                 {
                     WriteWarning(OutsideText.Escape($"The new key could not be stored, and {live}: find the key named '{tokenName}' in the Perplexity portal and revoke it."));

@@ -35,6 +35,9 @@ public sealed class InMemoryVault(string name = "Mem") : ISecretVault
 
     public bool Locked { get; set; }
 
+    /// <summary>A vault that keeps no metadata (Azure Key Vault's extension): TrySetMetadata answers false.</summary>
+    public bool NoMetadata { get; set; }
+
     /// <summary>Azure Key Vault's rule: a removed name is soft-deleted and cannot be written again.</summary>
     public bool SoftDelete { get; set; }
 
@@ -79,6 +82,11 @@ public sealed class InMemoryVault(string name = "Mem") : ISecretVault
     public Task<bool> TrySetMetadataAsync(string secretName, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
     {
         Tick();
+        if (NoMetadata)
+        {
+            return Task.FromResult(false);
+        }
+
         Metadata[secretName] = metadata;
         return Task.FromResult(true);
     }

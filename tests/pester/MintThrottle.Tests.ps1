@@ -1,0 +1,108 @@
+# New-PplxToken -ThrottleLimit: mints overlap up to the limit (the emulator counts the requests it handles at once),
+# keys come out in the input order, each name is minted once, stores into a vault stay one at a time on the pipeline
+# thread, and a name that fails fails alone. Speed itself is measured in bench/, not here.
+
+BeforeAll {
+    Import-Module $env:PPLX_TEST_MODULE -Force
+    Import-Module $env:PPLX_TEST_SUPPORT -Force
+    Import-Module Microsoft.PowerShell.SecretManagement -Force
+    $emu = Start-PplxEmulator
+
+    function Get-MintedKey([string] $Like) {
+        @(Invoke-PplxEmulator $emu GET keys | Where-Object name -Like $Like)
+    }
+}
+
+AfterAll {
+    Stop-PplxEmulator $emu
+}
+
+Describe 'New-PplxToken -ThrottleLimit' {
+    BeforeEach {
+        $prod, $flaky = Initialize-PplxTestWorld $emu
+        # Each answer takes a while, so that mints that may overlap do.
+        $null = Invoke-PplxEmulator $emu POST config @{ latencyMs = 200 }
+        $null = Invoke-PplxEmulator $emu DELETE inflight/peak
+    }
+
+    AfterEach {
+        $null = Invoke-PplxEmulator $emu POST config @{ latencyMs = 0 }
+    }
+
+    It 'mints up to <Limit> keys at once, one per name, and writes them in the input order' -ForEach @(
+        @{ Limit = 1 }
+        @{ Limit = 4 }
+    ) {
+        $names = 1..10 | ForEach-Object { "mint-$_" }
+
+        $tokens = $names | New-PplxToken -ThrottleLimit $Limit
+
+        (Invoke-PplxEmulator $emu GET inflight/peak).'/generate_auth_token' | Should -Be $Limit -Because "up to $Limit mints overlap, and with 10 names at 200 ms each they do"
+        $tokens.Name | Should -Be $names
+        $minted = Get-MintedKey 'mint-*'
+        $minted.Count | Should -Be 10 -Because 'each name is minted once'
+        @($minted.name | Sort-Object -Unique).Count | Should -Be 10
+        @($tokens.Fingerprint) | Should -Be @($names | ForEach-Object { $n = $_; ($minted | Where-Object name -EQ $n).fingerprint })
+    }
+
+    It 'stores each key in its own secret with -Vault, mints overlapping, keys in the input order' {
+        $rows = 1..6 | ForEach-Object { [pscustomobject]@{ TokenName = "stored-$_"; SecretName = "pplx-stored-$_" } }
+
+        $tokens = $rows | New-PplxToken -Vault Prod -ThrottleLimit 3
+
+        (Invoke-PplxEmulator $emu GET inflight/peak).'/generate_auth_token' | Should -Be 3
+        $tokens.Name | Should -Be $rows.TokenName
+        foreach ($i in 0..5) {
+            (Get-Secret -Vault Prod -Name $rows[$i].SecretName | Get-PlainText) | Should -Be ($tokens[$i].Key | Get-PlainText)
+            (Get-SecretInfo -Vault Prod -Name $rows[$i].SecretName).Metadata['PplxFingerprint'] | Should -Be $tokens[$i].Fingerprint
+        }
+        (Get-MintedKey 'stored-*').Count | Should -Be 6
+    }
+
+    It 'mints names for one secret one after another, so the second finds the first key stored and mints nothing' {
+        $rows = 'first', 'second' | ForEach-Object { [pscustomobject]@{ TokenName = "same-$_"; SecretName = 'pplx-same' } }
+
+        $tokens = $rows | New-PplxToken -Vault Prod -ThrottleLimit 4 -ErrorVariable err -ErrorAction SilentlyContinue
+
+        @($tokens).Count | Should -Be 1
+        $tokens.Name | Should -Be 'same-first'
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -Be 'SecretExists,PerplexityKeys.Commands.NewPplxTokenCommand'
+        (Get-Secret -Vault Prod -Name pplx-same | Get-PlainText) | Should -Be ($tokens.Key | Get-PlainText)
+        (Get-MintedKey 'same-*').name | Should -Be 'same-first' -Because 'the second name was refused before its mint'
+    }
+
+    It 'fails a name whose store fails alone: its key is revoked, the others are stored, in the input order' {
+        $rows = 1..5 | ForEach-Object { [pscustomobject]@{ TokenName = "flaky-$_"; SecretName = "pplx-flaky-$_" } }
+        Set-PplxTestVaultFault -Vault $flaky -FailNextSet 'pplx-flaky-3'
+
+        $tokens = $rows | New-PplxToken -Vault Flaky -ThrottleLimit 3 -ErrorVariable err -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+
+        $tokens.Name | Should -Be 'flaky-1', 'flaky-2', 'flaky-4', 'flaky-5'
+        $err.Count | Should -Be 1
+        $err[0].TargetObject | Should -Be 'flaky-3'
+        $failed = Get-MintedKey 'flaky-3'
+        $failed.Count | Should -Be 1 -Because 'the failing name was minted once, not retried'
+        $failed[0].revoked | Should -BeTrue -Because 'the secret did not hold it when read back: positive evidence it was not stored'
+        foreach ($t in $tokens) {
+            (Get-Secret -Vault Flaky -Name ($rows | Where-Object TokenName -EQ $t.Name).SecretName | Get-PlainText) | Should -Be ($t.Key | Get-PlainText)
+            (Get-PplxEmulatorKey $emu $t.Fingerprint).revoked | Should -BeFalse
+        }
+    }
+
+    It 'stops every mint in flight at Ctrl+C instead of waiting for them' {
+        $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Delay'; delayMs = 600000; path = '/generate_auth_token'; count = 100 }
+        # Stop the pipeline once the emulator handles four mints at once.
+        $stopped = Stop-PplxPipelineWhen -Script 'param($m) Import-Module $m; 1..8 | ForEach-Object { "stopped-$_" } | New-PplxToken -ThrottleLimit 4 -TimeoutSec 3600' -ArgumentList $env:PPLX_TEST_MODULE -Until { (Invoke-PplxEmulator $emu GET inflight).'/generate_auth_token' -ge 4 }
+
+        $stopped.Before | Should -Be 'Running'
+        $stopped.After | Should -Be 'Stopped'
+        $stopped.Stop.TotalSeconds | Should -BeLessThan 10 -Because 'the four mints in flight are cancelled, not waited for'
+        (Invoke-PplxEmulator $emu GET inflight/peak).'/generate_auth_token' | Should -Be 4 -Because 'no fifth mint started'
+    }
+
+    It 'refuses a limit outside 1 to 64 before minting anything' {
+        { 'x' | New-PplxToken -ThrottleLimit 65 -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentValidationError,PerplexityKeys.Commands.NewPplxTokenCommand'
+        Get-MintedKey 'x' | Should -BeNullOrEmpty
+    }
+}
