@@ -17,6 +17,13 @@ internal sealed partial class RotationRun
         {
             await DiscardAsync(fresh, _request.AuthorizingKey ?? old, _journal!.TokenName).ConfigureAwait(false);
             await StepAsync("ClearPending", () => ClearKeyHelperAsync(_names.Pending)).ConfigureAwait(false);
+            if (_previous is not null && _previous.Equals(old))
+            {
+                // A resumed run that had kept the old key as previous: it is still current, so that copy goes idle too.
+                await StepAsync("ClearPrevious", () => ClearKeyHelperAsync(_names.Previous)).ConfigureAwait(false);
+                _previous = null;
+            }
+
             await StepAsync("IdleJournal", () => IdleJournalAsync("RolledBack")).ConfigureAwait(false);
             Move(RotationState.RolledBack);
             throw Fail(RotationFailure.RolledBack, $"The new key {fresh.Fingerprint} failed its probe ({probe.Status}: {probe.Message}); it was revoked and '{_names.Secret}' still holds {old.Fingerprint}.");

@@ -227,6 +227,35 @@ public sealed class RotationEngineTests
         Assert.False(rig.KeyByFingerprint(old.Fingerprint)!.Revoked);
     }
 
+    [Fact]
+    public async Task Resume_WhenTheNewKeyFailsItsProbeAfterTheOldWasKeptAsPrevious_RollsBackLeavingOnlyIdleHelpers_AndTheNextRunRotates()
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
+        RotationEngine engine = Engine(rig, vault);
+        vault.BeforeWrite = name =>
+        {
+            if (name == Secret)
+            {
+                throw new SimulatedCrashException();   // the process dies just before the promotion: previous holds the old key
+            }
+        };
+        await Assert.ThrowsAsync<SimulatedCrashException>(() => engine.RunAsync(new RotationRequest { SecretName = Secret }, CancellationToken.None));
+        vault.BeforeWrite = null;
+        ApiKey pending = vault.Peek(Pending)!;
+        Assert.Equal(old, vault.Peek(Previous));
+        rig.Host.State.Revoke(rig.KeyByFingerprint(pending.Fingerprint)!);   // the new key is refused by the time the run resumes
+
+        var error = await Assert.ThrowsAsync<PplxRotationException>(() => engine.RunAsync(new RotationRequest { SecretName = Secret }, CancellationToken.None));
+
+        Assert.Equal(RotationFailure.RolledBack, error.Reason);
+        Assert.Equal(old, vault.Peek(Secret));
+        AssertOnlyIdleHelpers(vault);
+        RotationResult next = await engine.RunAsync(new RotationRequest { SecretName = Secret }, CancellationToken.None);
+        Assert.Equal(RotationState.Done, next.State);
+        AssertSettled(rig, vault, old, next);
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
