@@ -98,7 +98,7 @@ Describe 'Invoke-PplxRotation' {
         Assert-Settled Prod pplx-svc $old.Fingerprint
     }
 
-    It 'skips the helper secrets of a staged rotation when they are piped in, and refuses them by name' {
+    It 'skips the helper secrets of a staged rotation when they are piped in, and refuses them by name, to a mint too' {
         $null = Invoke-PplxRotation -Vault Prod -SecretName pplx-svc -Stage Prepare -Force
         @(Get-SecretInfo -Vault Prod).Name | Should -Contain 'pplx-svc-pplx-journal'
         $keysBefore = @(Invoke-PplxEmulator $emu GET keys).Count
@@ -114,6 +114,12 @@ Describe 'Invoke-PplxRotation' {
         $rotErr[0].FullyQualifiedErrorId | Should -Be 'SecretIsRotationHelper,PerplexityKeys.Commands.InvokePplxRotationCommand'
         @(Invoke-PplxEmulator $emu GET keys).Count | Should -Be $keysBefore
         @(Get-SecretInfo -Vault Prod -Name 'pplx-svc-pplx-previous-pplx-*') | Should -BeNullOrEmpty
+
+        $pending = Get-Secret -Vault Prod -Name pplx-svc-pplx-pending -AsPlainText
+        $null = New-PplxToken -TokenName stray -ApiKey $emu.AdminKey -Vault Prod -SecretName pplx-svc-pplx-pending -Force -ErrorVariable newErr -ErrorAction SilentlyContinue
+        $newErr[0].FullyQualifiedErrorId | Should -Be 'SecretIsRotationHelper,PerplexityKeys.Commands.NewPplxTokenCommand'
+        @(Invoke-PplxEmulator $emu GET keys).Count | Should -Be $keysBefore -Because 'nothing is minted for a helper name'
+        (Get-Secret -Vault Prod -Name pplx-svc-pplx-pending -AsPlainText) -ceq $pending | Should -BeTrue -Because 'the prepared rotation''s pending key is untouched'
     }
 
     It 'keeps a prepared rotation staged when a plain batch runs over the vault' {

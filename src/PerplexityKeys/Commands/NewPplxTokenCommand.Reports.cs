@@ -1,0 +1,62 @@
+using PerplexityKeys.Core.Api;
+using PerplexityKeys.Core.Minting;
+using PerplexityKeys.Core.Rotation;
+
+namespace PerplexityKeys.Commands;
+
+// What New-PplxToken reports of each mint: the audit lines, verbose lines and warnings of a key minted, and of one minted into a vault.
+public sealed partial class NewPplxTokenCommand
+{
+    /// <summary>Audits and reports a key just minted, warning when the API's clock and this machine's disagree.</summary>
+    private void Minted(MintedToken minted, ApiKey authorizingKey)
+    {
+        string name = minted.TokenName ?? string.Empty;
+        Audit([new AuditEntry(SystemClock.UtcNow, "Mint", "Done") { NewFingerprint = minted.Key.Fingerprint, Message = $"Minted a key named '{name}', authorized by {authorizingKey.Fingerprint}." }]);
+        WriteVerbose(OutsideText.EscapeRedacted($"Minted {minted.Key.Fingerprint} named '{name}'."));
+        TimeSpan skew = minted.CreatedAt - SystemClock.UtcNow;
+        if (skew.Duration() > TimeSpan.FromMinutes(5))
+        {
+            WriteWarning($"The API says {minted.Key.Fingerprint} was created at {minted.CreatedAt:u}, {skew.Duration().TotalMinutes:0} minutes {(skew > TimeSpan.Zero ? "ahead of" : "behind")} this machine's clock; check the clock before relying on key ages.");
+        }
+    }
+
+    /// <summary>
+    /// Records what the core did with a key minted into the vault (VaultMint): audited, and a key that could not be
+    /// stored is thrown as the store's failure after its revocation (or why it may be live) is audited and warned of.
+    /// </summary>
+    private MintedToken Stored(VaultMintResult result, MintItem item)
+    {
+        MintedToken minted = result.Minted;
+        Minted(minted, item.AuthorizingKey);
+        string tokenName = minted.TokenName ?? string.Empty;
+        switch (result.Outcome)
+        {
+            case VaultMintOutcome.Stored:
+                if (!result.MetadataKept)
+                {
+                    WriteVerbose(OutsideText.Escape($"The vault '{item.Vault}' keeps no metadata; stored the key without it."));
+                }
+
+                WriteVerbose(OutsideText.Escape($"Stored {minted.Key.Fingerprint} as '{item.SecretName}' in vault '{item.Vault}'."));
+                if (result.JournalSkipped is { } why)
+                {
+                    WriteWarning($"The key's creation time was not recorded in the secret's journal ({why}), so Get-PplxToken shows its age as unknown.");
+                }
+
+                Audit([new AuditEntry(SystemClock.UtcNow, "Store", "Done") { Vault = item.Vault, Secret = item.SecretName, NewFingerprint = minted.Key.Fingerprint }]);
+                return minted;
+            case VaultMintOutcome.StoreFailed:
+                string? live = result.StillLive;
+                WriteVerbose($"Storing {minted.Key.Fingerprint} failed; it was revoked{(live is null ? string.Empty : " as far as could be proven")}.");
+                Audit([new AuditEntry(SystemClock.UtcNow, "Revoke", live is null ? "Done" : "Failed") { Vault = item.Vault, Secret = item.SecretName, OldFingerprint = minted.Key.Fingerprint, Message = live is null ? "The new key could not be stored, so it was revoked." : $"The new key could not be stored, and {live}: find '{tokenName}' in the portal and revoke it." }]);
+                if (live is not null)
+                {
+                    WriteWarning(OutsideText.Escape($"The new key could not be stored, and {live}: find the key named '{tokenName}' in the Perplexity portal and revoke it."));
+                }
+
+                throw result.StoreFailure!;
+            default:
+                throw result.StoreFailure!;
+        }
+    }
+}
