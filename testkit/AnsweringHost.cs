@@ -21,6 +21,9 @@ public sealed class AnsweringHost : PSHost
 
     public List<string> Warnings => _ui.Warnings;
 
+    /// <summary>What was written to the host as text (a vault's "Enter password:" among it).</summary>
+    public List<string> Shown => _ui.Shown;
+
     public override CultureInfo CurrentCulture => CultureInfo.InvariantCulture;
 
     public override CultureInfo CurrentUICulture => CultureInfo.InvariantCulture;
@@ -49,6 +52,8 @@ public sealed class AnsweringHost : PSHost
 
         public List<string> Warnings { get; } = new();
 
+        public List<string> Shown { get; } = new();
+
         public override PSHostRawUserInterface RawUI => null!;
 
         public override SecureString ReadLineAsSecureString()
@@ -69,11 +74,11 @@ public sealed class AnsweringHost : PSHost
 
         public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName, PSCredentialTypes allowedCredentialTypes, PSCredentialUIOptions options) => throw new NotSupportedException("PromptForCredential");
 
-        public override void Write(string value) { }
+        public override void Write(string value) => Shown.Add(value);
 
-        public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) { }
+        public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) => Shown.Add(value);
 
-        public override void WriteLine(string value) { }
+        public override void WriteLine(string value) => Shown.Add(value);
 
         public override void WriteErrorLine(string value) { }
 

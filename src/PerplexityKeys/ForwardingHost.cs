@@ -71,13 +71,16 @@ internal sealed class ForwardingHost(PSHost caller) : PSHost
 
         public override SecureString ReadLineAsSecureString() => Caller.ReadLineAsSecureString();
 
-        public override void Write(string value) => caller?.Write(value);
+        // While prompts are refused, the text a vault shows with its question ("... Enter password:") is not shown either.
+        private PSHostUserInterface? Shown => HostPrompts.Refusing(callerId) ? null : caller;
 
-        public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) => caller?.Write(foregroundColor, backgroundColor, value);
+        public override void Write(string value) => Shown?.Write(value);
 
-        public override void WriteLine(string value) => caller?.WriteLine(value);
+        public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) => Shown?.Write(foregroundColor, backgroundColor, value);
 
-        public override void WriteErrorLine(string value) => caller?.WriteErrorLine(value);
+        public override void WriteLine(string value) => Shown?.WriteLine(value);
+
+        public override void WriteErrorLine(string value) => Shown?.WriteErrorLine(value);
 
         public override void WriteDebugLine(string message)
         {

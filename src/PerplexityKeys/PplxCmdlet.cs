@@ -106,9 +106,10 @@ public abstract class PplxCmdlet : CiLoggedCmdlet, IDisposable
 
     /// <summary>
     /// True for a helper secret of a rotation (pending, previous, journal), which is never a key of its own: piped in
-    /// (from Get-SecretInfo) it is skipped with a verbose line; named directly it is an error (SecretIsRotationHelper).
+    /// (from Get-SecretInfo) it is skipped with a verbose line; named directly, or always when <paramref name="alwaysAnError"/>
+    /// (a mint: its input is what the user means to create), it is an error (SecretIsRotationHelper).
     /// </summary>
-    internal bool IsRotationHelper(string secretName)
+    internal bool IsRotationHelper(string secretName, bool alwaysAnError = false)
     {
         if (!SiblingNames.IsSiblingName(secretName))
         {
@@ -116,7 +117,7 @@ public abstract class PplxCmdlet : CiLoggedCmdlet, IDisposable
         }
 
         string shown = OutsideText.Escape(secretName);
-        if (MyInvocation.ExpectingInput)
+        if (MyInvocation.ExpectingInput && !alwaysAnError)
         {
             WriteVerbose($"Skipped '{shown}': it is a helper secret of a rotation (pending key, previous key or journal), not a key of its own.");
         }
@@ -129,6 +130,9 @@ public abstract class PplxCmdlet : CiLoggedCmdlet, IDisposable
 
         return true;
     }
+
+    /// <summary>True for a command that never asks the user anything through a vault (Get-PplxToken): see HostPrompts.</summary>
+    internal virtual bool NeverPrompts => false;
 
     /// <summary>Ctrl+C: cancel every HTTP call in flight.</summary>
     protected override void StopProcessing() => _stopping.Cancel();

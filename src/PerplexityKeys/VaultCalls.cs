@@ -59,6 +59,8 @@ internal sealed class VaultCalls(PplxCmdlet cmdlet, string name, TimeSpan timeou
                 $"SecretManagement is not available ({e.Message}). Install Microsoft.PowerShell.SecretManagement and register a vault.", _name, secretName, e);
         }
 
+        // A command that never prompts (Get-PplxToken) refuses the vault's questions for the length of this call only.
+        using HostPrompts.Scope? refusing = _cmdlet.NeverPrompts ? HostPrompts.Refuse(_cmdlet.Host) : null;
         var ps = PowerShell.Create();
         ps.Runspace = runspace;
         ps.Commands = command;
@@ -110,7 +112,9 @@ internal sealed class VaultCalls(PplxCmdlet cmdlet, string name, TimeSpan timeou
             _cmdlet.WriteWarning(OutsideText.EscapeRedacted(warning.Message));
         }
 
-        if (ended.State == PSInvocationState.Stopped)
+        // A refused question is positive evidence that the vault wanted a password, however SecretManagement passed the
+        // refusal on (a stopped pipeline, or an error record wrapping it).
+        if (ended.State == PSInvocationState.Stopped || (refusing?.Refused == true && (records.Count > 0 || ended.State == PSInvocationState.Failed)))
         {
             throw PplxVaultLockedException.PromptStopped(_name, secretName, ended.Reason);
         }

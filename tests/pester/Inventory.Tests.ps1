@@ -225,6 +225,7 @@ Import-Module Microsoft.PowerShell.SecretManagement
     It 'never prompts at a terminal, even where the prompt would be answered, and leaves prompts to the commands after it' {
         # A host with somebody at the keyboard, in a pwsh of its own: SecretManagement lends every vault the host of the
         # first command that used it in the process, and here that is Get-PplxToken's.
+        $null = New-PplxToken -Vault Prod -SecretName pplx-open
         $null = New-PplxTestVault -Kind Store -Name Desk -Password 'p@ss'
         $null = Unlock-SecretVault -Name Desk -Password (ConvertTo-SecureString 'p@ss' -AsPlainText -Force)
         Set-Secret -Vault Desk -Name pplx-desk -Secret ('pplx-' + 'x' * 48)
@@ -232,7 +233,8 @@ Import-Module Microsoft.PowerShell.SecretManagement
         $steps = @(
             "$module; Get-PplxToken -Vault Desk"
             'Get-PplxToken'
-            'Microsoft.PowerShell.SecretManagement\Get-SecretInfo -Vault Desk | ForEach-Object Name'
+            # Downstream of Get-PplxToken, in the same pipeline: a command there may still ask.
+            'Get-PplxToken -Vault Prod | ForEach-Object { Microsoft.PowerShell.SecretManagement\Get-SecretInfo -Vault Desk | ForEach-Object Name }'
         )
         $r = Invoke-PplxChildPwsh -File (Join-Path (Split-Path $env:PPLX_TEST_SUPPORT) 'Invoke-InAnsweringHost.ps1') -ArgumentList '-Answer', 'p@ss', '-ScriptsJson', (ConvertTo-Json -Compress -InputObject $steps)
         $r.ExitCode | Should -Be 0 -Because $r.Text
@@ -240,9 +242,11 @@ Import-Module Microsoft.PowerShell.SecretManagement
         $named.Prompts | Should -Be 0 -Because 'Get-PplxToken never asks for a password'
         $named.Errors | Should -Be 'VaultLocked'
         $named.Warnings | Should -Match "Skipped vault 'Desk': it is locked \(VaultLocked\)"
+        $named.Shown | Should -Not -Match 'password' -Because 'the text of a refused question is not shown either'
         $every.Prompts | Should -Be 0
         $every.Errors | Should -BeNullOrEmpty
-        $after.Prompts | Should -Be 1 -Because 'the vault still asks the user for a command that may prompt'
+        $after.Prompts | Should -Be 1 -Because 'the vault still asks the user for a command that may prompt, even downstream of Get-PplxToken'
+        $after.Shown | Should -Match 'Enter password:'
         $after.Output | Should -Be 'pplx-desk'
     }
 }

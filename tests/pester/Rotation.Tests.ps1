@@ -118,6 +118,8 @@ Describe 'Invoke-PplxRotation' {
         $pending = Get-Secret -Vault Prod -Name pplx-svc-pplx-pending -AsPlainText
         $null = New-PplxToken -TokenName stray -ApiKey $emu.AdminKey -Vault Prod -SecretName pplx-svc-pplx-pending -Force -ErrorVariable newErr -ErrorAction SilentlyContinue
         $newErr[0].FullyQualifiedErrorId | Should -Be 'SecretIsRotationHelper,PerplexityKeys.Commands.NewPplxTokenCommand'
+        $null = [pscustomobject]@{ TokenName = 'stray-row'; SecretName = 'pplx-svc-pplx-journal' } | New-PplxToken -ApiKey $emu.AdminKey -Vault Prod -Force -ErrorVariable rowErr -ErrorAction SilentlyContinue
+        $rowErr[0].FullyQualifiedErrorId | Should -Be 'SecretIsRotationHelper,PerplexityKeys.Commands.NewPplxTokenCommand' -Because 'a row piped in is what the user means to create, not a listing to skip through'
         @(Invoke-PplxEmulator $emu GET keys).Count | Should -Be $keysBefore -Because 'nothing is minted for a helper name'
         (Get-Secret -Vault Prod -Name pplx-svc-pplx-pending -AsPlainText) -ceq $pending | Should -BeTrue -Because 'the prepared rotation''s pending key is untouched'
     }

@@ -50,11 +50,12 @@ public sealed class GetPplxTokenCommand : PplxCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? SecretName { get; set; }
 
+    /// <summary>A vault that would ask for a password (SecretStore, -Interaction Prompt) is refused the question: it is skipped as locked.</summary>
+    internal override bool NeverPrompts => true;
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        // A vault that would ask for a password (SecretStore, -Interaction Prompt) is refused the question: it is skipped as locked.
-        using IDisposable noPrompts = HostPrompts.Refuse(Host);
         var found = new List<PplxTokenInfo>();
         WildcardPattern[] names = (SecretName ?? ["*"]).Select(n => WildcardPattern.Get(n, WildcardOptions.IgnoreCase)).ToArray();
         foreach ((string vault, bool named) in Vaults())

@@ -127,7 +127,7 @@ public sealed partial class NewPplxTokenCommand : AuthorizedCmdlet
             return;
         }
 
-        if (SecretName is not null && IsRotationHelper(SecretName))
+        if (SecretName is not null && IsRotationHelper(SecretName, alwaysAnError: true))
         {
             return; // a rotation's helper secret is never a key of its own
         }

@@ -115,8 +115,10 @@ function Assert-StoreUnlocked($State, $Settings, [string] $VaultName) {
     if ([DateTime]::UtcNow -lt $State.UnlockedUntil) { return }
     $message = "A valid password is required to access the StoreVault vault $VaultName.`nUse the Unlock-SecretVault cmdlet to provide the required password to access the store."
     if ($Settings.Interaction -eq 'None') { throw [Microsoft.PowerShell.SecretManagement.PasswordRequiredException]::new($message) }
-    # SecretStore prompts through the host even when nobody can answer, and the text shows anyway.
-    [Console]::Error.WriteLine("Vault $VaultName requires a password. Enter password:")
+    # SecretStore prompts through the host even when nobody can answer, and the text shows anyway. A console is modelled
+    # as one whose stdin is closed (a scheduled task); an interactive console is not modelled.
+    $prompt = "Vault $VaultName requires a password. Enter password:"
+    if ($Host.Name -eq 'ConsoleHost') { [Console]::Error.WriteLine($prompt) } else { $Host.UI.Write($prompt) }
     if (Test-NonInteractiveProcess) { throw [Microsoft.PowerShell.SecretManagement.PasswordRequiredException]::new($message) }
     if ($Host.Name -ne 'ConsoleHost') {
         # A host that can answer (a terminal, an editor, an application hosting PowerShell) is asked, as SecretStore
