@@ -119,21 +119,34 @@ internal sealed partial class RotationRun
     }
 
     /// <summary>
-    /// Without compare-and-swap, another machine's whole rotation (or a New-PplxToken -Vault) can fit between this run's
-    /// last read of S and its write: the journal then holds that run's idle record, saying its key was current when it
-    /// finished, and this run's write has just replaced that key. It is live and kept nowhere: reported by its token
-    /// name (not revoked: services may have picked it up). Read before this run writes the journal again.
+    /// Without compare-and-swap, another machine's rotation (or a New-PplxToken -Vault) can write S between this run's
+    /// last read of S and its write. Its journal record then names its key: idle and Done (or Minted) when it finished,
+    /// busy with PromotedAt when it promoted and stopped (-Stage Prepare). That record is written after its write of S, so
+    /// S read once more tells which write came last: this run's, and that key, live and kept nowhere, is reported by its
+    /// token name (not revoked: services may have picked it up); theirs, and this run stands back. Read before this run
+    /// writes the journal again; the extra read of S is made only when such a record is there.
     /// </summary>
     private async Task ReportReplacedRivalAsync(ApiKey fresh, ApiKey old)
     {
         string? text = await StepAsync("CheckJournal", () => Vault.GetTextAsync(_names.Journal, _ct)).ConfigureAwait(false);
-        if (RotationJournal.TryParse(text) is { Idle: true, NewFingerprint: { } theirs } rival
-            && rival.RunId != _journal!.RunId
-            && rival.Outcome is "Done" or RotationJournal.MintedOutcome
-            && theirs != fresh.Fingerprint
-            && theirs != old.Fingerprint)
+        if (RotationJournal.TryParse(text) is not { NewFingerprint: { } theirs } rival
+            || rival.RunId == _journal!.RunId
+            || theirs == fresh.Fingerprint
+            || theirs == old.Fingerprint
+            || !(rival.Idle ? rival.Outcome is "Done" or RotationJournal.MintedOutcome : rival.PromotedAt is not null))
         {
-            ReportOrphan(rival.TokenName, $"{theirs} was made current by another rotation of '{_names.Secret}' (another machine?) that finished while this run was promoting {fresh.Fingerprint}, whose write replaced it");
+            return;
+        }
+
+        ApiKey? now = await StepAsync("CheckCurrent", () => Vault.GetKeyAsync(_names.Secret, _ct), k => k?.Fingerprint ?? "missing").ConfigureAwait(false);
+        if (now is not null && now.Fingerprint == theirs)
+        {
+            throw await StandBackAsync(fresh, old, now).ConfigureAwait(false);
+        }
+
+        if (fresh.Equals(now))
+        {
+            ReportOrphan(rival.TokenName, $"{theirs} was made current by another rotation of '{_names.Secret}' (another machine?) while this run was promoting {fresh.Fingerprint}, whose write replaced it");
         }
     }
 

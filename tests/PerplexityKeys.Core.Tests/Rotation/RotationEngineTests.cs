@@ -551,6 +551,62 @@ public sealed class RotationEngineTests
         Assert.DoesNotContain(rig.KeyByFingerprint(result.NewFingerprint!)!.Name, result.PossibleOrphans);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Promote_WhenAnotherMachinesWriteLandsRightAfterThisRunsOwn_StandsBack_WithoutReportingTheCurrentKey(bool finished)
+    {
+        // The other run's write of S comes after this run's (and after its read-back), its journal record before this
+        // run's next look at the journal: its key is the current one, and must never be named as a key to revoke.
+        await using var rig = await EmulatorRig.StartAsync();
+        (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
+        ApiKey theirs = await rig.NewKeyAsync("the other machine's key");
+        string theirName = rig.KeyByFingerprint(theirs.Fingerprint)!.Name!;
+        vault.BeforeRead = name =>
+        {
+            if (name == Journal && vault.Peek(Secret) is { } current && !current.Equals(old) && !current.Equals(theirs))
+            {
+                vault.Put(Secret, theirs);
+                RotationJournal record = RotationJournal.Minted(Secret, theirName, theirs.Fingerprint, rig.Time.GetUtcNow(), null, rig.Time.GetUtcNow()) with { RunId = "the-other-run", OldFingerprint = old.Fingerprint };
+                vault.Put(Journal, (finished ? record with { Outcome = "Done" } : record with { Idle = false, Outcome = null, PromotedAt = rig.Time.GetUtcNow(), Staged = true }).ToJson());
+                vault.BeforeRead = null;
+            }
+        };
+
+        var error = await Assert.ThrowsAsync<PplxRotationException>(() => Engine(rig, vault).RunAsync(new RotationRequest { SecretName = Secret }, CancellationToken.None));
+
+        Assert.Equal(RotationFailure.Conflict, error.Reason);
+        Assert.Equal(theirs, vault.Peek(Secret));
+        Assert.DoesNotContain(theirName, error.Result.PossibleOrphans);
+        Assert.False(rig.KeyByFingerprint(theirs.Fingerprint)!.Revoked);
+        Assert.True(rig.KeyByFingerprint(error.Result.NewFingerprint!)!.Revoked);   // this run's own key, kept nowhere
+    }
+
+    [Fact]
+    public async Task Promote_WhenAnotherMachinesPreparedRotationWasReplacedByThisRunsWrite_ReportsItsKeyByName()
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
+        ApiKey theirs = await rig.NewKeyAsync("the other machine's key");
+        string theirName = rig.KeyByFingerprint(theirs.Fingerprint)!.Name!;
+        vault.BeforeWrite = name =>
+        {
+            if (name == Secret && old.Equals(vault.Peek(Secret)))
+            {
+                vault.Put(Secret, theirs);   // promoted by a -Stage Prepare run that stopped there, waiting for Finish
+                RotationJournal prepared = RotationJournal.Minted(Secret, theirName, theirs.Fingerprint, rig.Time.GetUtcNow(), null, rig.Time.GetUtcNow()) with { RunId = "the-other-run", OldFingerprint = old.Fingerprint, Idle = false, Outcome = null, PromotedAt = rig.Time.GetUtcNow(), Staged = true };
+                vault.Put(Journal, prepared.ToJson());
+                vault.BeforeWrite = null;
+            }
+        };
+
+        RotationResult result = await Engine(rig, vault).RunAsync(new RotationRequest { SecretName = Secret }, CancellationToken.None);
+
+        Assert.Equal(RotationState.Done, result.State);
+        Assert.Contains(theirName, result.PossibleOrphans);
+        Assert.False(rig.KeyByFingerprint(theirs.Fingerprint)!.Revoked);
+    }
+
     [Fact]
     public async Task Abort_AfterTheSecretWasSetByHandToAThirdKey_ClearsTheHelpers_RevokingNothing_AndReportsBothKeys()
     {
