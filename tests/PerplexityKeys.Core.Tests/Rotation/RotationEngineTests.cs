@@ -528,15 +528,13 @@ public sealed class RotationEngineTests
         // its last read of S, all between this run's last read of S and its write. Its key is then live and kept nowhere.
         await using var rig = await EmulatorRig.StartAsync();
         (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
-        ApiKey theirs = await rig.NewKeyAsync("the other machine's key");
-        string theirName = rig.KeyByFingerprint(theirs.Fingerprint)!.Name!;
+        (ApiKey theirs, string theirName) = await OtherMachinesKeyAsync(rig);
         vault.BeforeWrite = name =>
         {
             if (name == Secret && old.Equals(vault.Peek(Secret)))
             {
                 vault.Put(Secret, theirs);
-                RotationJournal done = RotationJournal.Minted(Secret, theirName, theirs.Fingerprint, rig.Time.GetUtcNow(), null, rig.Time.GetUtcNow()) with { RunId = "the-other-run", OldFingerprint = old.Fingerprint, Outcome = "Done" };
-                vault.Put(Journal, done.ToJson());
+                vault.Put(Journal, OtherRunsRecord(rig, theirName, theirs, old, prepared: false).ToJson());
                 rig.Host.State.Revoke(rig.KeyByFingerprint(old.Fingerprint)!);
                 vault.BeforeWrite = null;
             }
@@ -560,15 +558,13 @@ public sealed class RotationEngineTests
         // run's next look at the journal: its key is the current one, and must never be named as a key to revoke.
         await using var rig = await EmulatorRig.StartAsync();
         (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
-        ApiKey theirs = await rig.NewKeyAsync("the other machine's key");
-        string theirName = rig.KeyByFingerprint(theirs.Fingerprint)!.Name!;
+        (ApiKey theirs, string theirName) = await OtherMachinesKeyAsync(rig);
         vault.BeforeRead = name =>
         {
             if (name == Journal && vault.Peek(Secret) is { } current && !current.Equals(old) && !current.Equals(theirs))
             {
                 vault.Put(Secret, theirs);
-                RotationJournal record = RotationJournal.Minted(Secret, theirName, theirs.Fingerprint, rig.Time.GetUtcNow(), null, rig.Time.GetUtcNow()) with { RunId = "the-other-run", OldFingerprint = old.Fingerprint };
-                vault.Put(Journal, (finished ? record with { Outcome = "Done" } : record with { Idle = false, Outcome = null, PromotedAt = rig.Time.GetUtcNow(), Staged = true }).ToJson());
+                vault.Put(Journal, OtherRunsRecord(rig, theirName, theirs, old, prepared: !finished).ToJson());
                 vault.BeforeRead = null;
             }
         };
@@ -587,15 +583,13 @@ public sealed class RotationEngineTests
     {
         await using var rig = await EmulatorRig.StartAsync();
         (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
-        ApiKey theirs = await rig.NewKeyAsync("the other machine's key");
-        string theirName = rig.KeyByFingerprint(theirs.Fingerprint)!.Name!;
+        (ApiKey theirs, string theirName) = await OtherMachinesKeyAsync(rig);
         vault.BeforeWrite = name =>
         {
             if (name == Secret && old.Equals(vault.Peek(Secret)))
             {
                 vault.Put(Secret, theirs);   // promoted by a -Stage Prepare run that stopped there, waiting for Finish
-                RotationJournal prepared = RotationJournal.Minted(Secret, theirName, theirs.Fingerprint, rig.Time.GetUtcNow(), null, rig.Time.GetUtcNow()) with { RunId = "the-other-run", OldFingerprint = old.Fingerprint, Idle = false, Outcome = null, PromotedAt = rig.Time.GetUtcNow(), Staged = true };
-                vault.Put(Journal, prepared.ToJson());
+                vault.Put(Journal, OtherRunsRecord(rig, theirName, theirs, old, prepared: true).ToJson());
                 vault.BeforeWrite = null;
             }
         };
@@ -894,6 +888,21 @@ public sealed class RotationEngineTests
 
     /// <summary>Helpers are never deleted (a soft-deleting vault could not write them again): after a rotation ends,
     /// every name beside the secret is an idle helper, and none holds a key.</summary>
+    /// <summary>A key another machine's run minted, and the token name it was minted under.</summary>
+    private static async Task<(ApiKey Key, string Name)> OtherMachinesKeyAsync(EmulatorRig rig)
+    {
+        ApiKey key = await rig.NewKeyAsync("the other machine's key");
+        return (key, rig.KeyByFingerprint(key.Fingerprint)!.Name!);
+    }
+
+    /// <summary>The journal record another machine's run leaves once its key is current: finished (Done), or prepared and waiting for Finish.</summary>
+    private static RotationJournal OtherRunsRecord(EmulatorRig rig, string tokenName, ApiKey key, ApiKey old, bool prepared)
+    {
+        DateTimeOffset now = rig.Time.GetUtcNow();
+        RotationJournal record = RotationJournal.Minted(Secret, tokenName, key.Fingerprint, now, null, now) with { RunId = "the-other-run", OldFingerprint = old.Fingerprint };
+        return prepared ? record with { Idle = false, Outcome = null, PromotedAt = now, Staged = true } : record with { Outcome = "Done" };
+    }
+
     private static void AssertOnlyIdleHelpers(InMemoryVault vault, string? because = null)
     {
         foreach (string name in vault.Names.Where(n => n != Secret))
