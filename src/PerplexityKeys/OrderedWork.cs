@@ -29,9 +29,10 @@ internal sealed class OrderedWork<T> : IDisposable
 
     /// <summary>
     /// On the pipeline thread: starts <paramref name="work"/>, after handing on the oldest items while the limit is reached.
-    /// <paramref name="stopped"/> runs, on the pipeline thread once the item has ended, when the item was stopped instead.
+    /// <paramref name="stopped"/> runs instead, on the pipeline thread once the item's work has ended (cancelled, or ended
+    /// before it could be handed on), when the command stops.
     /// </summary>
-    public void Start(Func<PipelineDispatcher, CancellationToken, Task<T>> work, Action<T> done, Action<Exception> failed, Action? stopped = null)
+    public void Start(Func<PipelineDispatcher, CancellationToken, Task<T>> work, Action<T> done, Action<Exception> failed, Action<Task<T>>? stopped = null)
     {
         while (_inFlight.Count >= _limit)
         {
@@ -116,11 +117,11 @@ internal sealed class OrderedWork<T> : IDisposable
         {
             Item item = _inFlight.Dequeue();
             ((IAsyncResult)item.Work).AsyncWaitHandle.WaitOne();
-            item.Stopped?.Invoke();
+            item.Stopped?.Invoke(item.Work);
         }
     }
 
-    private sealed class Item(Task<T> work, Action<T> done, Action<Exception> failed, Action? stopped)
+    private sealed class Item(Task<T> work, Action<T> done, Action<Exception> failed, Action<Task<T>>? stopped)
     {
         public Task<T> Work { get; } = work;
 
@@ -128,6 +129,6 @@ internal sealed class OrderedWork<T> : IDisposable
 
         public Action<Exception> Failed { get; } = failed;
 
-        public Action? Stopped { get; } = stopped;
+        public Action<Task<T>>? Stopped { get; } = stopped;
     }
 }

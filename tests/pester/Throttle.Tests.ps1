@@ -188,6 +188,22 @@ Describe 'Invoke-PplxRotation -ThrottleLimit' {
         $old | ForEach-Object { (Get-PplxEmulatorKey $emu $_.Fingerprint).revoked | Should -BeTrue }
     }
 
+    It 'stops the rotations still in flight when a later command ends the pipeline early, and lets go of the vault' {
+        $old = New-Secrets Prod 4
+        # Calls that take a while, so that the later rotations are still in flight when the first result ends the pipeline.
+        $null = Invoke-PplxEmulator $emu POST config @{ latencyMs = 150 }
+
+        $first = Get-Batch Prod | Invoke-PplxRotation -ThrottleLimit 4 -Force -AuditLog $audit | Select-Object -First 1
+
+        $first | Should -HaveCount 1
+        $first.State | Should -Be 'Done'
+        # Had a stopped rotation been left waiting for the pipeline thread, it would still hold the vault's lock here.
+        $rest = Get-Batch Prod | Invoke-PplxRotation -ThrottleLimit 4 -LockTimeout '00:00:01' -Force
+        $rest.State | Should -Be (@('Done') * 4) -Because 'the stopped command let go of the vault''s lock'
+        $old | ForEach-Object { (Get-PplxEmulatorKey $emu $_.Fingerprint).revoked | Should -BeTrue }
+        @(Get-Content $audit | ConvertFrom-Json | Select-Object -ExpandProperty secret -Unique | Sort-Object) | Should -Be (Get-Names 4) -Because 'every rotation the stopped command began wrote its audit lines'
+    }
+
     It 'refuses a limit outside 1 to 64 before rotating anything' {
         $null = New-Secrets Prod 1
         { Invoke-PplxRotation -Vault Prod -SecretName pplx-01 -ThrottleLimit 65 -Force -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentValidationError,PerplexityKeys.Commands.InvokePplxRotationCommand'

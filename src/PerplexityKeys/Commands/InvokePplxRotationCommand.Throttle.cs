@@ -1,3 +1,4 @@
+using System.Threading.Tasks;
 using PerplexityKeys.Core.Api;
 using PerplexityKeys.Core.Rotation;
 
@@ -42,7 +43,7 @@ public sealed partial class InvokePplxRotationCommand
             (_, ct) => engine.RunAsync(request, ct),
             result => Written(result, item),
             error => Failed(error, engine.LastResult, item),
-            () => Stopped(engine.LastResult));
+            work => Stopped(work, engine.LastResult));
     }
 
     private void Written(RotationResult result, RotationItem item)
@@ -73,11 +74,19 @@ public sealed partial class InvokePplxRotationCommand
         WriteItemError(error, result);
     }
 
-    private void Stopped(RotationResult? last)
+    /// <summary>The command stopped before this rotation's result was written: its audit line says how far it got.</summary>
+    private void Stopped(Task<RotationResult> work, RotationResult? last)
     {
-        if (last is not null)
+        if (work.Status == TaskStatus.RanToCompletion)
         {
-            Audit(last, new PipelineStoppedException());
+            Audit(work.Result, null);   // it ended; only its result could not be written
+            return;
+        }
+
+        Exception? failure = work.Exception?.InnerException;
+        if (((failure as PplxRotationException)?.Result ?? last) is { } partial)
+        {
+            Audit(partial, failure as PplxException ?? (Exception)new PipelineStoppedException());
         }
     }
 

@@ -16,6 +16,10 @@ namespace PerplexityKeys.Commands;
 /// <para>Rotates every key of a vault; each key mints its successor, which revokes it.</para>
 /// </example>
 /// <example>
+/// <code>Get-SecretInfo -Vault Prod -Name 'pplx-*' | Invoke-PplxRotation -ThrottleLimit 8 -Force</code>
+/// <para>Rotates up to eight keys at once: their HTTP calls overlap, their vault calls are made one at a time, and the results come in the order of the secrets.</para>
+/// </example>
+/// <example>
 /// <code>Invoke-PplxRotation -Vault Prod -SecretName pplx-billing -Stage Prepare -OnNewToken { Restart-Service billing } -Force</code>
 /// <para>The first half of a staged rotation: the new key becomes current and is handed to the service; the old key keeps working.</para>
 /// </example>
