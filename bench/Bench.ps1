@@ -105,8 +105,9 @@ try {
 
     # A fleet: many secrets of one vault rotated at once, against the floor of their HTTP calls and serial vault calls.
     $fleet = Measure-RotationFloor -Emulator $emu -Secrets $RotateSecrets -Limit $RotateLimit -LatencyMs $LatencyMs
-    $against = 'floor {0} ({1} HTTP x {2} ms / {3} + {4} vault ops x {5:0.0} ms, per rotation)' -f [math]::Round($fleet.FloorMs), $fleet.HttpPerRotation, $LatencyMs, $RotateLimit, [math]::Round($fleet.VaultOpsPerRotation, 1), $fleet.VaultOpMs
-    $rows.Add((Row "rotate $RotateSecrets secrets at $RotateLimit (ms)" ([math]::Round($fleet.Ms)) $against ($fleet.Ms / $fleet.FloorMs) 1.5 'max'))
+    $rows.Add((Row "rotate $RotateSecrets secrets at $RotateLimit (ms)" ([math]::Round($fleet.Ms)) "floor $([math]::Round($fleet.FloorMs))" ($fleet.Ms / $fleet.FloorMs) 1.5 'max'))
+    $fleetLine = 'fleet floor per rotation: {0} HTTP calls x {1} ms / {2} + {3:0.#} vault calls x {4:0.0} ms ({5})' -f $fleet.HttpPerRotation, $LatencyMs, $RotateLimit, $fleet.VaultOpsPerRotation, $fleet.VaultOpMs,
+        (($fleet.Calls.Keys | Sort-Object | ForEach-Object { '{0} {1:0.#} at {2:0.0} ms' -f $_, ($fleet.Calls[$_] / $RotateSecrets), $fleet.Cost[$_] }) -join ', ')
 }
 finally {
     Stop-PplxEmulator $emu
@@ -114,6 +115,7 @@ finally {
 }
 
 $rows | Format-Table -AutoSize | Out-Host
+Write-Host $fleetLine
 $line = 'bench: import {0}x, first probe {1}x, probe {2}x raw / {3}x sequential / {4}x parallel, fleet {5}x floor' -f $rows[0].Ratio, $rows[1].Ratio, $rows[2].Ratio, $rows[3].Ratio, $rows[4].Ratio, $rows[6].Ratio
 Write-Host $line
 [pscustomobject]@{ Line = $line; Rows = $rows; Ok = -not ($rows | Where-Object { -not $_.Ok }) }
