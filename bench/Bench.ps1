@@ -114,7 +114,8 @@ finally {
     Exit-PplxTestEnvironment $saved
 }
 
-$rows | Format-Table -AutoSize | Out-Host
+# Wide enough for every column, also when the output is a log rather than a terminal.
+$rows | Format-Table -AutoSize | Out-String -Width 250 | Write-Host
 Write-Host $fleetLine
 $line = 'bench: import {0}x, first probe {1}x, probe {2}x raw / {3}x sequential / {4}x parallel, fleet {5}x floor' -f $rows[0].Ratio, $rows[1].Ratio, $rows[2].Ratio, $rows[3].Ratio, $rows[4].Ratio, $rows[6].Ratio
 Write-Host $line
