@@ -164,6 +164,31 @@ Describe 'Invoke-PplxRotation -ThrottleLimit' {
         $final.State | Should -Be (@('Done') * 4)
     }
 
+    It 'loses no write when a throttled batch and another process rotate different secrets of one SecretStore-like store' {
+        $null = New-PplxTestVault -Kind Store -Name Store -CacheSeconds 3
+        $names = 'svc-a1', 'svc-a2', 'svc-a3', 'svc-b'
+        $old = @{}
+        foreach ($name in $names) { $old[$name] = New-PplxToken -ApiKey $emu.AdminKey -TokenName $name -Vault Store -SecretName $name }
+
+        # Both processes hold a copy of the store before either writes; the batch's rotations share one lock and one cache.
+        Invoke-PplxRotationsTogether @{ Vault = 'Store'; SecretName = 'svc-a1,svc-a2,svc-a3'; ThrottleLimit = 3; Rounds = 2 }, @{ Vault = 'Store'; SecretName = 'svc-b'; Rounds = 2 } |
+            Should -Be @(0, 0)
+
+        # Read the store as a new process does, then check every key against the emulator.
+        $reader = Start-PplxVaultClient -Vault Store
+        try {
+            foreach ($name in $names) {
+                $held = (Invoke-PplxVaultClient $reader @{ op = 'get'; name = $name }).value
+                $minted = @(Invoke-PplxEmulator $emu GET keys | Where-Object { $_.name -like "Store/$name/*" })
+                $minted | Should -HaveCount 2 -Because "$name was rotated twice, minting once each time"
+                $held | Should -Be ($minted | Sort-Object created | Select-Object -Last 1).fingerprint -Because "no write to $name was lost"
+                @($minted | Where-Object { -not $_.revoked }).fingerprint | Should -Be @($held)
+                (Get-PplxEmulatorKey $emu $old[$name].Fingerprint).revoked | Should -BeTrue
+            }
+        }
+        finally { Stop-PplxVaultClient $reader }
+    }
+
     It 'stops every rotation in flight on Ctrl+C, each writing its audit line, and a re-run finishes them' {
         $old = New-Secrets Prod 4
         # Every revocation hangs, so that all four rotations are in flight at once when the stop comes.
