@@ -7,10 +7,13 @@
       probe        keys/s probing -Keys keys at -Concurrency against the emulator with -LatencyMs: the module
                    (Test-PplxToken -ThrottleLimit) against a raw HttpClient loop at the same concurrency (bound 0.8x)
                    and a sequential Invoke-RestMethod loop (bound 10x); ForEach-Object -Parallel is shown too
-      rotate       one full rotation (the SecretManagement double and a file vault), median ms: shown, no bound yet
-    Prints the table and one line: bench: import <r>x, first probe <r>x, probe <r>x raw / <r>x sequential.
+      rotate       one full rotation (the SecretManagement double and a file vault), median ms: shown, no bound
+      fleet        rotating -RotateSecrets secrets of a file vault at -ThrottleLimit -RotateLimit, with -LatencyMs, against
+                   its floor: HTTP calls x latency / limit, plus the vault operations that must be serial, each at the cost
+                   of the same SecretManagement call on the same vault, timed in the run (RotationFloor.ps1) (bound 1.5x)
+    Prints the table and one line: bench: import <r>x, first probe <r>x, probe <r>x raw / <r>x sequential, fleet <r>x floor.
 #>
-param([int] $Runs = 9, [int] $Keys = 1000, [int] $Concurrency = 16, [int] $LatencyMs = 20, [int] $SequentialKeys = 200)
+param([int] $Runs = 9, [int] $Keys = 1000, [int] $Concurrency = 16, [int] $LatencyMs = 20, [int] $SequentialKeys = 200, [int] $RotateSecrets = 200, [int] $RotateLimit = 8)
 
 Set-StrictMode -Off
 $ErrorActionPreference = 'Stop'
@@ -44,6 +47,7 @@ function Row([string] $Measure, [string] $Module, [string] $Against, [double] $R
     [pscustomobject]@{ Measure = $Measure; Module = $Module; Against = $Against; Ratio = [math]::Round($Ratio, 2); Bound = "$(if ($Direction -eq 'max') { '<=' } else { '>=' }) $Bound"; Ok = $ok }
 }
 
+. (Join-Path $PSScriptRoot 'RotationFloor.ps1')
 $rows = [Collections.Generic.List[object]]::new()
 $emu = Start-PplxEmulator
 try {
@@ -90,21 +94,29 @@ try {
     $rows.Add((Row "probe $Keys keys at $Concurrency (keys/s)" ([math]::Round($moduleRate)) "ForEach-Object -Parallel $([math]::Round($parallelRate))" ($moduleRate / $parallelRate) 0 'min'))
     $null = Invoke-PplxEmulator $emu POST config @{ latencyMs = 0 }
 
-    # One rotation (shown; the 200-secret rotation against its floor is still to come).
+    # One rotation (shown).
     $null = Use-PplxTestRegistry
     $null = New-PplxTestVault -Kind File -Name Bench
     $null = New-PplxToken -ApiKey $emu.AdminKey -Vault Bench -SecretName pplx-bench
     $env:PERPLEXITY_API_KEY = $null
     $null = Invoke-PplxRotation -Vault Bench -SecretName pplx-bench -Force   # warm up
     $rotate = Measure-Median { $r = Invoke-PplxRotation -Vault Bench -SecretName pplx-bench -Force; if ($r.State -ne 'Done') { throw "Rotation ended $($r.State)" } } $Runs
-    $rows.Add([pscustomobject]@{ Measure = 'one rotation (ms)'; Module = [math]::Round($rotate); Against = '-'; Ratio = $null; Bound = 'none yet'; Ok = $true })
+    $rows.Add([pscustomobject]@{ Measure = 'one rotation (ms)'; Module = [math]::Round($rotate); Against = '-'; Ratio = $null; Bound = 'none'; Ok = $true })
+
+    # A fleet: many secrets of one vault rotated at once, against the floor of their HTTP calls and serial vault calls.
+    $fleet = Measure-RotationFloor -Emulator $emu -Secrets $RotateSecrets -Limit $RotateLimit -LatencyMs $LatencyMs
+    $rows.Add((Row "rotate $RotateSecrets secrets at $RotateLimit (ms)" ([math]::Round($fleet.Ms)) "floor $([math]::Round($fleet.FloorMs))" ($fleet.Ms / $fleet.FloorMs) 1.5 'max'))
+    $fleetLine = 'fleet floor per rotation: {0} HTTP calls x {1} ms / {2} + {3:0.#} vault calls x {4:0.0} ms ({5})' -f $fleet.HttpPerRotation, $LatencyMs, $RotateLimit, $fleet.VaultOpsPerRotation, $fleet.VaultOpMs,
+        (($fleet.Calls.Keys | Sort-Object | ForEach-Object { '{0} {1:0.#} at {2:0.0} ms' -f $_, ($fleet.Calls[$_] / $RotateSecrets), $fleet.Cost[$_] }) -join ', ')
 }
 finally {
     Stop-PplxEmulator $emu
     Exit-PplxTestEnvironment $saved
 }
 
-$rows | Format-Table -AutoSize | Out-Host
-$line = 'bench: import {0}x, first probe {1}x, probe {2}x raw / {3}x sequential / {4}x parallel' -f $rows[0].Ratio, $rows[1].Ratio, $rows[2].Ratio, $rows[3].Ratio, $rows[4].Ratio
+# Wide enough for every column, also when the output is a log rather than a terminal.
+$rows | Format-Table -AutoSize | Out-String -Width 250 | Write-Host
+Write-Host $fleetLine
+$line = 'bench: import {0}x, first probe {1}x, probe {2}x raw / {3}x sequential / {4}x parallel, fleet {5}x floor' -f $rows[0].Ratio, $rows[1].Ratio, $rows[2].Ratio, $rows[3].Ratio, $rows[4].Ratio, $rows[6].Ratio
 Write-Host $line
 [pscustomobject]@{ Line = $line; Rows = $rows; Ok = -not ($rows | Where-Object { -not $_.Ok }) }

@@ -5,20 +5,27 @@
     vault (so a vault that caches per process holds a copy from now), creates "<GoFile>.<PID>.ready",
     and starts only once -GoFile exists. The vault registry (HOME), base URI and module path come from
     the environment. -LockTimeout is passed on when given. With -ResultFile, each result (state, fingerprints, possible orphans) is appended
-    there as a JSON line. Exits 1 when a rotation failed.
+    there as a JSON line. Several -SecretName (comma-separated: pwsh -File passes text) are piped into one command, with -ThrottleLimit. Exits 1 when a rotation failed.
 #>
-param([Parameter(Mandatory)] [string] $Vault, [Parameter(Mandatory)] [string] $SecretName, [string] $Stage = 'All', [int] $Rounds = 1, [string] $GoFile, [string] $ResultFile, [string] $LockTimeout)
+param([Parameter(Mandatory)] [string] $Vault, [Parameter(Mandatory)] [string[]] $SecretName, [string] $Stage = 'All', [int] $Rounds = 1, [string] $GoFile, [string] $ResultFile, [string] $LockTimeout, [int] $ThrottleLimit = 1)
 $ErrorActionPreference = 'Stop'
+$SecretName = @($SecretName | ForEach-Object { $_ -split ',' })
 Import-Module $env:PPLX_TEST_MODULE
 if ($GoFile) {
-    $null = Test-PplxToken -Vault $Vault -SecretName $SecretName
+    $null = Test-PplxToken -Vault $Vault -SecretName $SecretName[0]
     Set-Content "$GoFile.$PID.ready" 'ready'
     while (-not (Test-Path $GoFile)) { Start-Sleep -Milliseconds 20 }   # another process's signal: nothing here to await
 }
 $more = if ($LockTimeout) { @{ LockTimeout = [timespan] $LockTimeout } } else { @{} }
 for ($i = 0; $i -lt $Rounds; $i++) {
-    $result = Invoke-PplxRotation -Vault $Vault -SecretName $SecretName -Stage $Stage -Force -ErrorVariable failed -ErrorAction SilentlyContinue @more
-    if ($ResultFile -and $result) {
+    $results = if ($SecretName.Count -gt 1) {
+        $SecretName | ForEach-Object { [pscustomobject]@{ Name = $_ } } | Invoke-PplxRotation -Vault $Vault -Stage $Stage -Force -ThrottleLimit $ThrottleLimit -ErrorVariable failed -ErrorAction SilentlyContinue @more
+    }
+    else {
+        Invoke-PplxRotation -Vault $Vault -SecretName $SecretName[0] -Stage $Stage -Force -ErrorVariable failed -ErrorAction SilentlyContinue @more
+    }
+    foreach ($result in @($results)) {
+        if (-not $ResultFile) { break }
         $line = @{ state = "$($result.State)"; newFingerprint = $result.NewFingerprint; orphans = @($result.PossibleOrphans) } | ConvertTo-Json -Compress
         [System.IO.File]::AppendAllText($ResultFile, $line + [Environment]::NewLine)
     }

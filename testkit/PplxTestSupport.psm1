@@ -272,6 +272,25 @@ function Start-PplxChildScript {
     $process
 }
 
+function Invoke-PplxRotationsTogether {
+    <# Runs one Invoke-TestRotation.ps1 per hashtable of its parameters, each in its own pwsh and with a -GoFile, so
+       that every process reads the vault first (a copy in its cache, as services that have run a while hold) and
+       they start rotating together. Waits for every one to end (bounded) and returns their exit codes, in order. #>
+    param([Parameter(Mandatory)] [hashtable[]] $Rotations, [int] $TimeoutSeconds = 240)
+    $go = Join-Path $env:PPLX_TEST_WORK "go-$([guid]::NewGuid().ToString('N'))"
+    $children = foreach ($rotation in $Rotations) {
+        $arguments = @('-GoFile', $go)
+        foreach ($name in $rotation.Keys) { $arguments += @("-$name", [string] $rotation[$name]) }
+        Start-PplxChildScript 'Invoke-TestRotation.ps1' $arguments
+    }
+    Wait-PplxCondition { @(Get-ChildItem "$go.*.ready").Count -eq $Rotations.Count } -TimeoutSeconds 120 -Because 'every rotating process to have read the vault'
+    Set-Content $go 'go'
+    foreach ($child in $children) {
+        if (-not $child.WaitForExit($TimeoutSeconds * 1000)) { $child.Kill(); throw "A rotating process did not end within $TimeoutSeconds s." }
+        $child.ExitCode
+    }
+}
+
 function Invoke-PplxPipelineStep {
     <# Runs -Script in a fresh pwsh as a pipeline agent runs a step: -NonInteractive, stdin closed, stdout and stderr
        read whole. The child inherits this process's environment without TF_BUILD, GITHUB_ACTIONS and GITHUB_OUTPUT;
@@ -361,4 +380,4 @@ function Get-PlainText {
     process { [System.Net.NetworkCredential]::new('', $Secure).Password }
 }
 
-Export-ModuleMember -Function Invoke-PplxChildPwsh, Get-PplxNewerSyntax, Get-PplxCoreType, Get-PplxLiveHelper, Start-PplxEmulator, Stop-PplxEmulator, Invoke-PplxEmulator, Reset-PplxEmulator, Get-PplxEmulatorKey, Get-PwshCommand, Get-PlainText, Use-PplxTestHome, Use-PplxTestRegistry, Initialize-PplxTestWorld, New-PplxTestVault, Get-PplxTestVaultDeletedSecret, Remove-PplxTestVaultDeletedSecret, Start-PplxVaultClient, Invoke-PplxVaultClient, Stop-PplxVaultClient, Set-PplxTestVaultFault, Stop-PplxPipelineWhen, Wait-PplxCondition, Start-PplxChildScript, Enter-PplxTestEnvironment, Exit-PplxTestEnvironment, Invoke-PplxPipelineStep
+Export-ModuleMember -Function Invoke-PplxChildPwsh, Get-PplxNewerSyntax, Get-PplxCoreType, Get-PplxLiveHelper, Start-PplxEmulator, Stop-PplxEmulator, Invoke-PplxEmulator, Reset-PplxEmulator, Get-PplxEmulatorKey, Get-PwshCommand, Get-PlainText, Use-PplxTestHome, Use-PplxTestRegistry, Initialize-PplxTestWorld, New-PplxTestVault, Get-PplxTestVaultDeletedSecret, Remove-PplxTestVaultDeletedSecret, Start-PplxVaultClient, Invoke-PplxVaultClient, Stop-PplxVaultClient, Set-PplxTestVaultFault, Stop-PplxPipelineWhen, Wait-PplxCondition, Start-PplxChildScript, Invoke-PplxRotationsTogether, Enter-PplxTestEnvironment, Exit-PplxTestEnvironment, Invoke-PplxPipelineStep

@@ -14,6 +14,7 @@ public sealed class EmulatorState
     private readonly List<RequestLogEntry> _log = [];
     private readonly Dictionary<string, (long Window, int Count)> _keyWindows = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _inFlight = new(StringComparer.Ordinal);
+    private int _inFlightAll;
     private readonly Dictionary<string, int> _peakInFlight = new(StringComparer.Ordinal);
     private (long Window, int Count) _orgWindow;
     private string? _startConfig;
@@ -234,6 +235,8 @@ public sealed class EmulatorState
         {
             int now = _inFlight[path] = _inFlight.GetValueOrDefault(path) + 1;
             _peakInFlight[path] = Math.Max(now, _peakInFlight.GetValueOrDefault(path));
+            _inFlightAll++;
+            _peakInFlight[AllPaths] = Math.Max(_inFlightAll, _peakInFlight.GetValueOrDefault(AllPaths));
         }
 
         return new InFlightMark(this, path);
@@ -248,7 +251,10 @@ public sealed class EmulatorState
         }
     }
 
-    /// <summary>The most API requests handled at once since the last reset, by path (how concurrent a client was).</summary>
+    /// <summary>The key of <see cref="PeakInFlight"/> that counts the requests to every path together.</summary>
+    public const string AllPaths = "*";
+
+    /// <summary>The most API requests handled at once since the last reset, by path and for <see cref="AllPaths"/> (how concurrent a client was).</summary>
     public IReadOnlyDictionary<string, int> PeakInFlight()
     {
         lock (_gate)
@@ -280,6 +286,7 @@ public sealed class EmulatorState
         lock (_gate)
         {
             _inFlight[path]--;
+            _inFlightAll--;
         }
     }
 

@@ -5,27 +5,45 @@ namespace PerplexityKeys;
 
 /// <summary>
 /// -ThrottleLimit: up to a limit of items run at once off the pipeline thread (their HTTP calls overlap), while the
-/// pipeline thread serves what they post (verbose lines) and hands each result on in input order as soon as it and
-/// every earlier one are done. With a limit of 1 an item runs alone, as a plain Run does. Ctrl+C cancels every item
-/// in flight. Vault calls stay on the pipeline thread: an item makes them only through the dispatcher (PipelineVault), which
-/// the pipeline thread serves, one call at a time, while it waits for the oldest item.
+/// pipeline thread serves what they post (verbose lines, vault calls: one at a time, in the order posted; an item makes vault calls only through it, PipelineVault) and hands each
+/// result on in input order as soon as it and every earlier one are done. With a limit of 1 an item runs alone, as a
+/// plain Run does. Ctrl+C cancels every item in flight, and so does a failure of the pipeline thread's own work (a
+/// downstream command that stopped the pipeline): every item in flight is then waited for, and told it was stopped.
 /// </summary>
-internal sealed class OrderedWork<T>(PipelineDispatcher dispatcher, int limit, CancellationToken stop) : IDisposable
+internal sealed class OrderedWork<T> : IDisposable
 {
-    private readonly Queue<(Task<T> Work, Action<T> Done, Action<Exception> Failed)> _inFlight = new();
+    private readonly Queue<Item> _inFlight = new();
+    private readonly PipelineDispatcher _dispatcher;
+    private readonly int _limit;
+    private readonly CancellationTokenSource _cancel;
 
-    /// <summary>On the pipeline thread: starts <paramref name="work"/>, after handing on the oldest items while the limit is reached.</summary>
-    public void Start(Func<PipelineDispatcher, CancellationToken, Task<T>> work, Action<T> done, Action<Exception> failed)
+    public OrderedWork(PipelineDispatcher dispatcher, int limit, CancellationToken stop)
     {
-        while (_inFlight.Count >= limit)
+        _dispatcher = dispatcher;
+        _limit = limit;
+        _cancel = CancellationTokenSource.CreateLinkedTokenSource(stop);
+    }
+
+    /// <summary>The dispatcher the items post to.</summary>
+    public PipelineDispatcher Dispatcher => _dispatcher;
+
+    /// <summary>
+    /// On the pipeline thread: starts <paramref name="work"/>, after handing on the oldest items while the limit is reached.
+    /// <paramref name="stopped"/> runs instead, on the pipeline thread once the item's work has ended (cancelled, or ended
+    /// before it could be handed on), when the command stops.
+    /// </summary>
+    public void Start(Func<PipelineDispatcher, CancellationToken, Task<T>> work, Action<T> done, Action<Exception> failed, Action<Task<T>>? stopped = null)
+    {
+        while (_inFlight.Count >= _limit)
         {
             HandOnOldest();
         }
 
-        _inFlight.Enqueue((Task.Run(() => work(dispatcher, stop), stop), done, failed));
+        CancellationToken token = _cancel.Token;
+        _inFlight.Enqueue(new Item(Task.Run(() => work(_dispatcher, token), token), done, failed, stopped));
 
         // Results stream on: one item at a time is handed on at once (as a plain Run), and any finished head at once too.
-        while (_inFlight.Count > 0 && (limit == 1 || _inFlight.Peek().Work.IsCompleted))
+        while (_inFlight.Count > 0 && (_limit == 1 || _inFlight.Peek().Work.IsCompleted))
         {
             HandOnOldest();
         }
@@ -40,27 +58,77 @@ internal sealed class OrderedWork<T>(PipelineDispatcher dispatcher, int limit, C
         }
     }
 
-    public void Dispose() => dispatcher.Dispose();
+    public void Dispose()
+    {
+        _dispatcher.Dispose();
+        _cancel.Dispose();
+    }
 
     private void HandOnOldest()
     {
-        (Task<T> work, Action<T> done, Action<Exception> failed) = _inFlight.Dequeue();
-        dispatcher.Pump(work);
+        // The item stays in flight until it is handed on, so that a stop meanwhile still finds it.
+        Item item = _inFlight.Peek();
         T result;
         try
         {
-            result = work.GetAwaiter().GetResult();
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            throw new PipelineStoppedException();
+            _dispatcher.Pump(item.Work);
+            result = item.Work.GetAwaiter().GetResult();
         }
         catch (PplxException e)
         {
-            failed(e);
+            _inFlight.Dequeue();
+            HandOn(() => item.Failed(e));
             return;
         }
+        catch (Exception e) when (_cancel.IsCancellationRequested && e is OperationCanceledException or PipelineStoppedException)
+        {
+            StopAll();
+            throw new PipelineStoppedException();
+        }
+        catch
+        {
+            StopAll();
+            throw;
+        }
 
-        done(result);
+        _inFlight.Dequeue();
+        HandOn(() => item.Done(result));
+    }
+
+    private void HandOn(Action write)
+    {
+        try
+        {
+            write();
+        }
+        catch
+        {
+            StopAll();
+            throw;
+        }
+    }
+
+    /// <summary>Cancels every item in flight, lets none wait for the pipeline thread any more, and waits for each to end.</summary>
+    private void StopAll()
+    {
+        _cancel.Cancel();
+        _dispatcher.Close();
+        while (_inFlight.Count > 0)
+        {
+            Item item = _inFlight.Dequeue();
+            ((IAsyncResult)item.Work).AsyncWaitHandle.WaitOne();
+            item.Stopped?.Invoke(item.Work);
+        }
+    }
+
+    private sealed class Item(Task<T> work, Action<T> done, Action<Exception> failed, Action<Task<T>>? stopped)
+    {
+        public Task<T> Work { get; } = work;
+
+        public Action<T> Done { get; } = done;
+
+        public Action<Exception> Failed { get; } = failed;
+
+        public Action<Task<T>>? Stopped { get; } = stopped;
     }
 }

@@ -117,7 +117,14 @@ internal sealed class PipelineDispatcher : IPplxCallObserver, IDisposable
         {
             while (!task.IsCompleted)
             {
-                _queue.Take()();
+                if (_queue.TryTake(out Action? action, IdleInterval))
+                {
+                    action();
+                }
+                else
+                {
+                    Idle?.Invoke();
+                }
             }
 
             while (_queue.TryTake(out Action? late))
@@ -139,7 +146,8 @@ internal sealed class PipelineDispatcher : IPplxCallObserver, IDisposable
         _queue.Dispose();
     }
 
-    private void Close()
+    /// <summary>Stops serving: a call that waits for the pipeline thread now, or asks for it later, is cancelled.</summary>
+    public void Close()
     {
         _closed = true;
         CancelWaiting();

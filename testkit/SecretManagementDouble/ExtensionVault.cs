@@ -230,12 +230,15 @@ namespace Microsoft.PowerShell.SecretManagement
             return result == 0;
         }
 
-        private Collection<object> Run(PSCmdlet cmdlet, string script, string command, Hashtable parameters, out Exception? error) =>
-            VaultInvoker.Invoke(
+        private Collection<object> Run(PSCmdlet cmdlet, string script, string command, Hashtable parameters, out Exception? error)
+        {
+            VaultFunctionCalls.Count(command);
+            return VaultInvoker.Invoke(
                 cmdlet,
                 script,
                 new object[] { ModuleName, ModulePath, ModuleExtensionName, command, VaultInvoker.Parameters(this, cmdlet, parameters) },
                 out error);
+        }
 
         private void Fail(PSCmdlet cmdlet, Exception error, string errorId, string message)
         {

@@ -20,6 +20,7 @@ public sealed class InFlightTests
         Assert.Equal(2, state.InFlight()["/v1/models"]);
         Assert.Equal(3, state.PeakInFlight()["/v1/models"]);
         Assert.Equal(1, state.PeakInFlight()["/revoke_auth_token"]);
+        Assert.Equal(4, state.PeakInFlight()[EmulatorState.AllPaths]);   // three to /v1/models and one to revoke, at once
 
         c.Dispose();
         state.ResetPeakInFlight();

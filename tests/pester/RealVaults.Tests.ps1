@@ -27,14 +27,8 @@ Describe 'A SecretStore-like vault, written by two processes' {
         $b = New-PplxToken -TokenName b -Vault Store -SecretName svc-b -ApiKey $emu.AdminKey
 
         # Both processes hold a copy of the store before either writes, as services that have run a while do.
-        $go = Join-Path $env:PPLX_TEST_WORK 'go'
-        $children = 'svc-a', 'svc-b' | ForEach-Object { Start-PplxChildScript 'Invoke-TestRotation.ps1' @('-Vault', 'Store', '-SecretName', $_, '-Rounds', '3', '-GoFile', $go) }
-        Wait-PplxCondition { @(Get-ChildItem "$go.*.ready").Count -eq 2 } -TimeoutSeconds 120 -Because 'both rotating processes to have read the store'
-        Set-Content $go 'go'
-        foreach ($child in $children) {
-            if (-not $child.WaitForExit(240000)) { $child.Kill(); throw 'A rotating process did not end within 240 s.' }
-            $child.ExitCode | Should -Be 0
-        }
+        Invoke-PplxRotationsTogether @{ Vault = 'Store'; SecretName = 'svc-a'; Rounds = 3 }, @{ Vault = 'Store'; SecretName = 'svc-b'; Rounds = 3 } |
+            Should -Be @(0, 0)
 
         # Read the store as a new process does (this one's cache is its own), then check every key against the emulator.
         $reader = Start-PplxVaultClient -Vault Store

@@ -48,6 +48,13 @@ public sealed class RotationEngine
     public TimeSpan CacheWindow { get; init; }
 
     /// <summary>
+    /// The vault locks this engine's runs take. Engines whose runs go on at once in one command share one (each run
+    /// enters the vault's lock, the first takes it, the last lets go); by default an engine has its own, so each run
+    /// takes the lock and lets go of it.
+    /// </summary>
+    public RotationLocks Locks { get; init; } = new();
+
+    /// <summary>
     /// The result of the latest <see cref="RunAsync"/>, as far as it got: also when it failed with an error that is not a
     /// <see cref="PplxRotationException"/> (a vault that stayed locked, say), so the caller can still report and audit it.
     /// </summary>
@@ -59,7 +66,7 @@ public sealed class RotationEngine
     {
         var run = new RotationRun(this, request, cancellationToken);
         LastResult = run.Result;
-        using RotationLock? held = await run.StepAsync("Lock", () => RotationLock.AcquireAsync(Vault.Name, LockTimeout, CacheWindow, Time, cancellationToken)).ConfigureAwait(false);
+        using IDisposable? held = await run.StepAsync("Lock", () => Locks.EnterAsync(Vault.Name, LockTimeout, CacheWindow, Time, cancellationToken)).ConfigureAwait(false);
         if (held is null)
         {
             throw run.Fail(RotationFailure.LockTimeout, $"Another rotation in vault '{Vault.Name}' on this machine (one writer per vault at a time) held the lock for {LockTimeout.TotalSeconds:0} s. Try again when it has finished.");

@@ -5,10 +5,10 @@ namespace PerplexityKeys.Commands;
 // Invoke-PplxRotation's parameters as the core's request: what to do, how long to wait, and the callbacks that bring the hand-off and the wait's progress to the pipeline thread.
 public sealed partial class InvokePplxRotationCommand
 {
-    private RotationRequest Request(PipelineDispatcher dispatcher, TimeSpan cacheWindow, Uri baseUri, string target) =>
+    private RotationRequest Request(PipelineDispatcher dispatcher, TimeSpan cacheWindow, Uri baseUri, RotationItem item) =>
         new()
         {
-            SecretName = SecretName,
+            SecretName = item.SecretName,
             Intent = Abort ? RotationIntent.Abort : Stage switch
             {
                 RotationStage.Prepare => RotationIntent.Prepare,
@@ -22,6 +22,6 @@ public sealed partial class InvokePplxRotationCommand
             MaxAge = MaxAge,
             SkipUnknownAge = SkipUnknownAge,
             OnNewToken = OnNewToken is null ? null : (key, info, _) => dispatcher.InvokeAsync(() => HandOff(key, info, baseUri)),
-            OnPropagationWait = until => dispatcher.Post(() => Progress.Wait($"{target}: waiting for consumers to pick up the new key", until)),
+            OnPropagationWait = until => dispatcher.Post(() => Progress.Wait($"{item.Target}: waiting for consumers to pick up the new key", until)),
         };
 }

@@ -15,6 +15,10 @@ namespace PerplexityKeys.Commands;
 /// <para>Rotates every key of a vault; each key mints its successor, which revokes it.</para>
 /// </example>
 /// <example>
+/// <code>Get-SecretInfo -Vault Prod -Name 'pplx-*' | Invoke-PplxRotation -ThrottleLimit 8 -Force</code>
+/// <para>Rotates up to eight keys at once: their HTTP calls overlap, their vault calls are made one at a time, and the results come in the order of the secrets.</para>
+/// </example>
+/// <example>
 /// <code>Invoke-PplxRotation -Vault Prod -SecretName pplx-billing -Stage Prepare -OnNewToken { Restart-Service billing } -Force</code>
 /// <para>The first half of a staged rotation: the new key becomes current and is handed to the service; the old key keeps working.</para>
 /// </example>
@@ -197,7 +201,7 @@ public sealed partial class InvokePplxRotationCommand : AuthorizedCmdlet
         }
         catch (PplxException e)
         {
-            AuditNotStarted(e);
+            AuditNotStarted(e, Vault, SecretName);
             WriteItemError(e, target);
             return;
         }
@@ -207,52 +211,8 @@ public sealed partial class InvokePplxRotationCommand : AuthorizedCmdlet
             return;
         }
 
-        Uri baseUri = client.BaseUri;
         Progress.Item($"rotating {target}");
-        TimeSpan cacheWindow = VaultCacheWindow ?? PerplexityKeys.VaultCacheWindow.Of(Vault);
-        RotationEngine? engine = null;
-        try
-        {
-            RotationResult result = Run((dispatcher, ct) =>
-            {
-                engine = new RotationEngine(client, new PipelineVault(VaultFor(Vault, VaultPassword), dispatcher), dispatcher.Verbose) { LockTimeout = LockTimeout, CacheWindow = cacheWindow };
-                dispatcher.Idle = Progress.Tick;
-                RotationRequest request = Request(dispatcher, cacheWindow, baseUri, target);
-                return engine.RunAsync(request, ct);
-            });
-            Audit(result, null);
-            WriteObject(new PplxRotationResult(result));
-            Ci.Prepared(result);
-            if (_handOn?.HandOnRotated(result, () => VaultFor(Vault, VaultPassword).ReadKey(SecretName)) is { } notHandedOn)
-            {
-                WriteItemError(notHandedOn, target);
-            }
-        }
-        catch (PipelineStoppedException e)
-        {
-            if (engine?.LastResult is { } stopped)
-            {
-                Audit(stopped, e);
-            }
-
-            throw;
-        }
-        catch (PplxException e)
-        {
-            // Every run that got as far as the engine writes its result and its audit line, however it failed.
-            RotationResult? partial = (e as PplxRotationException)?.Result ?? engine?.LastResult;
-            if (partial is null)
-            {
-                AuditNotStarted(e);
-                WriteItemError(e, target);
-                return;
-            }
-
-            Audit(partial, e);
-            var result = new PplxRotationResult(partial);
-            WriteObject(result);
-            WriteItemError(e, result);
-        }
+        Start(new RotationItem(Vault, SecretName, target), client, VaultCacheWindow ?? PerplexityKeys.VaultCacheWindow.Of(Vault));
     }
 
     /// <summary>False (and an error written) when the key in the secret is also kept elsewhere: nothing is changed then.</summary>
@@ -264,7 +224,7 @@ public sealed partial class InvokePplxRotationCommand : AuthorizedCmdlet
             PplxKeySharedException? shared = current is null ? null : (_copies ??= new KeyCopies(this)).Refusal(current, Vault, SecretName);
             if (shared is not null)
             {
-                AuditNotStarted(shared);
+                AuditNotStarted(shared, Vault, SecretName);
                 WriteItemError(shared, target);
                 return false;
             }
@@ -277,12 +237,6 @@ public sealed partial class InvokePplxRotationCommand : AuthorizedCmdlet
 
         return true;
     }
-
-    private void AuditNotStarted(Exception failure) =>
-        Audit([new AuditEntry(SystemClock.UtcNow, "Start", "Failed") { Vault = Vault, Secret = SecretName, Failure = ErrorRecords.FailureId(failure), Message = failure.Message }]);
-
-    private void Audit(RotationResult result, Exception? failure) =>
-        Audit(RotationAudit.Entries(result, failure is null ? null : ErrorRecords.FailureId(failure), failure?.Message, SystemClock.UtcNow));
 
     private bool HandOff(ApiKey key, MintedTokenInfo info, Uri baseUri)
     {

@@ -7,16 +7,9 @@ namespace PerplexityKeys.Core.Tests.Rotation;
 [Collection("RotationLock")] // RotationLock.Directory is process-wide: not beside the engine tests that take locks
 public sealed class RotationLockTests : IDisposable
 {
-    private readonly string _saved = RotationLock.Directory;
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "pplx-lock-tests-" + Guid.NewGuid().ToString("N"));
+    private readonly TemporaryLockDirectory _locks = new();
 
-    public RotationLockTests() => RotationLock.Directory = _dir;
-
-    public void Dispose()
-    {
-        RotationLock.Directory = _saved;
-        Directory.Delete(_dir, recursive: true);
-    }
+    public void Dispose() => _locks.Dispose();
 
     [Fact]
     public async Task AWriterThatDiedHoldingTheLock_MakesTheNextOneWaitTheWholeCacheWindow()
@@ -27,7 +20,7 @@ public sealed class RotationLockTests : IDisposable
 
         // The holder is killed: the OS lets go of its lock, but it never records its last write. Its stamp reads as
         // another process's (a process id that is not this one's).
-        string stamp = Directory.GetFiles(_dir, "*.stamp").Single();
+        string stamp = Directory.GetFiles(_locks.Path, "*.stamp").Single();
         string[] parts = File.ReadAllText(stamp).Split(' ');
         Assert.Equal("open", parts[^1]);   // held: marked open
         File.WriteAllText(stamp, "999999999 " + string.Join(' ', parts.Skip(1)));
@@ -49,7 +42,7 @@ public sealed class RotationLockTests : IDisposable
             Assert.NotNull(first);
         }
 
-        string stamp = Directory.GetFiles(_dir, "*.stamp").Single();
+        string stamp = Directory.GetFiles(_locks.Path, "*.stamp").Single();
         string[] parts = File.ReadAllText(stamp).Split(' ');
         File.WriteAllText(stamp, "999999999 " + parts[1]);   // as if another process wrote it, 2 s ago
         time.Advance(TimeSpan.FromSeconds(2));
