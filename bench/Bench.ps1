@@ -2,8 +2,11 @@
 .SYNOPSIS
     Benchmarks measured side by side in one run, as ratios against what a user could write instead (issue "Fleet
     speed"); a row fails only when its ratio is past its bound, never on an absolute time:
-      import       Import-Module PerplexityKeys over bare pwsh, against a trivial binary module built here (bound 1.2x)
-      first probe  import + one Test-PplxToken over bare pwsh, against Invoke-RestMethod's first call (bound 1.1x)
+      import       Import-Module PerplexityKeys (CPU ms of a fresh pwsh over bare pwsh's), against a trivial binary module
+                   built here (bound 1.2x); the same trivial module with a manifest, a types and a formats file is shown
+      first probe  import + one Test-PplxToken (CPU ms over bare pwsh), against Invoke-RestMethod's first call (bound 1.1x)
+      memory       peak working set of a fresh pwsh probing -MemoryKeys keys at -Concurrency (Measure-ProbeMemory.ps1):
+                   the largest count against the smallest (bound 1.25x: flat)
       probe        keys/s probing -Keys keys at -Concurrency against the emulator with -LatencyMs: the module
                    (Test-PplxToken -ThrottleLimit) against a raw HttpClient loop at the same concurrency (bound 0.8x)
                    and a sequential Invoke-RestMethod loop (bound 10x); ForEach-Object -Parallel is shown too
@@ -11,9 +14,10 @@
       fleet        rotating -RotateSecrets secrets of a file vault at -ThrottleLimit -RotateLimit, with -LatencyMs, against
                    its floor: HTTP calls x latency / limit, plus the vault operations that must be serial, each at the cost
                    of the same SecretManagement call on the same vault, timed in the run (RotationFloor.ps1) (bound 1.5x)
-    Prints the table and one line: bench: import <r>x, first probe <r>x, probe <r>x raw / <r>x sequential, fleet <r>x floor.
+    Prints the table and one line: bench: import <r>x, first probe <r>x, probe <r>x raw / <r>x sequential / <r>x parallel,
+    memory <r>x, fleet <r>x floor.
 #>
-param([int] $Runs = 9, [int] $Keys = 1000, [int] $Concurrency = 16, [int] $LatencyMs = 20, [int] $SequentialKeys = 200, [int] $RotateSecrets = 200, [int] $RotateLimit = 8)
+param([int] $Runs = 9, [int] $Keys = 1000, [int] $Concurrency = 16, [int] $LatencyMs = 20, [int] $SequentialKeys = 200, [int] $RotateSecrets = 200, [int] $RotateLimit = 8, [int[]] $MemoryKeys = @(1000, 10000))
 
 Set-StrictMode -Off
 $ErrorActionPreference = 'Stop'
@@ -27,15 +31,17 @@ function Measure-Median([scriptblock] $Action, [int] $Count) {
 }
 
 function Measure-Interleaved([hashtable] $Commands, [int] $Count) {
-    # Each round runs every command once, so all of them see the same machine; medians per command.
+    # Each round runs every command once in a fresh pwsh, so all of them see the same machine; what is measured is the
+    # CPU time the process used by the end of its command (its threads' JIT and GC included), which a busy machine
+    # disturbs far less than the time on the clock. Medians per command.
+    $cpu = '; [Console]::Out.WriteLine("PPLX-CPU " + [Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime.TotalMilliseconds.ToString([cultureinfo]::InvariantCulture))'
     $times = @{}; foreach ($k in $Commands.Keys) { $times[$k] = [Collections.Generic.List[double]]::new() }
     foreach ($round in 0..$Count) {
         foreach ($k in $Commands.Keys) {
-            $sw = [Diagnostics.Stopwatch]::StartNew()
-            & $pwsh.FilePath @($pwsh.Arguments) -NoProfile -NonInteractive -Command $Commands[$k] | Out-Null
-            $sw.Stop()
+            $out = & $pwsh.FilePath @($pwsh.Arguments) -NoProfile -NonInteractive -Command ($Commands[$k] + $cpu)
             if ($LASTEXITCODE -ne 0) { throw "Bench command '$k' exited $LASTEXITCODE." }
-            if ($round -gt 0) { $times[$k].Add($sw.Elapsed.TotalMilliseconds) }
+            $ms = @($out | Where-Object { $_ -like 'PPLX-CPU *' })[-1].Substring(9)
+            if ($round -gt 0) { $times[$k].Add([double]::Parse($ms, [cultureinfo]::InvariantCulture)) }
         }
     }
     $medians = @{}; foreach ($k in $Commands.Keys) { $s = $times[$k] | Sort-Object; $medians[$k] = $s[[int][math]::Floor($s.Count / 2)] }
@@ -56,21 +62,31 @@ try {
     & dotnet build $trivial -c Release -nologo -v quiet | Out-Null
     if ($LASTEXITCODE -ne 0) { throw 'The trivial module did not build.' }
     $trivialDll = Join-Path $trivial 'bin/Release/netstandard2.0/TrivialModule.dll'
+    # The same trivial module laid out as a shipped one is (a manifest, a types file, a formats file): shown, to tell the
+    # layout's own cost from the module's. Every module is imported by the path of its file, as the trivial one must be.
+    $shaped = Join-Path ([IO.Path]::GetTempPath()) "pplx-bench-shaped-$PID"
+    $null = New-Item -ItemType Directory -Force $shaped
+    Copy-Item (Join-Path $trivial 'Shaped/*'), $trivialDll -Destination $shaped
+    $manifest = (Get-ChildItem -Path $env:PPLX_TEST_MODULE -Filter PerplexityKeys.psd1 -Recurse | Select-Object -First 1).FullName
     $key = New-PplxToken -TokenName bench-first -ApiKey $emu.AdminKey -BaseUri $emu.BaseUri
     $env:PPLX_BENCH_KEY = $key.Key | Get-PlainText   # read by the child processes below; never printed
     $base = $emu.BaseUri.ToString().TrimEnd('/')
     $m = Measure-Interleaved @{
         bare    = '1'
         trivial = "Import-Module '$trivialDll'"
-        module  = "Import-Module '$env:PPLX_TEST_MODULE'"
+        shaped  = "Import-Module '$(Join-Path $shaped 'TrivialShaped.psd1')'"
+        module  = "Import-Module '$manifest'"
         irm     = "`$null = Invoke-RestMethod -Uri '$base/v1/models' -Headers @{ Authorization = 'Bearer ' + `$env:PPLX_BENCH_KEY }"
-        probe   = "Import-Module '$env:PPLX_TEST_MODULE'; `$null = Test-PplxToken -BaseUri '$base' -Key (ConvertTo-SecureString `$env:PPLX_BENCH_KEY -AsPlainText -Force)"
+        probe   = "Import-Module '$manifest'; `$null = Test-PplxToken -BaseUri '$base' -Key (ConvertTo-SecureString `$env:PPLX_BENCH_KEY -AsPlainText -Force)"
     } $Runs
     $env:PPLX_BENCH_KEY = $null
     $importOver = $m.module - $m.bare; $trivialOver = [math]::Max(1, $m.trivial - $m.bare)
-    $rows.Add((Row 'import (ms over bare pwsh)' ([math]::Round($importOver)) "trivial module $([math]::Round($trivialOver))" ($importOver / $trivialOver) 1.2 'max'))
+    Remove-Item -Recurse -Force $shaped -ErrorAction Ignore
+    $rows.Add((Row 'import (CPU ms over bare pwsh)' ([math]::Round($importOver)) "trivial module $([math]::Round($trivialOver))" ($importOver / $trivialOver) 1.2 'max'))
+    $shapedOver = $m.shaped - $m.bare
+    $rows.Add((Row 'import (CPU ms over bare pwsh)' ([math]::Round($importOver)) "trivial module with manifest, types, formats $([math]::Round($shapedOver))" ($importOver / [math]::Max(1, $shapedOver)) 0 'min'))
     $probeOver = $m.probe - $m.bare; $irmOver = [math]::Max(1, $m.irm - $m.bare)
-    $rows.Add((Row 'first probe (ms over bare pwsh)' ([math]::Round($probeOver)) "Invoke-RestMethod $([math]::Round($irmOver))" ($probeOver / $irmOver) 1.1 'max'))
+    $rows.Add((Row 'first probe (CPU ms over bare pwsh)' ([math]::Round($probeOver)) "Invoke-RestMethod $([math]::Round($irmOver))" ($probeOver / $irmOver) 1.1 'max'))
 
     # Probing many keys with injected latency.
     $env:PERPLEXITY_BASE_URL = $emu.BaseUri
@@ -92,6 +108,13 @@ try {
     $rows.Add((Row "probe $Keys keys at $Concurrency (keys/s)" ([math]::Round($moduleRate)) "raw HttpClient $([math]::Round($rawRate))" ($moduleRate / $rawRate) 0.8 'min'))
     $rows.Add((Row "probe $Keys keys at $Concurrency (keys/s)" ([math]::Round($moduleRate)) "sequential Invoke-RestMethod $([math]::Round($sequentialRate))" ($moduleRate / $sequentialRate) 10 'min'))
     $rows.Add((Row "probe $Keys keys at $Concurrency (keys/s)" ([math]::Round($moduleRate)) "ForEach-Object -Parallel $([math]::Round($parallelRate))" ($moduleRate / $parallelRate) 0 'min'))
+
+    # Peak working set while probing many keys, each count in a fresh pwsh: flat past 1,000 (bound: 10,000 keys within
+    # 1.25x the peak of 1,000).
+    $memory = @(& (Join-Path $PSScriptRoot 'Measure-ProbeMemory.ps1') -BaseUri $emu.BaseUri -Count $MemoryKeys -ThrottleLimit $Concurrency)
+    foreach ($run in $memory) { if ($run.Valid -ne $run.Keys) { throw "The memory run of $($run.Keys) keys found $($run.Valid) valid." } }
+    $memoryLine = 'peak working set probing at {0}: {1}' -f $Concurrency, (($memory | ForEach-Object { '{0:N0} keys {1} MB' -f $_.Keys, $_.PeakMB }) -join ', ')
+    $rows.Add((Row "peak working set, $($memory[-1].Keys) keys (MB)" $memory[-1].PeakMB "$($memory[0].Keys) keys $($memory[0].PeakMB)" ($memory[-1].PeakMB / $memory[0].PeakMB) 1.25 'max'))
     $null = Invoke-PplxEmulator $emu POST config @{ latencyMs = 0 }
 
     # One rotation (shown).
@@ -116,7 +139,9 @@ finally {
 
 # Wide enough for every column, also when the output is a log rather than a terminal.
 $rows | Format-Table -AutoSize | Out-String -Width 250 | Write-Host
+Write-Host $memoryLine
 Write-Host $fleetLine
-$line = 'bench: import {0}x, first probe {1}x, probe {2}x raw / {3}x sequential / {4}x parallel, fleet {5}x floor' -f $rows[0].Ratio, $rows[1].Ratio, $rows[2].Ratio, $rows[3].Ratio, $rows[4].Ratio, $rows[6].Ratio
+$ratio = { param($measure, $against) ($rows | Where-Object { $_.Measure -like $measure -and $_.Against -like $against } | Select-Object -First 1).Ratio }
+$line = 'bench: import {0}x, first probe {1}x, probe {2}x raw / {3}x sequential / {4}x parallel, memory {5}x, fleet {6}x floor' -f (& $ratio 'import*' 'trivial module [0-9]*'), (& $ratio 'first probe*' '*'), (& $ratio 'probe *' 'raw*'), (& $ratio 'probe *' 'sequential*'), (& $ratio 'probe *' 'ForEach*'), (& $ratio 'peak*' '*'), (& $ratio 'rotate*' '*')
 Write-Host $line
 [pscustomobject]@{ Line = $line; Rows = $rows; Ok = -not ($rows | Where-Object { -not $_.Ok }) }
