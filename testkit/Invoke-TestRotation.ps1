@@ -26,7 +26,8 @@ for ($i = 0; $i -lt $Rounds; $i++) {
     }
     foreach ($result in @($results)) {
         if (-not $ResultFile) { break }
-        $line = @{ state = "$($result.State)"; newFingerprint = $result.NewFingerprint; orphans = @($result.PossibleOrphans) } | ConvertTo-Json -Compress
+        # Steps as name=outcome (fingerprints, never keys): what a chaos report shows of a run that left a key behind.
+        $line = @{ state = "$($result.State)"; newFingerprint = $result.NewFingerprint; orphans = @($result.PossibleOrphans); steps = @($result.Steps | ForEach-Object { "$($_.Name)=$($_.Outcome)" }); errors = @($failed | ForEach-Object FullyQualifiedErrorId) } | ConvertTo-Json -Compress
         [System.IO.File]::AppendAllText($ResultFile, $line + [Environment]::NewLine)
     }
     if ($failed) { exit 1 }

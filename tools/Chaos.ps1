@@ -38,6 +38,9 @@ $rng = [System.Random]::new($Seed)
 $stats = [ordered]@{ Rotations = 0; Done = 0; Resumes = 0; Rollbacks = 0; Kills = 0; Orphans = 0; Violations = 0 }
 $faultCounts = [ordered]@{}
 $violations = [System.Collections.Generic.List[string]]::new()
+# What the two processes of each concurrent rotation reported (state, steps with fingerprints, orphans, errors): printed
+# for the rotation where a violation's key first appears, to tell which interleaving left it.
+$concurrentRuns = [System.Collections.Generic.List[string]]::new()
 $started = [System.Diagnostics.Stopwatch]::StartNew()
 $emu = Start-PplxEmulator
 
@@ -76,6 +79,7 @@ function Invoke-Concurrent($Secret, [string] $Kind) {
     for ($c = 0; $c -lt 2; $c++) {
         foreach ($line in @(Get-Content "$go.$c.results" -ErrorAction Ignore)) {
             foreach ($o in @(($line | ConvertFrom-Json).orphans)) { if ($o) { $null = $pair[$c].Orphans.Add($o) } }
+            $concurrentRuns.Add("rotation $script:rotationNumber, process $c ($($pair[$c].Name)): $line")
         }
     }
     $script:lastOtherProcessWrite = [DateTime]::UtcNow
@@ -164,6 +168,7 @@ try {
     }
 
     for ($i = 1; $i -le $Rotations; $i++) {
+        $script:rotationNumber = $i
         $secret = $secretsList[$rng.Next($secretsList.Count)]
         $kind = $faultKinds[$rng.Next($faultKinds.Count)]
         $path = $paths[$rng.Next($paths.Count)]
@@ -247,6 +252,10 @@ Write-Host ''
 foreach ($s in $stats.GetEnumerator()) { Write-Host ('{0,-16} {1,8}' -f $s.Key, $s.Value) }
 Write-Host ('{0,-16} {1,8:0.0} s' -f 'Wall time', $started.Elapsed.TotalSeconds)
 foreach ($v in $violations) { Write-Host "VIOLATION: $v" -ForegroundColor Red }
+foreach ($first in @($violations | Where-Object { $_ -match '^rotation (\d+) \(' } | Group-Object { ($_ -split ': ', 2)[1] } | ForEach-Object { $_.Group[0] })) {
+    $number = [regex]::Match($first, '^rotation (\d+)').Groups[1].Value
+    foreach ($run in @($concurrentRuns | Where-Object { $_ -like "rotation $number, *" })) { Write-Host "  concurrent run: $run" }
+}
 $line = "chaos: $($stats.Rotations) rotations, $($stats.Violations) violations, $($stats.Orphans) reported orphans, $($stats.Resumes) resumes, $($stats.Rollbacks) rollbacks"
 Write-Host $line
 [pscustomobject]@{ Line = $line; Stats = [pscustomobject]$stats; Faults = [pscustomobject]$faultCounts; Violations = $violations.ToArray(); WallTime = $started.Elapsed }
