@@ -26,17 +26,20 @@ internal static class HostPrompts
     }
 
     /// <summary>True while a prompt to this user's host is refused.</summary>
-    public static bool Refusing(Guid user) => ByHost.TryGetValue(user, out Refusals? refusals) && Volatile.Read(ref refusals.Scopes) > 0;
+    public static bool Refusing(Guid user) => RefusalsNow(user) is not null;
 
     /// <summary>Throws as a closed console does when nobody may answer a prompt to this user's host now.</summary>
     public static void ThrowIfRefused(Guid user)
     {
-        if (ByHost.TryGetValue(user, out Refusals? refusals) && Volatile.Read(ref refusals.Scopes) > 0)
+        if (RefusalsNow(user) is { } refusals)
         {
             Interlocked.Increment(ref refusals.Refused);
             throw new PipelineStoppedException();
         }
     }
+
+    private static Refusals? RefusalsNow(Guid user) =>
+        ByHost.TryGetValue(user, out Refusals? refusals) && Volatile.Read(ref refusals.Scopes) > 0 ? refusals : null;
 
     internal sealed class Refusals
     {

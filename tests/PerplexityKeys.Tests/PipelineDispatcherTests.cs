@@ -75,16 +75,17 @@ public sealed class PipelineDispatcherTests
     public async Task ACallQueuedBeforeThePipelineStopped_StillRuns_InItsTurn()
     {
         using var dispatcher = new PipelineDispatcher(_ => throw new PipelineStoppedException());
-        var queued = new TaskCompletionSource<Task<int>>();
-        Task<int> work = Task.Run(async () =>
+        // Posted from a thread of its own: a pool thread could be this one, the dispatcher's pipeline thread, where a
+        // post runs inline (the verbose line would then throw before anything was queued, and the test would wait for ever).
+        Task<int> call = null!;
+        var poster = new Thread(() =>
         {
-            Task<int> call = dispatcher.InvokeAsync(() => 1);   // queued behind nothing yet
-            dispatcher.Verbose("stopping");                     // queued after it
-            queued.SetResult(call);
-            return await call;
+            call = dispatcher.InvokeAsync(() => 1);   // queued behind nothing yet
+            dispatcher.Verbose("stopping");           // queued after it
         });
-
-        Task<int> call = await queued.Task;
+        poster.Start();
+        poster.Join();
+        Task<int> work = Task.Run(() => call);
         // The call runs first (it was queued first), then the verbose line stops the pump.
         Assert.Throws<PipelineStoppedException>(() => dispatcher.Drain(work));
         Assert.Equal(1, await call);
