@@ -18,14 +18,63 @@ internal sealed partial class RotationRun
     }
 
     /// <summary>
-    /// Whether the journal still names this run. SecretManagement has no compare-and-swap, so a run on another
-    /// machine may have started its own rotation since this one read the vault; checked before promoting and before revoking.
+    /// Whose the journal is now. SecretManagement has no compare-and-swap, so a run on another machine may have started
+    /// its own rotation since this one read the vault (or resumed this one); checked before promoting and before revoking.
     /// </summary>
-    private async Task<bool> JournalIsStillOursAsync()
+    private async Task<JournalOwner> JournalOwnerAsync()
     {
         string? text = await StepAsync("CheckJournal", () => Vault.GetTextAsync(_names.Journal, _ct)).ConfigureAwait(false);
         RotationJournal? now = RotationJournal.TryParse(text);
-        return now is { Idle: false } && now.RunId == _journal!.RunId;
+        return now switch
+        {
+            null => JournalOwner.Unknown,
+            { Idle: false } when now.RunId == _journal!.RunId => JournalOwner.ThisRun,
+            _ when now.RunId == _journal!.RunId => JournalOwner.CarriedOn,
+            _ when now.OldFingerprint == _journal.NewFingerprint || now.NewFingerprint == _journal.NewFingerprint => JournalOwner.CarriedOn,
+            _ => JournalOwner.AnotherRun,
+        };
+    }
+
+    /// <summary>
+    /// Before promotion this run's key is kept only as pending and claimed only by this run's journal: a run that finds
+    /// the journal no longer its own stops, and disposes of its key only on positive evidence that nobody made it current.
+    /// </summary>
+    private async Task<PplxRotationException> YieldAsync(ApiKey fresh, ApiKey old, JournalOwner owner)
+    {
+        switch (owner)
+        {
+            case JournalOwner.AnotherRun:
+                // A new rotation starts only from an idle journal, and it names the key it replaces: not this run's key.
+                await DiscardAsync(fresh, _request.AuthorizingKey ?? old, _journal!.TokenName).ConfigureAwait(false);
+                return Fail(
+                    RotationFailure.Conflict,
+                    $"Another rotation of '{_names.Secret}' (another machine?) took over '{_names.Journal}' since this run read it: this run's key {fresh.Fingerprint} was revoked and left to the other rotation whatever '{_names.Secret}' holds. Run again to carry the other rotation on.");
+            case JournalOwner.CarriedOn:
+                // Another run resumed this rotation: the key's fate (current, or revoked by a rollback) is that run's.
+                return Fail(
+                    RotationFailure.Conflict,
+                    $"Another run (another machine?) carried this rotation of '{_names.Secret}' on since this run read it; {fresh.Fingerprint} is left as that run made it. Run again to see where it stands.");
+            default:
+                ReportOrphan(_journal!.TokenName, $"'{_names.Journal}' no longer reads as a rotation record, so nothing claims {fresh.Fingerprint}");
+                return Fail(
+                    RotationFailure.Interrupted,
+                    $"'{_names.Journal}' no longer reads as a rotation record; '{_names.Secret}' was not changed by this run and {fresh.Fingerprint} was not revoked. Check the vault, then run again.");
+        }
+    }
+
+    private enum JournalOwner
+    {
+        /// <summary>Busy and naming this run.</summary>
+        ThisRun,
+
+        /// <summary>This rotation, carried on (or ended) by another run: idle with this run's id, or naming this run's key.</summary>
+        CarriedOn,
+
+        /// <summary>Another rotation's record, which names neither this run nor its key.</summary>
+        AnotherRun,
+
+        /// <summary>Missing or not a rotation record.</summary>
+        Unknown,
     }
 
     /// <summary>Sets a key helper to <see cref="SiblingNames.IdleValue"/>: helpers are overwritten, never deleted (see docs/rotation.md).</summary>

@@ -29,47 +29,30 @@ internal sealed partial class RotationRun
             throw Fail(RotationFailure.RolledBack, $"The new key {fresh.Fingerprint} failed its probe ({probe.Status}: {probe.Message}); it was revoked and '{_names.Secret}' still holds {old.Fingerprint}.");
         }
 
+        JournalOwner owner = await JournalOwnerAsync().ConfigureAwait(false);
+        if (owner != JournalOwner.ThisRun)
+        {
+            throw await YieldAsync(fresh, old, owner).ConfigureAwait(false);
+        }
+
         if (probe.Status != TokenStatus.Valid)
         {
             throw Fail(RotationFailure.Interrupted, $"The new key {fresh.Fingerprint} could not be proven ({probe.Status}: {probe.Message}). Nothing was lost: run the same command again to resume.");
         }
 
-        if (!await JournalIsStillOursAsync().ConfigureAwait(false))
+        try
         {
-            await DiscardAsync(fresh, _request.AuthorizingKey ?? old, _journal!.TokenName).ConfigureAwait(false);
-            throw Fail(
-                RotationFailure.Conflict,
-                $"Another rotation of '{_names.Secret}' (another machine?) took over '{_names.Journal}' since this run read it: this run's key {fresh.Fingerprint} was revoked and '{_names.Secret}' still holds {old.Fingerprint}. Run again to carry the other rotation on.");
+            await KeepPreviousAsync(fresh, old).ConfigureAwait(false);
         }
-
-        // SecretManagement has no compare-and-swap: the nearest to it is to read S just before writing it. A key there that
-        // is neither the one this run read nor its own is another writer's (another machine's run): this run stands back.
-        ApiKey? before = await StepAsync("CheckCurrent", () => Vault.GetKeyAsync(_names.Secret, _ct), k => k?.Fingerprint ?? "missing").ConfigureAwait(false);
-        if (before is not null && !before.Equals(old) && !before.Equals(fresh))
+        catch (PplxVaultException e) when (e is not PplxVaultTimeoutException)
         {
-            throw await StandBackAsync(fresh, old, before).ConfigureAwait(false);
-        }
-
-        if (_previous is null)
-        {
-            if (_journal!.OldFingerprint != old.Fingerprint)
+            // The vault failed this run. If the journal shows another rotation owns it now, nobody will resume this one.
+            if (await TakenOverAsync().ConfigureAwait(false) is not { } other)
             {
-                // S was set by hand since this rotation began: the key it holds now is the one being replaced. The
-                // journal says so before it is kept as previous, or the next run would not recognise that helper.
-                _engine.Narrate($"'{_names.Secret}' holds {old.Fingerprint} now, not {_journal.OldFingerprint} as when this rotation began; it is the key this rotation replaces.");
-                _journal = _journal with { OldFingerprint = old.Fingerprint };
-                Result.OldFingerprint = old.Fingerprint;
-                await StepAsync("WriteJournal", () => Vault.SetTextAsync(_names.Journal, _journal.ToJson(), _ct)).ConfigureAwait(false);
+                throw;
             }
 
-            await StepAsync("StorePrevious", () => Vault.SetKeyAsync(_names.Previous, old, _ct)).ConfigureAwait(false);
-            ApiKey? kept = await StepAsync("VerifyPrevious", () => Vault.GetKeyAsync(_names.Previous, _ct)).ConfigureAwait(false);
-            if (!old.Equals(kept))
-            {
-                throw Fail(RotationFailure.Interrupted, $"'{_names.Previous}' did not read back as {old.Fingerprint}; '{_names.Secret}' is unchanged. Run again to resume.");
-            }
-
-            _previous = old;
+            throw await YieldAsync(fresh, old, other).ConfigureAwait(false);
         }
 
         Exception? failure = null;
@@ -104,6 +87,57 @@ internal sealed partial class RotationRun
         _journal = _journal! with { PromotedAt = Now };
         await StepAsync("WriteJournal", () => Vault.SetTextAsync(_names.Journal, _journal.ToJson(), _ct)).ConfigureAwait(false);
         await Vault.TrySetMetadataAsync(_names.Secret, SecretMetadata.Of(fresh, _journal.TokenName, _journal.NewCreatedAt ?? Now, _journal.OldFingerprint), _ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Before S is written: S still holds the old key (or this run's), and the old key is kept as previous.</summary>
+    private async Task KeepPreviousAsync(ApiKey fresh, ApiKey old)
+    {
+        // SecretManagement has no compare-and-swap: the nearest to it is to read S just before writing it. A key there that
+        // is neither the one this run read nor its own is another writer's (another machine's run): this run stands back.
+        ApiKey? before = await StepAsync("CheckCurrent", () => Vault.GetKeyAsync(_names.Secret, _ct), k => k?.Fingerprint ?? "missing").ConfigureAwait(false);
+        if (before is not null && !before.Equals(old) && !before.Equals(fresh))
+        {
+            throw await StandBackAsync(fresh, old, before).ConfigureAwait(false);
+        }
+
+        if (_previous is null)
+        {
+            if (_journal!.OldFingerprint != old.Fingerprint)
+            {
+                // S was set by hand since this rotation began: the key it holds now is the one being replaced. The
+                // journal says so before it is kept as previous, or the next run would not recognise that helper.
+                _engine.Narrate($"'{_names.Secret}' holds {old.Fingerprint} now, not {_journal.OldFingerprint} as when this rotation began; it is the key this rotation replaces.");
+                _journal = _journal with { OldFingerprint = old.Fingerprint };
+                Result.OldFingerprint = old.Fingerprint;
+                await StepAsync("WriteJournal", () => Vault.SetTextAsync(_names.Journal, _journal.ToJson(), _ct)).ConfigureAwait(false);
+            }
+
+            await StepAsync("StorePrevious", () => Vault.SetKeyAsync(_names.Previous, old, _ct)).ConfigureAwait(false);
+            ApiKey? kept = await StepAsync("VerifyPrevious", () => Vault.GetKeyAsync(_names.Previous, _ct)).ConfigureAwait(false);
+            if (!old.Equals(kept))
+            {
+                JournalOwner now = await JournalOwnerAsync().ConfigureAwait(false);
+                throw now == JournalOwner.ThisRun
+                    ? Fail(RotationFailure.Interrupted, $"'{_names.Previous}' did not read back as {old.Fingerprint}; '{_names.Secret}' is unchanged. Run again to resume.")
+                    : await YieldAsync(fresh, old, now).ConfigureAwait(false);
+            }
+
+            _previous = old;
+        }
+    }
+
+    /// <summary>After a vault failure, best effort: the journal's owner when it is no longer this run, else null.</summary>
+    private async Task<JournalOwner?> TakenOverAsync()
+    {
+        try
+        {
+            JournalOwner owner = await JournalOwnerAsync().ConfigureAwait(false);
+            return owner is JournalOwner.AnotherRun or JournalOwner.CarriedOn ? owner : null;
+        }
+        catch (PplxVaultException)
+        {
+            return null;
+        }
     }
 
     /// <summary>

@@ -67,7 +67,7 @@ internal sealed partial class RotationRun
             return;
         }
 
-        if (!await JournalIsStillOursAsync().ConfigureAwait(false))
+        if (await JournalOwnerAsync().ConfigureAwait(false) != JournalOwner.ThisRun)
         {
             // This run's key is current (checked above), but the other run may still make its own current: then this
             // key is kept nowhere. It cannot be revoked while current, so it is reported by its token name.

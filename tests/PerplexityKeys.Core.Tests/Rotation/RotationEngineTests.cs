@@ -602,6 +602,67 @@ public sealed class RotationEngineTests
     }
 
     [Fact]
+    public async Task Promote_WhenAnotherMachinesRotationFinishedWhileThisRunKeptThePrevious_RevokesOnlyItsOwnKey()
+    {
+        // Both runs started from the same idle journal. The other one promoted, revoked the old key and cleared the helpers
+        // between this run's write of the previous helper and its read-back: this run's key is pending nowhere now, and
+        // the journal names the other run; stopping as "interrupted" would leave the key live and unreported. (The old
+        // key is revoked, so it cannot authorize the revocation: a master key does; without one the key is reported.)
+        await using var rig = await EmulatorRig.StartAsync();
+        (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
+        (ApiKey theirs, string theirName) = await OtherMachinesKeyAsync(rig);
+        vault.BeforeRead = name =>
+        {
+            if (name == Previous && old.Equals(vault.Peek(Previous)))
+            {
+                vault.Put(Secret, theirs);
+                vault.Put(Pending, SiblingNames.IdleValue);
+                vault.Put(Previous, SiblingNames.IdleValue);
+                vault.Put(Journal, OtherRunsRecord(rig, theirName, theirs, old, prepared: false).ToJson());
+                rig.Host.State.Revoke(rig.KeyByFingerprint(old.Fingerprint)!);
+                vault.BeforeRead = null;
+            }
+        };
+
+        var error = await Assert.ThrowsAsync<PplxRotationException>(() => Engine(rig, vault).RunAsync(new RotationRequest { SecretName = Secret, AuthorizingKey = rig.Admin }, CancellationToken.None));
+
+        Assert.Equal(RotationFailure.Conflict, error.Reason);
+        Assert.Equal(theirs, vault.Peek(Secret));
+        Assert.False(rig.KeyByFingerprint(theirs.Fingerprint)!.Revoked);
+        Assert.True(rig.KeyByFingerprint(error.Result.NewFingerprint!)!.Revoked);
+        AssertOnlyIdleHelpers(vault);
+    }
+
+    [Fact]
+    public async Task Promote_WhenAnotherMachineCarriedThisRotationOnToTheEnd_NeverRevokesTheKeyItMadeCurrent()
+    {
+        // The other machine read this run's journal (minted, pending kept), resumed it, made this run's key current and
+        // finished, all while this run was probing: the journal is idle but still this run's, and the key is in use.
+        await using var rig = await EmulatorRig.StartAsync();
+        (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
+        vault.BeforeRead = name =>
+        {
+            if (name == Journal && RotationJournal.TryParse(vault.Raw(Journal) as string) is { Idle: false, NewFingerprint: not null } ours
+                && vault.Peek(Pending) is { } fresh)
+            {
+                vault.Put(Secret, fresh);
+                vault.Put(Pending, SiblingNames.IdleValue);
+                vault.Put(Journal, ours.ToIdle("Done", rig.Time.GetUtcNow()).ToJson());
+                rig.Host.State.Revoke(rig.KeyByFingerprint(old.Fingerprint)!);
+                vault.BeforeRead = null;
+            }
+        };
+
+        var error = await Assert.ThrowsAsync<PplxRotationException>(() => Engine(rig, vault).RunAsync(new RotationRequest { SecretName = Secret, AuthorizingKey = rig.Admin }, CancellationToken.None));
+
+        Assert.Equal(RotationFailure.Conflict, error.Reason);
+        Assert.Equal(error.Result.NewFingerprint, vault.Peek(Secret)!.Fingerprint);
+        Assert.False(rig.KeyByFingerprint(error.Result.NewFingerprint!)!.Revoked);
+        Assert.Empty(error.Result.PossibleOrphans);
+        AssertOnlyIdleHelpers(vault);
+    }
+
+    [Fact]
     public async Task Abort_AfterTheSecretWasSetByHandToAThirdKey_ClearsTheHelpers_RevokingNothing_AndReportsBothKeys()
     {
         await using var rig = await EmulatorRig.StartAsync();
