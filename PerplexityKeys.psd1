@@ -13,7 +13,8 @@
     PowerShellVersion    = '5.1'
     DotNetFrameworkVersion = '4.7.2'
     CompatiblePSEditions = @('Desktop', 'Core')
-    FormatsToProcess     = @('PerplexityKeys.format.ps1xml')
+    # No FormatsToProcess: the first PerplexityKeys command of a session loads PerplexityKeys.format.ps1xml
+    # (FormatViews, docs/loading.md "The import"). The type data keeps the key out of CLIXML, so it loads with the module.
     TypesToProcess       = @('PerplexityKeys.types.ps1xml')
     CmdletsToExport      = @(
         'New-PplxToken'

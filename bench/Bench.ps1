@@ -2,9 +2,11 @@
 .SYNOPSIS
     Benchmarks measured side by side in one run, as ratios against what a user could write instead (issue "Fleet
     speed"); a row fails only when its ratio is past its bound, never on an absolute time:
-      import       Import-Module PerplexityKeys (CPU ms of a fresh pwsh over bare pwsh's), against a trivial binary module
-                   built here (bound 1.2x); the same trivial module with a manifest, a types and a formats file is shown
-      first probe  import + one Test-PplxToken (CPU ms over bare pwsh), against Invoke-RestMethod's first call (bound 1.1x)
+      import       Import-Module PerplexityKeys (CPU ms of the command in a fresh pwsh), against a trivial binary module
+                   built here, imported by its dll (bound 1.2x); the same trivial module with a manifest, and with a
+                   manifest, a types and a formats file, are shown
+      first probe  import + one Test-PplxToken (CPU ms of the commands in a fresh pwsh), against Invoke-RestMethod's first
+                   call (bound 1.1x)
       memory       peak working set of a fresh pwsh probing -MemoryKeys keys at -Concurrency (Measure-ProbeMemory.ps1):
                    the largest count against the smallest (bound 1.25x: flat)
       probe        keys/s probing -Keys keys at -Concurrency against the emulator with -LatencyMs: the module
@@ -31,14 +33,16 @@ function Measure-Median([scriptblock] $Action, [int] $Count) {
 }
 
 function Measure-Interleaved([hashtable] $Commands, [int] $Count) {
-    # Each round runs every command once in a fresh pwsh, so all of them see the same machine; what is measured is the
-    # CPU time the process used by the end of its command (its threads' JIT and GC included), which a busy machine
-    # disturbs far less than the time on the clock. Medians per command.
-    $cpu = '; [Console]::Out.WriteLine("PPLX-CPU " + [Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime.TotalMilliseconds.ToString([cultureinfo]::InvariantCulture))'
+    # Each round runs every command once in a fresh pwsh, so all of them see the same machine. What is measured is the
+    # CPU time the process used while the command ran (its threads' JIT and GC included), read just before and just
+    # after it in that process: what the command costs over bare pwsh, without the noise of pwsh's own start, which is
+    # several times larger than an import. Medians per command.
+    $wrap = '$pplxP = [Diagnostics.Process]::GetCurrentProcess(); $pplxC = $pplxP.TotalProcessorTime; {0}; $pplxP.Refresh(); ' +
+        '[Console]::Out.WriteLine("PPLX-CPU " + ($pplxP.TotalProcessorTime - $pplxC).TotalMilliseconds.ToString([cultureinfo]::InvariantCulture))'
     $times = @{}; foreach ($k in $Commands.Keys) { $times[$k] = [Collections.Generic.List[double]]::new() }
     foreach ($round in 0..$Count) {
         foreach ($k in $Commands.Keys) {
-            $out = & $pwsh.FilePath @($pwsh.Arguments) -NoProfile -NonInteractive -Command ($Commands[$k] + $cpu)
+            $out = & $pwsh.FilePath @($pwsh.Arguments) -NoProfile -NonInteractive -Command ($wrap -f $Commands[$k])
             if ($LASTEXITCODE -ne 0) { throw "Bench command '$k' exited $LASTEXITCODE." }
             $ms = @($out | Where-Object { $_ -like 'PPLX-CPU *' })[-1].Substring(9)
             if ($round -gt 0) { $times[$k].Add([double]::Parse($ms, [cultureinfo]::InvariantCulture)) }
@@ -67,26 +71,26 @@ try {
     $shaped = Join-Path ([IO.Path]::GetTempPath()) "pplx-bench-shaped-$PID"
     $null = New-Item -ItemType Directory -Force $shaped
     Copy-Item (Join-Path $trivial 'Shaped/*'), $trivialDll -Destination $shaped
+    # And with a manifest alone: what PowerShell spends reading any manifest.
+    Get-Content (Join-Path $shaped 'TrivialShaped.psd1') | Where-Object { $_ -notmatch 'FormatsToProcess|TypesToProcess' } | Set-Content (Join-Path $shaped 'TrivialManifest.psd1')
     $manifest = (Get-ChildItem -Path $env:PPLX_TEST_MODULE -Filter PerplexityKeys.psd1 -Recurse | Select-Object -First 1).FullName
     $key = New-PplxToken -TokenName bench-first -ApiKey $emu.AdminKey -BaseUri $emu.BaseUri
     $env:PPLX_BENCH_KEY = $key.Key | Get-PlainText   # read by the child processes below; never printed
     $base = $emu.BaseUri.ToString().TrimEnd('/')
     $m = Measure-Interleaved @{
-        bare    = '1'
-        trivial = "Import-Module '$trivialDll'"
-        shaped  = "Import-Module '$(Join-Path $shaped 'TrivialShaped.psd1')'"
-        module  = "Import-Module '$manifest'"
-        irm     = "`$null = Invoke-RestMethod -Uri '$base/v1/models' -Headers @{ Authorization = 'Bearer ' + `$env:PPLX_BENCH_KEY }"
-        probe   = "Import-Module '$manifest'; `$null = Test-PplxToken -BaseUri '$base' -Key (ConvertTo-SecureString `$env:PPLX_BENCH_KEY -AsPlainText -Force)"
+        trivial  = "Import-Module '$trivialDll'"
+        manifest = "Import-Module '$(Join-Path $shaped 'TrivialManifest.psd1')'"
+        shaped   = "Import-Module '$(Join-Path $shaped 'TrivialShaped.psd1')'"
+        module   = "Import-Module '$manifest'"
+        irm      = "`$null = Invoke-RestMethod -Uri '$base/v1/models' -Headers @{ Authorization = 'Bearer ' + `$env:PPLX_BENCH_KEY }"
+        probe    = "Import-Module '$manifest'; `$null = Test-PplxToken -BaseUri '$base' -Key (ConvertTo-SecureString `$env:PPLX_BENCH_KEY -AsPlainText -Force)"
     } $Runs
     $env:PPLX_BENCH_KEY = $null
-    $importOver = $m.module - $m.bare; $trivialOver = [math]::Max(1, $m.trivial - $m.bare)
     Remove-Item -Recurse -Force $shaped -ErrorAction Ignore
-    $rows.Add((Row 'import (CPU ms over bare pwsh)' ([math]::Round($importOver)) "trivial module $([math]::Round($trivialOver))" ($importOver / $trivialOver) 1.2 'max'))
-    $shapedOver = $m.shaped - $m.bare
-    $rows.Add((Row 'import (CPU ms over bare pwsh)' ([math]::Round($importOver)) "trivial module with manifest, types, formats $([math]::Round($shapedOver))" ($importOver / [math]::Max(1, $shapedOver)) 0 'min'))
-    $probeOver = $m.probe - $m.bare; $irmOver = [math]::Max(1, $m.irm - $m.bare)
-    $rows.Add((Row 'first probe (CPU ms over bare pwsh)' ([math]::Round($probeOver)) "Invoke-RestMethod $([math]::Round($irmOver))" ($probeOver / $irmOver) 1.1 'max'))
+    $rows.Add((Row 'import (CPU ms over bare pwsh)' ([math]::Round($m.module)) "trivial module $([math]::Round($m.trivial))" ($m.module / [math]::Max(1, $m.trivial)) 1.2 'max'))
+    $rows.Add((Row 'import (CPU ms over bare pwsh)' ([math]::Round($m.module)) "trivial module with a manifest $([math]::Round($m.manifest))" ($m.module / [math]::Max(1, $m.manifest)) 0 'min'))
+    $rows.Add((Row 'import (CPU ms over bare pwsh)' ([math]::Round($m.module)) "trivial module with manifest, types, formats $([math]::Round($m.shaped))" ($m.module / [math]::Max(1, $m.shaped)) 0 'min'))
+    $rows.Add((Row 'first probe (CPU ms over bare pwsh)' ([math]::Round($m.probe)) "Invoke-RestMethod $([math]::Round($m.irm))" ($m.probe / [math]::Max(1, $m.irm)) 1.1 'max'))
 
     # Probing many keys with injected latency.
     $env:PERPLEXITY_BASE_URL = $emu.BaseUri

@@ -134,6 +134,18 @@ public abstract class PplxCmdlet : CiLoggedCmdlet, IDisposable
     /// <summary>True for a command that never asks the user anything through a vault (Get-PplxToken): see HostPrompts.</summary>
     internal virtual bool NeverPrompts => false;
 
+    /// <summary>Every command starts here: the module's views are loaded into the session (see FormatViews), then the command's own <see cref="Begin"/>.</summary>
+    protected sealed override void BeginProcessing()
+    {
+        FormatViews.EnsureLoaded(this);
+        Begin();
+    }
+
+    /// <summary>The command's own BeginProcessing.</summary>
+    protected virtual void Begin()
+    {
+    }
+
     /// <summary>Ctrl+C: cancel every HTTP call in flight.</summary>
     protected override void StopProcessing() => _stopping.Cancel();
 

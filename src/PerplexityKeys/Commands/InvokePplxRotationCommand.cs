@@ -146,7 +146,7 @@ public sealed partial class InvokePplxRotationCommand : AuthorizedCmdlet
     public string? CiVariable { get; set; }
 
     /// <inheritdoc />
-    protected override void BeginProcessing()
+    protected override void Begin()
     {
         // The master key is read once, and only when one was asked for: never $env:PERPLEXITY_API_KEY,
         // which may be the very key being rotated.

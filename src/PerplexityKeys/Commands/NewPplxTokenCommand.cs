@@ -86,7 +86,7 @@ public sealed partial class NewPplxTokenCommand : AuthorizedCmdlet
     public int ThrottleLimit { get; set; } = 1;
 
     /// <inheritdoc />
-    protected override void BeginProcessing()
+    protected override void Begin()
     {
         try
         {

@@ -54,7 +54,7 @@ public sealed class RevokePplxTokenCommand : KeyInputCmdlet, IDynamicParameters
     public object GetDynamicParameters() => _authorization;
 
     /// <inheritdoc />
-    protected override void BeginProcessing()
+    protected override void Begin()
     {
         try
         {

@@ -63,7 +63,7 @@ public sealed class TestPplxTokenCommand : KeyInputCmdlet
     private OrderedWork<ProbeResult>? _work;
 
     /// <inheritdoc />
-    protected override void BeginProcessing()
+    protected override void Begin()
     {
         try
         {
