@@ -36,8 +36,9 @@ function Measure-Interleaved([hashtable] $Commands, [int] $Count) {
     # Each round runs every command once in a fresh pwsh, so all of them see the same machine. What is measured is the
     # CPU time the process used while the command ran (its threads' JIT and GC included), read just before and just
     # after it in that process: what the command costs over bare pwsh, without the noise of pwsh's own start, which is
-    # several times larger than an import. Medians per command.
-    $wrap = '$pplxP = [Diagnostics.Process]::GetCurrentProcess(); $pplxC = $pplxP.TotalProcessorTime; {0}; $pplxP.Refresh(); ' +
+    # ten times larger than an import. One cmdlet of the engine runs first, so the first cmdlet call of a session (some
+    # 80 ms of JIT that every session pays once, whatever it runs) is charged to no command. Medians per command.
+    $wrap = '$null = Get-Variable -Name PSHOME; $pplxP = [Diagnostics.Process]::GetCurrentProcess(); $pplxC = $pplxP.TotalProcessorTime; {0}; $pplxP.Refresh(); ' +
         '[Console]::Out.WriteLine("PPLX-CPU " + ($pplxP.TotalProcessorTime - $pplxC).TotalMilliseconds.ToString([cultureinfo]::InvariantCulture))'
     $times = @{}; foreach ($k in $Commands.Keys) { $times[$k] = [Collections.Generic.List[double]]::new() }
     foreach ($round in 0..$Count) {
