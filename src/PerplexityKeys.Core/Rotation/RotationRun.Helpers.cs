@@ -44,7 +44,17 @@ internal sealed partial class RotationRun
         switch (owner)
         {
             case JournalOwner.AnotherRun:
-                // A new rotation starts only from an idle journal, and it names the key it replaces: not this run's key.
+                // A new rotation starts from an idle journal and names the key it replaces, which is not this run's. But a
+                // run that started beside this one names the old key, and a third run may have carried this rotation on
+                // meanwhile, making this run's key current: S is read before the key is revoked.
+                ApiKey? now = await StepAsync("CheckCurrent", () => Vault.GetKeyAsync(_names.Secret, _ct), k => k?.Fingerprint ?? "missing").ConfigureAwait(false);
+                if (fresh.Equals(now))
+                {
+                    return Fail(
+                        RotationFailure.Conflict,
+                        $"Another rotation of '{_names.Secret}' (another machine?) took over '{_names.Journal}', and '{_names.Secret}' holds this run's key {fresh.Fingerprint}, made current by a run that carried this rotation on: it was not revoked. Run again to see where it stands.");
+                }
+
                 await DiscardAsync(fresh, _request.AuthorizingKey ?? old, _journal!.TokenName).ConfigureAwait(false);
                 return Fail(
                     RotationFailure.Conflict,

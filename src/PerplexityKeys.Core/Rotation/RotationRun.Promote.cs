@@ -126,12 +126,20 @@ internal sealed partial class RotationRun
         }
     }
 
-    /// <summary>After a vault failure, best effort: the journal's owner when it is no longer this run, else null.</summary>
+    /// <summary>
+    /// After a vault failure, best effort: the journal's owner when it is no longer this run, else null. A journal that no
+    /// longer parses claims nothing: the key is reported by name, and the vault's failure is the one the run reports.
+    /// </summary>
     private async Task<JournalOwner?> TakenOverAsync()
     {
         try
         {
             JournalOwner owner = await JournalOwnerAsync().ConfigureAwait(false);
+            if (owner == JournalOwner.Unknown)
+            {
+                ReportOrphan(_journal!.TokenName, $"'{_names.Journal}' no longer reads as a rotation record, so nothing claims {_journal.NewFingerprint}");
+            }
+
             return owner is JournalOwner.AnotherRun or JournalOwner.CarriedOn ? owner : null;
         }
         catch (PplxVaultException)

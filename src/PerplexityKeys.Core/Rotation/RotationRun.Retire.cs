@@ -67,11 +67,17 @@ internal sealed partial class RotationRun
             return;
         }
 
-        if (await JournalOwnerAsync().ConfigureAwait(false) != JournalOwner.ThisRun)
+        JournalOwner owner = await JournalOwnerAsync().ConfigureAwait(false);
+        if (owner != JournalOwner.ThisRun)
         {
-            // This run's key is current (checked above), but the other run may still make its own current: then this
-            // key is kept nowhere. It cannot be revoked while current, so it is reported by its token name.
-            ReportOrphan(_journal.TokenName, $"{fresh.Fingerprint} is current now, but another rotation of '{_names.Secret}' is under way and may replace it");
+            // This run's key is current (checked above), but another rotation may still make its own current: then this
+            // key is kept nowhere. It cannot be revoked while current, so it is reported by its token name. A run that
+            // carried this rotation on keeps the key itself (current when it ends, or retired as its old key).
+            if (owner != JournalOwner.CarriedOn)
+            {
+                ReportOrphan(_journal.TokenName, $"{fresh.Fingerprint} is current now, but another rotation of '{_names.Secret}' is under way and may replace it");
+            }
+
             throw Fail(
                 RotationFailure.Conflict,
                 $"Another rotation of '{_names.Secret}' (another machine?) took over '{_names.Journal}' since this run read it; {fresh.Fingerprint} is current and {old.Fingerprint} was NOT revoked. Run again to carry the other rotation on.");

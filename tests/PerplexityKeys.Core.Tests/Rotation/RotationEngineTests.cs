@@ -663,6 +663,60 @@ public sealed class RotationEngineTests
     }
 
     [Fact]
+    public async Task Promote_WhenARunBesideThisOneTookTheJournal_AfterAThirdMadeThisRunsKeyCurrent_DoesNotRevokeIt()
+    {
+        // Runs A (this one) and B start from the same idle journal; B's record, written last, names the old key. A third
+        // run resumed A's rotation while A kept the previous, made A's key current and revoked the old one. The journal
+        // (B's) names neither A's run nor its key, yet A's key is the current one: A must read S before revoking.
+        await using var rig = await EmulatorRig.StartAsync();
+        (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
+        (ApiKey theirs, string theirName) = await OtherMachinesKeyAsync(rig);
+        vault.BeforeRead = name =>
+        {
+            if (name == Previous && old.Equals(vault.Peek(Previous)) && vault.Peek(Pending) is { } fresh)
+            {
+                vault.Put(Secret, fresh);
+                vault.Put(Previous, SiblingNames.IdleValue);
+                vault.Put(Pending, theirs);
+                vault.Put(Journal, (OtherRunsRecord(rig, theirName, theirs, old, prepared: true) with { PromotedAt = null, Staged = false }).ToJson());
+                rig.Host.State.Revoke(rig.KeyByFingerprint(old.Fingerprint)!);
+                vault.BeforeRead = null;
+            }
+        };
+
+        var error = await Assert.ThrowsAsync<PplxRotationException>(() => Engine(rig, vault).RunAsync(new RotationRequest { SecretName = Secret, AuthorizingKey = rig.Admin }, CancellationToken.None));
+
+        Assert.Equal(RotationFailure.Conflict, error.Reason);
+        Assert.Equal(error.Result.NewFingerprint, vault.Peek(Secret)!.Fingerprint);
+        Assert.False(rig.KeyByFingerprint(error.Result.NewFingerprint!)!.Revoked);
+        Assert.False(rig.KeyByFingerprint(theirs.Fingerprint)!.Revoked);
+    }
+
+    [Fact]
+    public async Task Promote_WhenTheJournalNoLongerParses_StopsInterrupted_ReportingItsKeyByName_RevokingNothing()
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
+        vault.BeforeRead = name =>
+        {
+            if (name == Journal && RotationJournal.TryParse(vault.Raw(Journal) as string) is { Idle: false, NewFingerprint: not null })
+            {
+                vault.Put(Journal, "overwritten by hand");
+                vault.BeforeRead = null;
+            }
+        };
+
+        var error = await Assert.ThrowsAsync<PplxRotationException>(() => Engine(rig, vault).RunAsync(new RotationRequest { SecretName = Secret, AuthorizingKey = rig.Admin }, CancellationToken.None));
+
+        Assert.Equal(RotationFailure.Interrupted, error.Reason);
+        Assert.Equal(old, vault.Peek(Secret));
+        EmulatorKey fresh = rig.KeyByFingerprint(error.Result.NewFingerprint!)!;
+        Assert.False(fresh.Revoked);
+        Assert.Contains(fresh.Name!, error.Result.PossibleOrphans);
+        Assert.Empty(rig.Requests("/revoke_auth_token"));
+    }
+
+    [Fact]
     public async Task Abort_AfterTheSecretWasSetByHandToAThirdKey_ClearsTheHelpers_RevokingNothing_AndReportsBothKeys()
     {
         await using var rig = await EmulatorRig.StartAsync();
