@@ -14,8 +14,9 @@
     DotNetFrameworkVersion = '4.7.2'
     CompatiblePSEditions = @('Desktop', 'Core')
     # No FormatsToProcess: the first PerplexityKeys command of a session loads PerplexityKeys.format.ps1xml
-    # (FormatViews, docs/loading.md "The import"). The type data keeps the key out of CLIXML, so it loads with the module.
-    TypesToProcess       = @('PerplexityKeys.types.ps1xml')
+    # (FormatViews). No TypesToProcess: the rule that keeps the key out of CLIXML is dynamic type data, added by the
+    # import (TokenSerialization), so that Remove-Module does not take it from the tokens a session keeps.
+    # docs/loading.md, "The import".
     CmdletsToExport      = @(
         'New-PplxToken'
         'Test-PplxToken'

@@ -7,8 +7,8 @@ namespace PerplexityKeys;
 /// <summary>
 /// The module's views (PerplexityKeys.format.ps1xml) are loaded into a session by the first PerplexityKeys command that
 /// runs there, not by Import-Module: only a session that makes our objects pays for parsing them, and an import costs
-/// about what a trivial module's does. The type data (PerplexityKeys.types.ps1xml) stays in the manifest: it keeps the
-/// key out of CLIXML, and must be there before any object of ours can reach a session (docs/loading.md, "The import").
+/// about what a trivial module's does. The rule that keeps the key out of CLIXML is added by the import instead
+/// (TokenSerialization): it must be there before any object of ours can reach a session (docs/loading.md, "The import").
 /// </summary>
 internal static class FormatViews
 {

@@ -134,9 +134,11 @@ public abstract class PplxCmdlet : CiLoggedCmdlet, IDisposable
     /// <summary>True for a command that never asks the user anything through a vault (Get-PplxToken): see HostPrompts.</summary>
     internal virtual bool NeverPrompts => false;
 
-    /// <summary>Every command starts here: the module's views are loaded into the session (see FormatViews), then the command's own <see cref="Begin"/>.</summary>
+    /// <summary>Every command starts here: the session gets the module's CLIXML rule (if the import could not add it) and
+    /// views (see TokenSerialization, FormatViews), then the command's own <see cref="Begin"/> runs.</summary>
     protected sealed override void BeginProcessing()
     {
+        TokenSerialization.EnsureApplied(this);
         FormatViews.EnsureLoaded(this);
         Begin();
     }

@@ -95,6 +95,28 @@ Describe 'No key text in any output' {
         $back.PSObject.Properties.Name | Should -Not -Contain 'Key'
     }
 
+    It 'keeps the key out of CLIXML after Remove-Module, in a runspace that made none, and across imports' {
+        # A session keeps its PplxToken objects when the module is removed, and may hold some made in another runspace;
+        # on Linux and macOS Export-Clixml writes a SecureString as hex-encoded plain text.
+        $script = @'
+$ErrorActionPreference = 'Stop'
+Import-Module $env:PPLX_TEST_MODULE
+$made = 1 | ForEach-Object -Parallel { Import-Module $env:PPLX_TEST_MODULE; New-PplxToken -TokenName from-parallel }
+$t = New-PplxToken -TokenName removed
+$f = [IO.Path]::GetTempFileName()
+$made | Export-Clixml $f; 'parallel ' + [bool](Select-String -Path $f -Pattern '<SS ' -Quiet)
+Remove-Module PerplexityKeys
+$t | Export-Clixml $f; 'removed ' + [bool](Select-String -Path $f -Pattern '<SS ' -Quiet)
+Import-Module $env:PPLX_TEST_MODULE
+$t | Export-Clixml $f; 'again ' + [bool](Select-String -Path $f -Pattern '<SS ' -Quiet)
+Remove-Item $f
+'@
+        $run = Invoke-PplxChildPwsh -Arguments '-NonInteractive' -Command $script -Environment @{ PPLX_TEST_MODULE = $env:PPLX_TEST_MODULE }
+        $run.Errors | Should -BeNullOrEmpty
+        $run.ExitCode | Should -Be 0
+        ($run.Output -split '\r?\n' | Where-Object { $_ }) | Should -Be @('parallel False', 'removed False', 'again False')
+    }
+
     It 'never shows a key in what Get-PplxToken writes, for keys at rest, prepared, interrupted, or set by hand' {
         $null = Use-PplxTestRegistry
         Import-Module Microsoft.PowerShell.SecretManagement -Force
