@@ -18,6 +18,7 @@ internal static class FormatViews
     private static readonly ConditionalWeakTable<Runspace, string> Loaded = new();
 
     /// <summary>Loads the views into the command's session once; a session that refuses (JEA, a locked format table) keeps PowerShell's default views.</summary>
+    /// <remarks>Two commands of one runspace never run this at once (one pipeline thread), so the check and the mark need no lock.</remarks>
     internal static void EnsureLoaded(PSCmdlet command)
     {
         Runspace? session = Runspace.DefaultRunspace;
@@ -27,19 +28,25 @@ internal static class FormatViews
         }
 
         string path = Path.Combine(Path.GetDirectoryName(typeof(FormatViews).Assembly.Location)!, FileName);
-        Loaded.Add(session, path);
         try
         {
+            // -WhatIf and -Confirm said outright, as in TokenSerialization: a what-if update loads nothing.
             using PowerShell update = PowerShell.Create(RunspaceMode.CurrentRunspace);
-            update.AddCommand(@"Microsoft.PowerShell.Utility\Update-FormatData").AddParameter("AppendPath", path).Invoke();
-            foreach (ErrorRecord error in update.Streams.Error)
+            update.AddCommand(@"Microsoft.PowerShell.Utility\Update-FormatData").AddParameter("AppendPath", path)
+                .AddParameter("WhatIf", false).AddParameter("Confirm", false).Invoke();
+            if (update.Streams.Error.Count > 0)
             {
-                command.WriteDebug($"The PerplexityKeys views were not loaded: {error.Exception.Message}");
+                command.WriteDebug($"The PerplexityKeys views were not loaded: {update.Streams.Error[0].Exception.Message}");
+                return;
             }
         }
         catch (Exception e) when (e is RuntimeException or InvalidOperationException or IOException)
         {
             command.WriteDebug($"The PerplexityKeys views were not loaded: {e.Message}");
+            return;
         }
+
+        // Marked only once loaded: a session that refused is asked again by its next command.
+        Loaded.Add(session, path);
     }
 }

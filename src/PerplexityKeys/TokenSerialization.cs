@@ -47,7 +47,10 @@ public sealed class TokenSerialization : IModuleAssemblyInitializer
         try
         {
             using PowerShell update = PowerShell.Create(RunspaceMode.CurrentRunspace);
-            update.AddCommand(@"Microsoft.PowerShell.Utility\Update-TypeData").AddParameter("TypeData", rule).AddParameter("Force").Invoke();
+            // -WhatIf and -Confirm said outright: the caller's $WhatIfPreference or $ConfirmPreference (a dry run, a
+            // function called with -Confirm) would otherwise reach this pipeline, and a rule "applied" as a what-if is none.
+            update.AddCommand(@"Microsoft.PowerShell.Utility\Update-TypeData").AddParameter("TypeData", rule).AddParameter("Force")
+                .AddParameter("WhatIf", false).AddParameter("Confirm", false).Invoke();
             if (update.Streams.Error.Count > 0)
             {
                 return update.Streams.Error[0].Exception.Message;

@@ -117,6 +117,26 @@ Remove-Item $f
         ($run.Output -split '\r?\n' | Where-Object { $_ }) | Should -Be @('parallel False', 'removed False', 'again False')
     }
 
+    It 'keeps the key out of CLIXML when the module loads inside a dry run (-WhatIf) or under -Confirm, asking nothing' {
+        # A nested pipeline takes the caller's $WhatIfPreference and $ConfirmPreference: a what-if Update-TypeData applies
+        # no rule (and printed "What if:"), and under -Confirm it asked, or failed in a non-interactive session.
+        $script = @'
+function Invoke-Dry { [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Low')] param() Import-Module $env:PPLX_TEST_MODULE; $null = New-PplxToken -TokenName dry -WhatIf }
+Invoke-Dry -WhatIf
+$f = [IO.Path]::GetTempFileName()
+New-PplxToken -TokenName after-whatif | Export-Clixml $f; 'whatif ' + [bool](Select-String -Path $f -Pattern '<SS ' -Quiet)
+$ps = [powershell]::Create()
+$null = $ps.AddScript('function Invoke-Careful { [CmdletBinding(SupportsShouldProcess, ConfirmImpact = ''Low'')] param() Import-Module $env:PPLX_TEST_MODULE; New-PplxToken -TokenName careful -Confirm:$false }; Invoke-Careful -Confirm')
+$made = $ps.Invoke()
+$made | Export-Clixml $f; 'confirm ' + [bool](Select-String -Path $f -Pattern '<SS ' -Quiet) + ' errors ' + $ps.Streams.Error.Count
+Remove-Item $f
+'@
+        $run = Invoke-PplxChildPwsh -Arguments '-NonInteractive' -Command $script -Environment @{ PPLX_TEST_MODULE = $env:PPLX_TEST_MODULE }
+        $run.Errors | Should -BeNullOrEmpty
+        $run.Output | Should -Not -Match 'Update (TypeData|FormatData)'
+        ($run.Output -split '\r?\n' | Where-Object { $_ -match '^(whatif|confirm) ' }) | Should -Be @('whatif False', 'confirm False errors 0')
+    }
+
     It 'never shows a key in what Get-PplxToken writes, for keys at rest, prepared, interrupted, or set by hand' {
         $null = Use-PplxTestRegistry
         Import-Module Microsoft.PowerShell.SecretManagement -Force
