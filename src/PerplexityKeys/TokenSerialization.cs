@@ -9,7 +9,7 @@ namespace PerplexityKeys;
 /// writes a SecureString as hex-encoded plain text. The rule is dynamic type data, added to a session's type table by
 /// the import (before any token can reach the session, even from another runspace) and, where the import could not,
 /// by the first command. Not a types file in the manifest: its data would leave with Remove-Module while the session
-/// keeps its tokens, and a types file and dynamic data for the same members cannot be loaded together.
+/// keeps its tokens, and importing a module with that types file after the rule was added failed ("already present").
 /// </summary>
 public sealed class TokenSerialization : IModuleAssemblyInitializer
 {
@@ -56,7 +56,7 @@ public sealed class TokenSerialization : IModuleAssemblyInitializer
                 return update.Streams.Error[0].Exception.Message;
             }
         }
-        catch (Exception e) when (e is RuntimeException or InvalidOperationException or PSInvalidOperationException)
+        catch (Exception e) when (e is RuntimeException or InvalidOperationException)
         {
             return e.Message;
         }
