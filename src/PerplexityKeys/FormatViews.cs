@@ -1,6 +1,4 @@
 using System.IO;
-using System.Management.Automation.Runspaces;
-using System.Runtime.CompilerServices;
 
 namespace PerplexityKeys;
 
@@ -15,38 +13,16 @@ internal static class FormatViews
     /// <summary>The file beside the cmdlet assembly.</summary>
     internal const string FileName = "PerplexityKeys.format.ps1xml";
 
-    private static readonly ConditionalWeakTable<Runspace, string> Loaded = new();
+    private static readonly SessionSetup Load = new(
+        @"Microsoft.PowerShell.Utility\Update-FormatData",
+        () => new Dictionary<string, object> { ["AppendPath"] = Path.Combine(Path.GetDirectoryName(typeof(FormatViews).Assembly.Location)!, FileName) });
 
-    /// <summary>Loads the views into the command's session once; a session that refuses (JEA, a locked format table) keeps PowerShell's default views.</summary>
-    /// <remarks>Two commands of one runspace never run this at once (one pipeline thread), so the check and the mark need no lock.</remarks>
+    /// <summary>Loads the views into the command's session once; a session that refuses (JEA, a locked format table) keeps PowerShell's default views and is asked again by its next command.</summary>
     internal static void EnsureLoaded(PSCmdlet command)
     {
-        Runspace? session = Runspace.DefaultRunspace;
-        if (session is null || Loaded.TryGetValue(session, out _))
+        if (Load.TryApply() is { } refused)
         {
-            return;
+            command.WriteDebug($"The PerplexityKeys views were not loaded: {refused}");
         }
-
-        string path = Path.Combine(Path.GetDirectoryName(typeof(FormatViews).Assembly.Location)!, FileName);
-        try
-        {
-            // -WhatIf and -Confirm said outright, as in TokenSerialization: a what-if update loads nothing.
-            using PowerShell update = PowerShell.Create(RunspaceMode.CurrentRunspace);
-            update.AddCommand(@"Microsoft.PowerShell.Utility\Update-FormatData").AddParameter("AppendPath", path)
-                .AddParameter("WhatIf", false).AddParameter("Confirm", false).Invoke();
-            if (update.Streams.Error.Count > 0)
-            {
-                command.WriteDebug($"The PerplexityKeys views were not loaded: {update.Streams.Error[0].Exception.Message}");
-                return;
-            }
-        }
-        catch (Exception e) when (e is RuntimeException or InvalidOperationException or IOException)
-        {
-            command.WriteDebug($"The PerplexityKeys views were not loaded: {e.Message}");
-            return;
-        }
-
-        // Marked only once loaded: a session that refused is asked again by its next command.
-        Loaded.Add(session, path);
     }
 }

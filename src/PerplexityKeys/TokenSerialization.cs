@@ -1,5 +1,4 @@
 using System.Management.Automation.Runspaces;
-using System.Runtime.CompilerServices;
 
 namespace PerplexityKeys;
 
@@ -13,55 +12,30 @@ namespace PerplexityKeys;
 /// </summary>
 public sealed class TokenSerialization : IModuleAssemblyInitializer
 {
-    private static readonly ConditionalWeakTable<Runspace, string> Applied = new();
-
     /// <summary>What a PplxToken serializes.</summary>
     internal static readonly string[] SerializedProperties = ["Name", "Fingerprint", "CreatedAt", "BaseUri"];
 
+    private static readonly SessionSetup Rule = new(
+        @"Microsoft.PowerShell.Utility\Update-TypeData",
+        () => new Dictionary<string, object>
+        {
+            ["TypeData"] = new TypeData(typeof(PplxToken).FullName)
+            {
+                SerializationMethod = "SpecificProperties",
+                PropertySerializationSet = new PropertySetData(SerializedProperties),
+            },
+            ["Force"] = true,
+        });
+
     /// <inheritdoc />
-    public void OnImport() => TryApply();
+    public void OnImport() => Rule.TryApply();
 
     /// <summary>At a command's start: applies the rule if the import could not, and warns when the session refuses it.</summary>
     internal static void EnsureApplied(PSCmdlet command)
     {
-        if (TryApply() is { } refused)
+        if (Rule.TryApply() is { } refused)
         {
             command.WriteWarning($"PplxToken objects of this session are not protected from Export-Clixml, which would write their key: {refused}");
         }
-    }
-
-    /// <summary>Applies the rule once per runspace; null when it is in place (or there is no runspace), else why not.</summary>
-    private static string? TryApply()
-    {
-        Runspace? session = Runspace.DefaultRunspace;
-        if (session is null || Applied.TryGetValue(session, out _))
-        {
-            return null;
-        }
-
-        var rule = new TypeData(typeof(PplxToken).FullName)
-        {
-            SerializationMethod = "SpecificProperties",
-            PropertySerializationSet = new PropertySetData(SerializedProperties),
-        };
-        try
-        {
-            using PowerShell update = PowerShell.Create(RunspaceMode.CurrentRunspace);
-            // -WhatIf and -Confirm said outright: the caller's $WhatIfPreference or $ConfirmPreference (a dry run, a
-            // function called with -Confirm) would otherwise reach this pipeline, and a rule "applied" as a what-if is none.
-            update.AddCommand(@"Microsoft.PowerShell.Utility\Update-TypeData").AddParameter("TypeData", rule).AddParameter("Force")
-                .AddParameter("WhatIf", false).AddParameter("Confirm", false).Invoke();
-            if (update.Streams.Error.Count > 0)
-            {
-                return update.Streams.Error[0].Exception.Message;
-            }
-        }
-        catch (Exception e) when (e is RuntimeException or InvalidOperationException)
-        {
-            return e.Message;
-        }
-
-        Applied.Add(session, string.Empty);
-        return null;
     }
 }

@@ -533,9 +533,7 @@ public sealed class RotationEngineTests
         {
             if (name == Secret && old.Equals(vault.Peek(Secret)))
             {
-                vault.Put(Secret, theirs);
-                vault.Put(Journal, OtherRunsRecord(rig, theirName, theirs, old, prepared: false).ToJson());
-                rig.Host.State.Revoke(rig.KeyByFingerprint(old.Fingerprint)!);
+                OtherMachineFinished(rig, vault, theirs, theirName, old);
                 vault.BeforeWrite = null;
             }
         };
@@ -615,11 +613,9 @@ public sealed class RotationEngineTests
         {
             if (name == Previous && old.Equals(vault.Peek(Previous)))
             {
-                vault.Put(Secret, theirs);
                 vault.Put(Pending, SiblingNames.IdleValue);
                 vault.Put(Previous, SiblingNames.IdleValue);
-                vault.Put(Journal, OtherRunsRecord(rig, theirName, theirs, old, prepared: false).ToJson());
-                rig.Host.State.Revoke(rig.KeyByFingerprint(old.Fingerprint)!);
+                OtherMachineFinished(rig, vault, theirs, theirName, old);
                 vault.BeforeRead = null;
             }
         };
@@ -1008,6 +1004,14 @@ public sealed class RotationEngineTests
     {
         ApiKey key = await rig.NewKeyAsync("the other machine's key");
         return (key, rig.KeyByFingerprint(key.Fingerprint)!.Name!);
+    }
+
+    /// <summary>What another machine's finished rotation leaves: its key current, its Done record, the old key revoked.</summary>
+    private static void OtherMachineFinished(EmulatorRig rig, InMemoryVault vault, ApiKey theirs, string theirName, ApiKey old)
+    {
+        vault.Put(Secret, theirs);
+        vault.Put(Journal, OtherRunsRecord(rig, theirName, theirs, old, prepared: false).ToJson());
+        rig.Host.State.Revoke(rig.KeyByFingerprint(old.Fingerprint)!);
     }
 
     /// <summary>The journal record another machine's run leaves once its key is current: finished (Done), or prepared and waiting for Finish.</summary>
