@@ -37,17 +37,30 @@ function Measure-Interleaved([hashtable] $Commands, [int] $Count) {
     # CPU time the process used while the command ran (its threads' JIT and GC included), read just before and just
     # after it in that process: what the command costs over bare pwsh, without the noise of pwsh's own start, which is
     # ten times larger than an import. One cmdlet of the engine runs first, so the first cmdlet call of a session (some
-    # 80 ms of JIT that every session pays once, whatever it runs) is charged to no command. Medians per command.
+    # 80 ms of JIT that every session pays once, whatever it runs) is charged to no command. Each command keeps a cache
+    # folder of its own (XDG_CACHE_HOME): pwsh records the methods a session compiled into a startup profile there and
+    # compiles them again on a background thread at the next start, so with one shared folder every command was charged
+    # or spared by whichever command ran just before it. With its own folder each is measured as a user who runs that
+    # same thing every time finds it (the first round, which writes the profile, is not counted). Medians per command.
     $wrap = '$null = Get-Variable -Name PSHOME; $pplxP = [Diagnostics.Process]::GetCurrentProcess(); $pplxC = $pplxP.TotalProcessorTime; {0}; $pplxP.Refresh(); ' +
         '[Console]::Out.WriteLine("PPLX-CPU " + ($pplxP.TotalProcessorTime - $pplxC).TotalMilliseconds.ToString([cultureinfo]::InvariantCulture))'
     $times = @{}; foreach ($k in $Commands.Keys) { $times[$k] = [Collections.Generic.List[double]]::new() }
-    foreach ($round in 0..$Count) {
-        foreach ($k in $Commands.Keys) {
-            $out = & $pwsh.FilePath @($pwsh.Arguments) -NoProfile -NonInteractive -Command ($wrap -f $Commands[$k])
-            if ($LASTEXITCODE -ne 0) { throw "Bench command '$k' exited $LASTEXITCODE." }
-            $ms = @($out | Where-Object { $_ -like 'PPLX-CPU *' })[-1].Substring(9)
-            if ($round -gt 0) { $times[$k].Add([double]::Parse($ms, [cultureinfo]::InvariantCulture)) }
+    $caches = Join-Path ([IO.Path]::GetTempPath()) "pplx-bench-caches-$PID"
+    $savedCache = $env:XDG_CACHE_HOME
+    try {
+        foreach ($round in 0..$Count) {
+            foreach ($k in $Commands.Keys) {
+                $env:XDG_CACHE_HOME = Join-Path $caches $k
+                $out = & $pwsh.FilePath @($pwsh.Arguments) -NoProfile -NonInteractive -Command ($wrap -f $Commands[$k])
+                if ($LASTEXITCODE -ne 0) { throw "Bench command '$k' exited $LASTEXITCODE." }
+                $ms = @($out | Where-Object { $_ -like 'PPLX-CPU *' })[-1].Substring(9)
+                if ($round -gt 0) { $times[$k].Add([double]::Parse($ms, [cultureinfo]::InvariantCulture)) }
+            }
         }
+    }
+    finally {
+        $env:XDG_CACHE_HOME = $savedCache
+        Remove-Item -Recurse -Force $caches -ErrorAction Ignore
     }
     $medians = @{}; foreach ($k in $Commands.Keys) { $s = $times[$k] | Sort-Object; $medians[$k] = $s[[int][math]::Floor($s.Count / 2)] }
     $medians
@@ -83,6 +96,7 @@ try {
         manifest = "Import-Module '$(Join-Path $shaped 'TrivialManifest.psd1')'"
         shaped   = "Import-Module '$(Join-Path $shaped 'TrivialShaped.psd1')'"
         module   = "Import-Module '$manifest'"
+        convert  = "`$null = ConvertTo-SecureString `$env:PPLX_BENCH_KEY -AsPlainText -Force"
         irm      = "`$null = Invoke-RestMethod -Uri '$base/v1/models' -Headers @{ Authorization = 'Bearer ' + `$env:PPLX_BENCH_KEY }"
         probe    = "Import-Module '$manifest'; `$null = Test-PplxToken -BaseUri '$base' -Key (ConvertTo-SecureString `$env:PPLX_BENCH_KEY -AsPlainText -Force)"
     } $Runs
@@ -92,6 +106,8 @@ try {
     $rows.Add((Row 'import (CPU ms over bare pwsh)' ([math]::Round($m.module)) "trivial module with a manifest $([math]::Round($m.manifest))" ($m.module / [math]::Max(1, $m.manifest)) 0 'min'))
     $rows.Add((Row 'import (CPU ms over bare pwsh)' ([math]::Round($m.module)) "trivial module with manifest, types, formats $([math]::Round($m.shaped))" ($m.module / [math]::Max(1, $m.shaped)) 0 'min'))
     $rows.Add((Row 'first probe (CPU ms over bare pwsh)' ([math]::Round($m.probe)) "Invoke-RestMethod $([math]::Round($m.irm))" ($m.probe / [math]::Max(1, $m.irm)) 1.1 'max'))
+    # Shown: what of the first probe is the key's conversion (ConvertTo-SecureString loads Microsoft.PowerShell.Security).
+    $rows.Add((Row 'first probe (CPU ms over bare pwsh)' ([math]::Round($m.probe)) "of which ConvertTo-SecureString $([math]::Round($m.convert))" ($m.convert / [math]::Max(1, $m.probe)) 0 'min'))
 
     # Probing many keys with injected latency.
     $env:PERPLEXITY_BASE_URL = $emu.BaseUri
