@@ -101,6 +101,23 @@ Describe 'New-PplxToken -ThrottleLimit' {
         (Invoke-PplxEmulator $emu GET inflight/peak).'/generate_auth_token' | Should -Be 4 -Because 'no fifth mint started'
     }
 
+    It 'revokes the keys minted but not yet handed on when Ctrl+C stops the command, and audits the mint left in flight' {
+        # The first name's mint hangs (the names after it are piped in once the API holds it); the next two are minted
+        # and wait to be handed on in input order.
+        $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Delay'; delayMs = 600000; path = '/generate_auth_token'; count = 1 }
+        $log = Join-Path $env:PPLX_TEST_WORK 'stopped.jsonl'
+        $script = 'param($m, $log, $inflight) Import-Module $m; & { "held-1"; while ((Invoke-RestMethod $inflight).''/generate_auth_token'' -lt 1) { [Threading.Thread]::Sleep(20) }; "held-2"; "held-3" } | New-PplxToken -ThrottleLimit 3 -TimeoutSec 3600 -AuditLog $log'
+        $stopped = Stop-PplxPipelineWhen -Script $script -ArgumentList $env:PPLX_TEST_MODULE, $log, ($emu.Control + 'inflight') -Until { (Get-MintedKey 'held-*').Count -ge 2 }
+
+        $stopped.After | Should -Be 'Stopped'
+        $held = Get-MintedKey 'held-*'
+        @($held.name | Sort-Object) | Should -Be 'held-2', 'held-3' -Because 'the first mint was still held by the API'
+        foreach ($key in $held) { $key.revoked | Should -BeTrue -Because "$($key.name) was minted and never handed on: nobody holds it" }
+        $audit = @(Get-Content $log | ConvertFrom-Json)
+        @($audit | Where-Object { $_.step -eq 'Revoke' -and $_.outcome -eq 'Done' }).oldFingerprint | Sort-Object | Should -Be (@($held.fingerprint) | Sort-Object)
+        ($audit | Where-Object { $_.step -eq 'Mint' -and $_.outcome -eq 'Stopped' }).message | Should -BeLike "*'held-1'*portal*" -Because 'the mint in flight may have minted a key: its name is how to find it'
+    }
+
     It 'refuses a limit outside 1 to 64 before minting anything' {
         { 'x' | New-PplxToken -ThrottleLimit 65 -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentValidationError,PerplexityKeys.Commands.NewPplxTokenCommand'
         Get-MintedKey 'x' | Should -BeNullOrEmpty

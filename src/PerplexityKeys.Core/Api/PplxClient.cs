@@ -55,7 +55,7 @@ public sealed class PplxClient : IDisposable
         ApiResponse response;
         try
         {
-            response = await SendAsync(_mint, HttpMethod.Post, MintPath, authorizingKey, body, operation, observer, cancellationToken).ConfigureAwait(false);
+            response = await SendAsync(_mint, HttpMethod.Post, MintPath, authorizingKey, body, operation, observer, cancellationToken, keepAnswer: true).ConfigureAwait(false);
         }
         catch (PplxConnectionException e) when (!e.IsConnectionRefused)
         {
@@ -195,7 +195,8 @@ public sealed class PplxClient : IDisposable
         string operation,
         IPplxCallObserver? observer,
         CancellationToken cancellationToken,
-        System.Runtime.CompilerServices.StrongBox<bool>? attemptLost = null)
+        System.Runtime.CompilerServices.StrongBox<bool>? attemptLost = null,
+        bool keepAnswer = false)
     {
         ResilienceContext context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(PplxResilience.ObserverKey, observer);
@@ -207,7 +208,7 @@ public sealed class PplxClient : IDisposable
                 {
                     try
                     {
-                        return await state.Transport.SendOnceAsync(state.Method, state.Path, state.Key, state.Body, ctx.CancellationToken).ConfigureAwait(false);
+                        return await state.Transport.SendOnceAsync(state.Method, state.Path, state.Key, state.Body, state.KeepAnswer, ctx.CancellationToken).ConfigureAwait(false);
                     }
                     catch (Exception e) when (state.Lost is not null && PplxResilience.IsTransportFailure(e) && !PplxResilience.IsConnectionRefused(e))
                     {
@@ -216,7 +217,7 @@ public sealed class PplxClient : IDisposable
                     }
                 },
                 context,
-                (Transport: _transport, Method: method, Path: path, Key: key, Body: body, Lost: attemptLost)).ConfigureAwait(false);
+                (Transport: _transport, Method: method, Path: path, Key: key, Body: body, Lost: attemptLost, KeepAnswer: keepAnswer)).ConfigureAwait(false);
         }
         catch (TimeoutRejectedException e)
         {

@@ -51,8 +51,13 @@ internal sealed class PplxTransport : IDisposable
         return false;
     }
 
-    /// <summary>One attempt: the request with the key as bearer, the answer read up to the bound.</summary>
-    public async ValueTask<ApiResponse> SendOnceAsync(HttpMethod method, string path, ApiKey key, byte[]? body, CancellationToken cancellationToken)
+    /// <summary>
+    /// One attempt: the request with the key as bearer, the answer read up to the bound. With <paramref name="keepAnswer"/>
+    /// (a mint: its answer carries a key that exists from then on), a success answer that has begun to arrive is read to
+    /// its end even when <paramref name="cancellationToken"/> is cancelled meanwhile, within the attempt timeout, so that
+    /// the caller holds the key and can dispose of it instead of losing it.
+    /// </summary>
+    public async ValueTask<ApiResponse> SendOnceAsync(HttpMethod method, string path, ApiKey key, byte[]? body, bool keepAnswer, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key.Reveal());
@@ -64,7 +69,8 @@ internal sealed class PplxTransport : IDisposable
         }
 
         using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        string text = await ReadLimitedAsync(response, cancellationToken).ConfigureAwait(false);
+        using CancellationTokenSource? answerBudget = keepAnswer && response.IsSuccessStatusCode ? _options.TimeProvider.CreateCancellationTokenSource(_options.AttemptTimeout) : null;
+        string text = await ReadLimitedAsync(response, answerBudget?.Token ?? cancellationToken).ConfigureAwait(false);
         TimeSpan? retryAfter = RetryAfterOf(response);
         if ((int)response.StatusCode == 429 && (retryAfter ?? TimeSpan.Zero) <= _options.MaxRetryAfter)
         {

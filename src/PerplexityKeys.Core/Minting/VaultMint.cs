@@ -9,7 +9,8 @@ namespace PerplexityKeys.Core.Minting;
 /// Minting a key straight into a vault secret: mint, store, keep its metadata. A key whose write failed (and that the
 /// secret does not hold when read back) is revoked and proven gone (<see cref="KeyDisposal"/>) or named as still live;
 /// a failed write that landed all the same counts as stored; a write that did not return in time may still land,
-/// so that key is kept live and named. A failed mint changes nothing and throws; after a mint the outcome is reported
+/// so that key is kept live and named; cancelled before the write, the key is nobody's and the caller disposes of it
+/// (<see cref="VaultMintOutcome.NotStored"/>). A failed mint changes nothing and throws; after a mint the outcome is reported
 /// in the result, never thrown, so the caller can record what happened to the key it paid for. A stored key is recorded
 /// in the secret's journal (its creation time: the record of its age, docs/rotation.md).
 /// </summary>
@@ -39,9 +40,23 @@ public sealed class VaultMint
     {
         MintedToken minted = await client.GenerateTokenAsync(authorizer, tokenName, observer, cancellationToken).ConfigureAwait(false);
         string name = minted.TokenName ?? tokenName;
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return new VaultMintResult(minted, VaultMintOutcome.NotStored); // the vault was never asked
+        }
+
         try
         {
             await vault.SetKeyAsync(secretName, minted.Key, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
+        {
+            // Cancelled while the write was under way: it may have landed, so the key is kept live and named.
+            return new VaultMintResult(minted, VaultMintOutcome.StoreUnknown)
+            {
+                StoreFailure = new PplxVaultOperationException($"Stopped while storing the new key {minted.Key.Fingerprint} (token name '{OutsideText.Escape(name)}'); the write may have landed. Check '{OutsideText.Escape(secretName)}'; revoke the key if it is not there.", vault.Name, secretName, e),
+                StillLive = $"{minted.Key.Fingerprint} may be stored",
+            };
         }
         catch (PplxVaultTimeoutException e)
         {
@@ -77,8 +92,18 @@ public sealed class VaultMint
             }
         }
 
-        bool metadata = await vault.TrySetMetadataAsync(secretName, SecretMetadata.Of(minted.Key, minted.TokenName ?? string.Empty, minted.CreatedAt), cancellationToken).ConfigureAwait(false);
-        string? journalSkipped = await new MintJournal(vault, time).TryWriteAsync(secretName, minted, name, cancellationToken).ConfigureAwait(false);
+        bool metadata = false;
+        string? journalSkipped;
+        try
+        {
+            metadata = await vault.TrySetMetadataAsync(secretName, SecretMetadata.Of(minted.Key, minted.TokenName ?? string.Empty, minted.CreatedAt), cancellationToken).ConfigureAwait(false);
+            journalSkipped = await new MintJournal(vault, time).TryWriteAsync(secretName, minted, name, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            journalSkipped = "stopped before it was written"; // the key is stored all the same
+        }
+
         return new VaultMintResult(minted, VaultMintOutcome.Stored) { MetadataKept = metadata, JournalSkipped = journalSkipped };
     }
 }

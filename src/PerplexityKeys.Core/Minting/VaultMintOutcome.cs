@@ -11,4 +11,7 @@ public enum VaultMintOutcome
 
     /// <summary>The write did not return in time and may still land: the key was not revoked.</summary>
     StoreUnknown,
+
+    /// <summary>The work was cancelled between the mint and the write: the vault was never asked, so nothing holds the key (the caller disposes of it).</summary>
+    NotStored,
 }

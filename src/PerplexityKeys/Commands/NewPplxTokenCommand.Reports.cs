@@ -11,7 +11,7 @@ public sealed partial class NewPplxTokenCommand
     private void Minted(MintedToken minted, ApiKey authorizingKey)
     {
         string name = minted.TokenName ?? string.Empty;
-        Audit([new AuditEntry(SystemClock.UtcNow, "Mint", "Done") { NewFingerprint = minted.Key.Fingerprint, Message = $"Minted a key named '{name}', authorized by {authorizingKey.Fingerprint}." }]);
+        Audit([MintAudit(minted, authorizingKey)]);
         WriteVerbose(OutsideText.EscapeRedacted($"Minted {minted.Key.Fingerprint} named '{name}'."));
         TimeSpan skew = minted.CreatedAt - SystemClock.UtcNow;
         if (skew.Duration() > TimeSpan.FromMinutes(5))
@@ -19,6 +19,9 @@ public sealed partial class NewPplxTokenCommand
             WriteWarning($"The API says {minted.Key.Fingerprint} was created at {minted.CreatedAt:u}, {skew.Duration().TotalMinutes:0} minutes {(skew > TimeSpan.Zero ? "ahead of" : "behind")} this machine's clock; check the clock before relying on key ages.");
         }
     }
+
+    private static AuditEntry MintAudit(MintedToken minted, ApiKey authorizingKey) =>
+        new(SystemClock.UtcNow, "Mint", "Done") { NewFingerprint = minted.Key.Fingerprint, Message = $"Minted a key named '{minted.TokenName ?? string.Empty}', authorized by {authorizingKey.Fingerprint}." };
 
     /// <summary>
     /// Records what the core did with a key minted into the vault (VaultMint): audited, and a key that could not be

@@ -79,7 +79,7 @@ public sealed partial class NewPplxTokenCommand : AuthorizedCmdlet
     public string? CiVariable { get; set; }
 
     /// <summary>
-    /// <para type="description">How many mints run at once when several names are piped in (default 1: one after another). Keys come out in the input order; vault calls (-Vault) are made one at a time, as SecretManagement needs, and two names for one secret never overlap; the organisation's rate limit (-MaxRequestsPerMinute) paces them all; Ctrl+C stops every mint in flight. Each name is minted once: a failure is that name's error and the others go on.</para>
+    /// <para type="description">How many mints run at once when several names are piped in (default 1: one after another). Keys come out in the input order; vault calls (-Vault) are made one at a time, as SecretManagement needs, and two names for one secret never overlap; the organisation's rate limit (-MaxRequestsPerMinute) paces them all; Ctrl+C stops every mint in flight, and a key already minted but not yet written out or stored is revoked (nobody holds it; the audit log records it). Each name is minted once: a failure is that name's error and the others go on.</para>
     /// </summary>
     [Parameter]
     [ValidateRange(1, 64)]
@@ -190,7 +190,8 @@ public sealed partial class NewPplxTokenCommand : AuthorizedCmdlet
                 ? new Minting(await client.GenerateTokenAsync(authorizingKey, name, dispatcher, ct).ConfigureAwait(false), null)
                 : Minting.Of(await new VaultMint(client, new PipelineVault(vault, dispatcher)).MintAsync(secretName!, name, authorizingKey, dispatcher, ct).ConfigureAwait(false)),
             minting => Deliver(item, minting),
-            error => Failed(item, error));
+            error => Failed(item, error),
+            work => Stopped(work, item));
     }
 
     /// <inheritdoc />
@@ -205,6 +206,14 @@ public sealed partial class NewPplxTokenCommand : AuthorizedCmdlet
     private void Deliver(MintItem item, Minting minting)
     {
         Forget(item);
+        if (minting.Stored is { Outcome: VaultMintOutcome.NotStored })
+        {
+            // Its work was cancelled between the mint and the store, so the command is stopping.
+            AuditStopped(MintAudit(minting.Minted, item.AuthorizingKey));
+            Unclaimed(minting.Minted, item);
+            throw new PipelineStoppedException();
+        }
+
         try
         {
             MintedToken minted = minting.Stored is { } stored ? Stored(stored, item) : minting.Minted;

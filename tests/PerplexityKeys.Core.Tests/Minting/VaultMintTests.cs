@@ -1,3 +1,4 @@
+using PerplexityKeys.Core.Api;
 using PerplexityKeys.Core.Minting;
 using PerplexityKeys.Core.Model;
 using PerplexityKeys.Core.Vault;
@@ -151,5 +152,56 @@ public sealed class VaultMintTests
         Assert.Equal(VaultMintOutcome.StoreUnknown, result.Outcome);
         Assert.Empty(rig.Requests("/revoke_auth_token"));
         Assert.Contains("was not revoked", result.StoreFailure!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Mint_CancelledOnceTheKeyIsMinted_AsksNoVault_AndLeavesTheKeyLiveToTheCaller()
+    {
+        using var stop = new CancellationTokenSource();
+        await using var rig = await EmulatorRig.StartAsync(configure: o => new PplxClientOptions { BaseUri = o.BaseUri, TimeProvider = o.TimeProvider, Handler = new CancelAfterMint(stop) });
+        var vault = new InMemoryVault();
+        vault.BeforeWrite = name => throw new InvalidOperationException($"The vault was asked to write '{name}'.");
+
+        VaultMintResult result = await new VaultMint(rig.Client, vault).MintAsync(Secret, "svc", rig.Admin, null, stop.Token);
+
+        Assert.Equal(VaultMintOutcome.NotStored, result.Outcome);
+        Assert.Null(vault.Peek(Secret));
+        Assert.False(rig.KeyByFingerprint(result.Minted.Key.Fingerprint)!.Revoked); // the caller decides: it alone has the key
+    }
+
+    [Fact]
+    public async Task Mint_CancelledWhileTheWriteIsUnderWay_KeepsTheKeyLive_BecauseTheWriteMayHaveLanded()
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        using var stop = new CancellationTokenSource();
+        var vault = new InMemoryVault();
+        vault.BeforeWrite = _ =>
+        {
+            stop.Cancel();
+            stop.Token.ThrowIfCancellationRequested();
+        };
+
+        VaultMintResult result = await new VaultMint(rig.Client, vault).MintAsync(Secret, "svc", rig.Admin, null, stop.Token);
+
+        Assert.Equal(VaultMintOutcome.StoreUnknown, result.Outcome);
+        Assert.Empty(rig.Requests("/revoke_auth_token"));
+        Assert.False(rig.KeyByFingerprint(result.Minted.Key.Fingerprint)!.Revoked);
+        Assert.Contains(result.Minted.Key.Fingerprint, result.StillLive, StringComparison.Ordinal);
+    }
+
+    /// <summary>Cancels the work as the API's answer to a mint arrives, as Ctrl+C between the mint and the store does.</summary>
+    private sealed class CancelAfterMint(CancellationTokenSource stop) : DelegatingHandler(new HttpClientHandler())
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            HttpResponseMessage response = await base.SendAsync(request, cancellationToken);
+            if (request.RequestUri!.AbsolutePath.EndsWith("/generate_auth_token", StringComparison.Ordinal))
+            {
+                await response.Content.LoadIntoBufferAsync(cancellationToken);
+                stop.Cancel();
+            }
+
+            return response;
+        }
     }
 }
