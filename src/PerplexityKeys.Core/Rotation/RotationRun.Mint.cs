@@ -57,6 +57,13 @@ internal sealed partial class RotationRun
 
         ApiKey fresh = minted.Key;
         Result.NewFingerprint = fresh.Fingerprint;
+        if (_ct.IsCancellationRequested)
+        {
+            // Stopped with the answer in hand, before the key was written anywhere: nobody holds it.
+            await DiscardStoppedAsync(fresh, authorizer, journal.TokenName).ConfigureAwait(false);
+            _ct.ThrowIfCancellationRequested();
+        }
+
         try
         {
             await StepAsync("StorePending", () => Vault.SetKeyAsync(_names.Pending, fresh, _ct)).ConfigureAwait(false);

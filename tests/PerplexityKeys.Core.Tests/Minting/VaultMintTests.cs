@@ -158,7 +158,7 @@ public sealed class VaultMintTests
     public async Task Mint_CancelledOnceTheKeyIsMinted_AsksNoVault_AndLeavesTheKeyLiveToTheCaller()
     {
         using var stop = new CancellationTokenSource();
-        await using var rig = await EmulatorRig.StartAsync(configure: o => new PplxClientOptions { BaseUri = o.BaseUri, TimeProvider = o.TimeProvider, Handler = new CancelAfterMint(stop) });
+        await using var rig = await EmulatorRig.StartAsync(configure: o => new PplxClientOptions { BaseUri = o.BaseUri, TimeProvider = o.TimeProvider, Handler = new CancelAfterMintHandler(stop) });
         var vault = new InMemoryVault();
         vault.BeforeWrite = name => throw new InvalidOperationException($"The vault was asked to write '{name}'.");
 
@@ -187,21 +187,5 @@ public sealed class VaultMintTests
         Assert.Empty(rig.Requests("/revoke_auth_token"));
         Assert.False(rig.KeyByFingerprint(result.Minted.Key.Fingerprint)!.Revoked);
         Assert.Contains(result.Minted.Key.Fingerprint, result.StillLive, StringComparison.Ordinal);
-    }
-
-    /// <summary>Cancels the work as the API's answer to a mint arrives, as Ctrl+C between the mint and the store does.</summary>
-    private sealed class CancelAfterMint(CancellationTokenSource stop) : DelegatingHandler(new HttpClientHandler())
-    {
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            HttpResponseMessage response = await base.SendAsync(request, cancellationToken);
-            if (request.RequestUri!.AbsolutePath.EndsWith("/generate_auth_token", StringComparison.Ordinal))
-            {
-                await response.Content.LoadIntoBufferAsync(cancellationToken);
-                stop.Cancel();
-            }
-
-            return response;
-        }
     }
 }

@@ -39,6 +39,24 @@ public sealed class RotationEngineTests
     }
 
     [Fact]
+    public async Task Rotate_StoppedOnceTheNewKeyIsMinted_RevokesIt_AndLeavesTheSecretAsItWas()
+    {
+        using var stop = new CancellationTokenSource();
+        var handler = new CancelAfterMintHandler(stop) { Armed = false };
+        await using var rig = await EmulatorRig.StartAsync(configure: o => new Core.Api.PplxClientOptions { BaseUri = o.BaseUri, TimeProvider = o.TimeProvider, Handler = handler });
+        (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
+        handler.Armed = true;
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Engine(rig, vault).RunAsync(new RotationRequest { SecretName = Secret }, stop.Token));
+
+        EmulatorKey minted = Assert.Single(rig.Host.State.Keys(), k => k.Name?.StartsWith("Mem/" + Secret + "/", StringComparison.Ordinal) == true);
+        Assert.True(minted.Revoked); // written nowhere when the stop came: nobody held it
+        Assert.Equal(old, vault.Peek(Secret));
+        Assert.Null(vault.Peek(Pending));
+        Assert.False(rig.KeyByFingerprint(old.Fingerprint)!.Revoked);
+    }
+
+    [Fact]
     public async Task Rotate_UsesTheOldKeyToMint_AndTheNewKeyToRevokeTheOld()
     {
         await using var rig = await EmulatorRig.StartAsync();
