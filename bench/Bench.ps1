@@ -41,9 +41,12 @@ function Measure-Interleaved([hashtable] $Commands, [int] $Count) {
     # folder of its own (XDG_CACHE_HOME): pwsh records the methods a session compiled into a startup profile there and
     # compiles them again on a background thread at the next start, so with one shared folder every command was charged
     # or spared by whichever command ran just before it. With its own folder each is measured as a user who runs that
-    # same thing every time finds it (the first round, which writes the profile, is not counted). Medians per command.
+    # same thing every time finds it (the first round, which writes the profile, is not counted). Medians per command,
+    # less the median of an empty command measured the same way: reading the CPU time costs some 12 ms itself (its own
+    # code compiled in the window), which is no command's.
     $wrap = '$null = Get-Variable -Name PSHOME; $pplxP = [Diagnostics.Process]::GetCurrentProcess(); $pplxC = $pplxP.TotalProcessorTime; {0}; $pplxP.Refresh(); ' +
         '[Console]::Out.WriteLine("PPLX-CPU " + ($pplxP.TotalProcessorTime - $pplxC).TotalMilliseconds.ToString([cultureinfo]::InvariantCulture))'
+    $Commands = $Commands.Clone(); $Commands['(empty)'] = '$null = 0'
     $times = @{}; foreach ($k in $Commands.Keys) { $times[$k] = [Collections.Generic.List[double]]::new() }
     $caches = Join-Path ([IO.Path]::GetTempPath()) "pplx-bench-caches-$PID"
     $savedCache = $env:XDG_CACHE_HOME
@@ -63,7 +66,10 @@ function Measure-Interleaved([hashtable] $Commands, [int] $Count) {
         Remove-Item -Recurse -Force $caches -ErrorAction Ignore
     }
     $medians = @{}; foreach ($k in $Commands.Keys) { $s = $times[$k] | Sort-Object; $medians[$k] = $s[[int][math]::Floor($s.Count / 2)] }
-    $medians
+    $empty = $medians['(empty)']
+    $net = @{}; foreach ($k in $Commands.Keys) { if ($k -ne '(empty)') { $net[$k] = [math]::Max(0.1, $medians[$k] - $empty) } }
+    $net['(empty)'] = $empty
+    $net
 }
 
 function Row([string] $Measure, [string] $Module, [string] $Against, [double] $Ratio, [double] $Bound, [string] $Direction) {
@@ -106,6 +112,7 @@ try {
     $rows.Add((Row 'import (CPU ms over bare pwsh)' ([math]::Round($m.module)) "trivial module with a manifest $([math]::Round($m.manifest))" ($m.module / [math]::Max(1, $m.manifest)) 0 'min'))
     $rows.Add((Row 'import (CPU ms over bare pwsh)' ([math]::Round($m.module)) "trivial module with manifest, types, formats $([math]::Round($m.shaped))" ($m.module / [math]::Max(1, $m.shaped)) 0 'min'))
     $rows.Add((Row 'first probe (CPU ms over bare pwsh)' ([math]::Round($m.probe)) "Invoke-RestMethod $([math]::Round($m.irm))" ($m.probe / [math]::Max(1, $m.irm)) 1.1 'max'))
+    $measuring = 'the measuring itself, {0:0.0} CPU ms, taken off every import and first-probe figure' -f $m['(empty)']
     # Shown: what of the first probe is the key's conversion (ConvertTo-SecureString loads Microsoft.PowerShell.Security).
     $rows.Add((Row 'first probe (CPU ms over bare pwsh)' ([math]::Round($m.probe)) "of which ConvertTo-SecureString $([math]::Round($m.convert))" ($m.convert / [math]::Max(1, $m.probe)) 0 'min'))
 
@@ -160,6 +167,7 @@ finally {
 
 # Wide enough for every column, also when the output is a log rather than a terminal.
 $rows | Format-Table -AutoSize | Out-String -Width 250 | Write-Host
+Write-Host $measuring
 Write-Host $memoryLine
 Write-Host $fleetLine
 $ratio = { param($measure, $against) ($rows | Where-Object { $_.Measure -like $measure -and $_.Against -like $against } | Select-Object -First 1).Ratio }
