@@ -47,7 +47,7 @@ internal sealed class ApiEndpoints(EmulatorState state)
                     return;
             }
 
-            if (fault?.Kind is FaultKind.Truncate or FaultKind.LoseResponse)
+            if (fault?.Kind is FaultKind.Truncate or FaultKind.LoseResponse or FaultKind.DelayBody)
             {
                 Stream original = ctx.Response.Body;
                 using var capture = new MemoryStream();
@@ -63,6 +63,15 @@ internal sealed class ApiEndpoints(EmulatorState state)
 
                 byte[] all = capture.ToArray();
                 ctx.Response.ContentLength = null;
+                if (fault.Kind == FaultKind.DelayBody)
+                {
+                    await ctx.Response.StartAsync(aborted);
+                    await ctx.Response.Body.FlushAsync(aborted);
+                    await Task.Delay(TimeSpan.FromMilliseconds(fault.DelayMs), state.Time, aborted);
+                    await original.WriteAsync(all, aborted);
+                    return;
+                }
+
                 await original.WriteAsync(all.AsMemory(0, all.Length / 2), aborted);
                 return;
             }

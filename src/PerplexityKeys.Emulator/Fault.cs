@@ -30,7 +30,7 @@ public sealed class Fault
     /// <summary>For <see cref="FaultKind.Status"/>: a Location header (to answer with a redirect).</summary>
     public string? Location { get; set; }
 
-    /// <summary>For <see cref="FaultKind.Delay"/>: the delay in milliseconds.</summary>
+    /// <summary>For <see cref="FaultKind.Delay"/> and <see cref="FaultKind.DelayBody"/>: the delay in milliseconds.</summary>
     public int DelayMs { get; set; }
 
     /// <summary>How many matching requests this fault applies to.</summary>

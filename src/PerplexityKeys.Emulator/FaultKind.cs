@@ -17,4 +17,7 @@ public enum FaultKind
 
     /// <summary>Handle the request (a mint really mints, a revoke really revokes), then abort the connection: the answer is lost.</summary>
     LoseResponse,
+
+    /// <summary>Handle the request (a mint really mints), send the status and headers, wait <see cref="Fault.DelayMs"/>, then send the body: an answer that has begun to arrive.</summary>
+    DelayBody,
 }

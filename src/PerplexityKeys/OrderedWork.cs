@@ -58,6 +58,18 @@ internal sealed class OrderedWork<T> : IDisposable
         }
     }
 
+    /// <summary>
+    /// On the pipeline thread, as the command is disposed: items still in flight (the pipeline stopped while its thread was
+    /// elsewhere, upstream or in a vault call of its own) are stopped as Ctrl+C stops them, and told so.
+    /// </summary>
+    public void Abandon()
+    {
+        if (_inFlight.Count > 0)
+        {
+            StopAll();
+        }
+    }
+
     public void Dispose()
     {
         _dispatcher.Dispose();
@@ -108,16 +120,32 @@ internal sealed class OrderedWork<T> : IDisposable
         }
     }
 
-    /// <summary>Cancels every item in flight, lets none wait for the pipeline thread any more, and waits for each to end.</summary>
+    /// <summary>
+    /// Cancels every item in flight, lets none wait for the pipeline thread any more, waits for each to end, and tells each
+    /// it was stopped; a handler that fails does not keep the others from being told (the first failure is thrown after).
+    /// </summary>
     private void StopAll()
     {
         _cancel.Cancel();
         _dispatcher.Close();
+        Exception? first = null;
         while (_inFlight.Count > 0)
         {
             Item item = _inFlight.Dequeue();
             ((IAsyncResult)item.Work).AsyncWaitHandle.WaitOne();
-            item.Stopped?.Invoke(item.Work);
+            try
+            {
+                item.Stopped?.Invoke(item.Work);
+            }
+            catch (Exception e)
+            {
+                first ??= e;
+            }
+        }
+
+        if (first is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
         }
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Threading;
 using System.Threading.Tasks;
 using PerplexityKeys.Core.Api;
+using PerplexityKeys.Core.Vault;
 
 namespace PerplexityKeys;
 
@@ -11,6 +12,7 @@ namespace PerplexityKeys;
 /// runs inline; work from elsewhere is queued and run by <see cref="Drain"/> or <see cref="Pump"/>.
 /// Once the pump has stopped (the work ended, or the pipeline was stopped mid-way), a call still waiting for the
 /// pipeline thread is cancelled, never left waiting: a rotation waiting for a vault call must end and let go of its lock.
+/// Such a call never ran, and says so (<see cref="VaultCallNotStartedException"/>).
 /// </summary>
 internal sealed class PipelineDispatcher : IPplxCallObserver, IDisposable
 {
@@ -43,7 +45,7 @@ internal sealed class PipelineDispatcher : IPplxCallObserver, IDisposable
 
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         object ticket = new();
-        _waiting[ticket] = () => done.TrySetCanceled();
+        _waiting[ticket] = () => done.TrySetException(new VaultCallNotStartedException()); // never ran: the ticket is taken by one side only
         Enqueue(() =>
         {
             if (!_waiting.TryRemove(ticket, out _))

@@ -14,7 +14,7 @@ namespace PerplexityKeys;
 /// messages from HTTP work back to the pipeline thread, and the one map from core exceptions to ErrorRecords. Every error
 /// and warning it writes also reaches a pipeline system's log (CiLoggedCmdlet).
 /// </summary>
-public abstract class PplxCmdlet : CiLoggedCmdlet, IDisposable
+public abstract partial class PplxCmdlet : CiLoggedCmdlet, IDisposable
 {
     /// <summary>The environment variable the official SDKs read the key from.</summary>
     public const string ApiKeyVariable = "PERPLEXITY_API_KEY";
@@ -22,7 +22,6 @@ public abstract class PplxCmdlet : CiLoggedCmdlet, IDisposable
     /// <summary>The environment variable that overrides the default base URI.</summary>
     public const string BaseUriVariable = "PERPLEXITY_BASE_URL";
 
-    private readonly CancellationTokenSource _stopping = new();
     private readonly HeldErrors _held = new();
     private CommandProgress? _progress;
     private string? _secretManagementModule;
@@ -89,21 +88,6 @@ public abstract class PplxCmdlet : CiLoggedCmdlet, IDisposable
     [SecureStringTransformation]
     public SecureString? VaultPassword { get; set; }
 
-    /// <summary>Cancelled when the user presses Ctrl+C.</summary>
-    protected CancellationToken StopToken => _stopping.Token;
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        _stopping.Dispose();
-        foreach (PplxClient own in _ownClients.Values)
-        {
-            own.Dispose();
-        }
-
-        GC.SuppressFinalize(this);
-    }
-
     /// <summary>
     /// True for a helper secret of a rotation (pending, previous, journal), which is never a key of its own: piped in
     /// (from Get-SecretInfo) it is skipped with a verbose line; named directly, or always when <paramref name="alwaysAnError"/>
@@ -147,9 +131,6 @@ public abstract class PplxCmdlet : CiLoggedCmdlet, IDisposable
     protected virtual void Begin()
     {
     }
-
-    /// <summary>Ctrl+C: cancel every HTTP call in flight.</summary>
-    protected override void StopProcessing() => _stopping.Cancel();
 
     /// <summary>The base URI to use: -BaseUri, else the one the input remembers, else the environment, else the default.</summary>
     protected Uri ResolveBaseUri(Uri? remembered)

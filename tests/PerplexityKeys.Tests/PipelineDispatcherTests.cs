@@ -46,7 +46,7 @@ public sealed class PipelineDispatcherTests
     }
 
     [Fact]
-    public async Task WhenThePipelineStopsMidWay_ACallStillWaitingForIt_IsCancelled_NotLeftWaiting()
+    public async Task WhenThePipelineStopsMidWay_ACallStillWaitingForIt_IsCancelledAsNeverStarted_NotLeftWaiting()
     {
         // Ctrl+C: the pipeline thread's own work (a verbose line) throws PipelineStoppedException and the pump ends,
         // while the work goes on and asks for a vault call. That call must end, or the rotation would hold its lock.
@@ -67,7 +67,7 @@ public sealed class PipelineDispatcherTests
         release.SetResult();
         await asked.Task;
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => vaultCall);
+        await Assert.ThrowsAsync<PerplexityKeys.Core.Vault.VaultCallNotStartedException>(() => vaultCall); // it never ran, and says so
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => work);
     }
 

@@ -107,7 +107,7 @@ Describe 'New-PplxToken -ThrottleLimit' {
         $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'Delay'; delayMs = 600000; path = '/generate_auth_token'; count = 1 }
         $log = Join-Path $env:PPLX_TEST_WORK 'stopped.jsonl'
         $script = 'param($m, $log, $inflight) Import-Module $m; & { "held-1"; while ((Invoke-RestMethod $inflight).''/generate_auth_token'' -lt 1) { [Threading.Thread]::Sleep(20) }; "held-2"; "held-3" } | New-PplxToken -ThrottleLimit 3 -TimeoutSec 3600 -AuditLog $log'
-        $stopped = Stop-PplxPipelineWhen -Script $script -ArgumentList $env:PPLX_TEST_MODULE, $log, ($emu.Control + 'inflight') -Until { (Get-MintedKey 'held-*').Count -ge 2 }
+        $stopped = Stop-PplxPipelineWhen -Script $script -ArgumentList $env:PPLX_TEST_MODULE, $log, ($emu.Control + 'inflight') -Until { (Get-MintedKey 'held-*').Count -ge 2 -and (Invoke-PplxEmulator $emu GET inflight).'/generate_auth_token' -eq 1 }
 
         $stopped.After | Should -Be 'Stopped'
         $held = Get-MintedKey 'held-*'
@@ -116,6 +116,34 @@ Describe 'New-PplxToken -ThrottleLimit' {
         $audit = @(Get-Content $log | ConvertFrom-Json)
         @($audit | Where-Object { $_.step -eq 'Revoke' -and $_.outcome -eq 'Done' }).oldFingerprint | Sort-Object | Should -Be (@($held.fingerprint) | Sort-Object)
         ($audit | Where-Object { $_.step -eq 'Mint' -and $_.outcome -eq 'Stopped' }).message | Should -BeLike "*'held-1'*portal*" -Because 'the mint in flight may have minted a key: its name is how to find it'
+    }
+
+    It 'revokes a key whose answer was arriving when Ctrl+C came, instead of losing it' {
+        # One name, no -ThrottleLimit: the API sends the answer's headers at once and its body 3 s later; the stop comes
+        # in between. The answer is read to its end, and the key, never written out, is revoked.
+        $null = Invoke-PplxEmulator $emu POST faults @{ kind = 'DelayBody'; delayMs = 3000; path = '/generate_auth_token'; count = 1 }
+        $log = Join-Path $env:PPLX_TEST_WORK 'arriving.jsonl'
+        $stopped = Stop-PplxPipelineWhen -Script 'param($m, $log) Import-Module $m; New-PplxToken -TokenName arriving-1 -AuditLog $log' -ArgumentList $env:PPLX_TEST_MODULE, $log -Until { (Get-MintedKey 'arriving-*').Count -ge 1 }
+
+        $stopped.After | Should -Be 'Stopped'
+        $key = @(Get-MintedKey 'arriving-*')
+        $key.Count | Should -Be 1
+        $key[0].revoked | Should -BeTrue -Because 'the key was in hand and never written out: nobody holds it'
+        $audit = @(Get-Content $log | ConvertFrom-Json)
+        ($audit | Where-Object { $_.step -eq 'Revoke' -and $_.outcome -eq 'Done' }).oldFingerprint | Should -Be $key[0].fingerprint
+    }
+
+    It 'revokes a minted key that waits to be handed on while the command upstream runs when Ctrl+C comes' {
+        # The pipeline thread is upstream (a slow producer), not in New-PplxToken, when the stop comes.
+        $log = Join-Path $env:PPLX_TEST_WORK 'upstream.jsonl'
+        $stopped = Stop-PplxPipelineWhen -Script 'param($m, $log) Import-Module $m; & { "upstream-1"; Start-Sleep -Seconds 600; "upstream-2" } | New-PplxToken -ThrottleLimit 2 -AuditLog $log' -ArgumentList $env:PPLX_TEST_MODULE, $log -Until { (Get-MintedKey 'upstream-*').Count -ge 1 -and -not (Invoke-PplxEmulator $emu GET inflight).'/generate_auth_token' }
+
+        $stopped.After | Should -Be 'Stopped'
+        $key = @(Get-MintedKey 'upstream-*')
+        $key.name | Should -Be 'upstream-1'
+        $key[0].revoked | Should -BeTrue -Because 'it was minted and never handed on: nobody holds it'
+        $audit = @(Get-Content $log | ConvertFrom-Json)
+        ($audit | Where-Object { $_.step -eq 'Revoke' -and $_.outcome -eq 'Done' }).oldFingerprint | Should -Be $key[0].fingerprint
     }
 
     It 'refuses a limit outside 1 to 64 before minting anything' {

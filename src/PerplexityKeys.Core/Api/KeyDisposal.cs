@@ -30,4 +30,26 @@ public static class KeyDisposal
         ProbeResult gone = await client.ProbeAsync(key, ProbeKind.Free, observer, cancellationToken).ConfigureAwait(false);
         return gone.ProvesInvalid ? null : $"{key.Fingerprint} could not be proven revoked ({gone.Status})";
     }
+
+    /// <summary>
+    /// Revokes and proves gone a key nobody holds once the caller's work was stopped (its own token is cancelled by then),
+    /// within <paramref name="budget"/> on the system clock.
+    /// </summary>
+    /// <returns>Null when the key is proven gone; otherwise why it may still be live.</returns>
+    public static Task<string?> DiscardAfterStopAsync(PplxClient client, ApiKey key, ApiKey authorizer, TimeSpan budget) =>
+        DiscardAfterStopAsync(client, key, authorizer, budget, SystemClock.Instance);
+
+    /// <summary>As <see cref="DiscardAfterStopAsync(PplxClient, ApiKey, ApiKey, TimeSpan)"/>, on <paramref name="time"/>.</summary>
+    public static async Task<string?> DiscardAfterStopAsync(PplxClient client, ApiKey key, ApiKey authorizer, TimeSpan budget, TimeProvider time)
+    {
+        using CancellationTokenSource limit = time.CreateCancellationTokenSource(budget);
+        try
+        {
+            return await DiscardAsync(client, key, authorizer, null, limit.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return $"{key.Fingerprint} could not be revoked within {budget.TotalSeconds:0} s of the stop";
+        }
+    }
 }

@@ -208,7 +208,7 @@ public sealed class PplxClient : IDisposable
                 {
                     try
                     {
-                        return await state.Transport.SendOnceAsync(state.Method, state.Path, state.Key, state.Body, state.KeepAnswer, ctx.CancellationToken).ConfigureAwait(false);
+                        return await state.Transport.SendOnceAsync(state.Method, state.Path, state.Key, state.Body, state.KeepAnswer, ctx.CancellationToken, state.Caller).ConfigureAwait(false);
                     }
                     catch (Exception e) when (state.Lost is not null && PplxResilience.IsTransportFailure(e) && !PplxResilience.IsConnectionRefused(e))
                     {
@@ -217,7 +217,7 @@ public sealed class PplxClient : IDisposable
                     }
                 },
                 context,
-                (Transport: _transport, Method: method, Path: path, Key: key, Body: body, Lost: attemptLost, KeepAnswer: keepAnswer)).ConfigureAwait(false);
+                (Transport: _transport, Method: method, Path: path, Key: key, Body: body, Lost: attemptLost, KeepAnswer: keepAnswer, Caller: cancellationToken)).ConfigureAwait(false);
         }
         catch (TimeoutRejectedException e)
         {

@@ -51,13 +51,17 @@ internal sealed class PplxTransport : IDisposable
         return false;
     }
 
+    /// <summary>How long a mint's answer that has begun to arrive may still take once the caller was stopped.</summary>
+    private static readonly TimeSpan StoppedAnswerGrace = TimeSpan.FromSeconds(5);
+
     /// <summary>
-    /// One attempt: the request with the key as bearer, the answer read up to the bound. With <paramref name="keepAnswer"/>
-    /// (a mint: its answer carries a key that exists from then on), a success answer that has begun to arrive is read to
-    /// its end even when <paramref name="cancellationToken"/> is cancelled meanwhile, within the attempt timeout, so that
-    /// the caller holds the key and can dispose of it instead of losing it.
+    /// One attempt: the request with the key as bearer, the answer read up to the bound. <paramref name="cancellationToken"/>
+    /// is the attempt's (the caller's stop and the attempt timeout). With <paramref name="keepAnswer"/> (a mint: its answer
+    /// carries a key that exists from then on), a success answer that has begun to arrive is given a few seconds more when
+    /// <paramref name="callerToken"/> stops the attempt (none when its timeout does), so that the caller holds the key and
+    /// can dispose of it instead of losing it.
     /// </summary>
-    public async ValueTask<ApiResponse> SendOnceAsync(HttpMethod method, string path, ApiKey key, byte[]? body, bool keepAnswer, CancellationToken cancellationToken)
+    public async ValueTask<ApiResponse> SendOnceAsync(HttpMethod method, string path, ApiKey key, byte[]? body, bool keepAnswer, CancellationToken cancellationToken, CancellationToken callerToken)
     {
         using var request = new HttpRequestMessage(method, path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key.Reveal());
@@ -69,8 +73,9 @@ internal sealed class PplxTransport : IDisposable
         }
 
         using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        using CancellationTokenSource? answerBudget = keepAnswer && response.IsSuccessStatusCode ? _options.TimeProvider.CreateCancellationTokenSource(_options.AttemptTimeout) : null;
-        string text = await ReadLimitedAsync(response, answerBudget?.Token ?? cancellationToken).ConfigureAwait(false);
+        string text = keepAnswer && response.IsSuccessStatusCode
+            ? await ReadKeptAnswerAsync(response, cancellationToken, callerToken).ConfigureAwait(false)
+            : await ReadLimitedAsync(response, cancellationToken).ConfigureAwait(false);
         TimeSpan? retryAfter = RetryAfterOf(response);
         if ((int)response.StatusCode == 429 && (retryAfter ?? TimeSpan.Zero) <= _options.MaxRetryAfter)
         {
@@ -85,6 +90,39 @@ internal sealed class PplxTransport : IDisposable
             response.Content.Headers.ContentType?.MediaType,
             retryAfter,
             response.Headers.Location);
+    }
+
+    /// <summary>A mint's success answer: the attempt's timeout ends the read at once, the caller's stop after a grace.</summary>
+    private async Task<string> ReadKeptAnswerAsync(HttpResponseMessage response, CancellationToken attemptToken, CancellationToken callerToken)
+    {
+        using var read = new CancellationTokenSource();
+        using ITimer grace = _options.TimeProvider.CreateTimer(static state => TryCancel((CancellationTokenSource)state!), read, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        using (attemptToken.Register(() =>
+        {
+            if (callerToken.IsCancellationRequested)
+            {
+                grace.Change(StoppedAnswerGrace, Timeout.InfiniteTimeSpan);
+            }
+            else
+            {
+                TryCancel(read);
+            }
+        }))
+        {
+            return await ReadLimitedAsync(response, read.Token).ConfigureAwait(false);
+        }
+    }
+
+    private static void TryCancel(CancellationTokenSource source)
+    {
+        try
+        {
+            source.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The read ended meanwhile.
+        }
     }
 
     private async Task<string> ReadLimitedAsync(HttpResponseMessage response, CancellationToken cancellationToken)

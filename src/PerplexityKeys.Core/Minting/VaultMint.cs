@@ -9,8 +9,8 @@ namespace PerplexityKeys.Core.Minting;
 /// Minting a key straight into a vault secret: mint, store, keep its metadata. A key whose write failed (and that the
 /// secret does not hold when read back) is revoked and proven gone (<see cref="KeyDisposal"/>) or named as still live;
 /// a failed write that landed all the same counts as stored; a write that did not return in time may still land,
-/// so that key is kept live and named; cancelled before the write, the key is nobody's and the caller disposes of it
-/// (<see cref="VaultMintOutcome.NotStored"/>). A failed mint changes nothing and throws; after a mint the outcome is reported
+/// so that key is kept live and named, as is one whose write was stopped while it ran; cancelled before the vault was
+/// asked, the key is nobody's and the caller disposes of it (<see cref="VaultMintOutcome.NotStored"/>). A failed mint changes nothing and throws; after a mint the outcome is reported
 /// in the result, never thrown, so the caller can record what happened to the key it paid for. A stored key is recorded
 /// in the secret's journal (its creation time: the record of its age, docs/rotation.md).
 /// </summary>
@@ -49,9 +49,14 @@ public sealed class VaultMint
         {
             await vault.SetKeyAsync(secretName, minted.Key, cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
+        catch (VaultCallNotStartedException)
         {
-            // Cancelled while the write was under way: it may have landed, so the key is kept live and named.
+            return new VaultMintResult(minted, VaultMintOutcome.NotStored); // cancelled before the vault was asked
+        }
+        catch (Exception e) when (e is not PplxException)
+        {
+            // Stopped (or failed in a way the vault does not name) while the write was under way: it may have landed, so
+            // the key is kept live and named.
             return new VaultMintResult(minted, VaultMintOutcome.StoreUnknown)
             {
                 StoreFailure = new PplxVaultOperationException($"Stopped while storing the new key {minted.Key.Fingerprint} (token name '{OutsideText.Escape(name)}'); the write may have landed. Check '{OutsideText.Escape(secretName)}'; revoke the key if it is not there.", vault.Name, secretName, e),
@@ -99,7 +104,7 @@ public sealed class VaultMint
             metadata = await vault.TrySetMetadataAsync(secretName, SecretMetadata.Of(minted.Key, minted.TokenName ?? string.Empty, minted.CreatedAt), cancellationToken).ConfigureAwait(false);
             journalSkipped = await new MintJournal(vault, time).TryWriteAsync(secretName, minted, name, cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is not PplxException)
         {
             journalSkipped = "stopped before it was written"; // the key is stored all the same
         }

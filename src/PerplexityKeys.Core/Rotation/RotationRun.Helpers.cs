@@ -1,4 +1,3 @@
-using System.Threading;
 using PerplexityKeys.Core.Api;
 using PerplexityKeys.Core.Vault;
 
@@ -21,23 +20,10 @@ internal sealed partial class RotationRun
     /// <summary>How long a stopped run spends revoking a key it alone holds before it reports the key instead.</summary>
     private static readonly TimeSpan StoppedDisposalBudget = TimeSpan.FromSeconds(10);
 
-    /// <summary>
-    /// The run was stopped with a new key in hand that was written nowhere: revoked within a budget of its own (the run's
-    /// token is cancelled) and proven gone, or reported by token name.
-    /// </summary>
+    /// <summary>The run was stopped with a new key in hand that was written nowhere: revoked, or reported by token name.</summary>
     private async Task DiscardStoppedAsync(ApiKey key, ApiKey authorizer, string tokenName)
     {
-        using CancellationTokenSource budget = _engine.Time.CreateCancellationTokenSource(StoppedDisposalBudget);
-        string? live;
-        try
-        {
-            live = await StepAsync("DiscardNew", () => KeyDisposal.DiscardAsync(Client, key, authorizer, null, budget.Token), why => why is null ? "Revoked" : "NotProven").ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            live = $"{key.Fingerprint} could not be revoked within {StoppedDisposalBudget.TotalSeconds:0} s of the stop";
-        }
-
+        string? live = await StepAsync("DiscardNew", () => KeyDisposal.DiscardAfterStopAsync(Client, key, authorizer, StoppedDisposalBudget, _engine.Time), why => why is null ? "Revoked" : "NotProven").ConfigureAwait(false);
         if (live is not null)
         {
             ReportOrphan(tokenName, live);

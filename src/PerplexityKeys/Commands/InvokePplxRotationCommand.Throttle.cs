@@ -27,6 +27,9 @@ public sealed partial class InvokePplxRotationCommand
         base.EndProcessing();
     }
 
+    /// <inheritdoc />
+    protected override void Abandon() => _work?.Abandon();
+
     /// <summary>On the pipeline thread: starts the rotation of one item; its result is written in input order.</summary>
     private void Start(RotationItem item, PplxClient client, TimeSpan cacheWindow)
     {

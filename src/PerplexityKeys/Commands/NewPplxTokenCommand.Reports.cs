@@ -23,6 +23,25 @@ public sealed partial class NewPplxTokenCommand
     private static AuditEntry MintAudit(MintedToken minted, ApiKey authorizingKey) =>
         new(SystemClock.UtcNow, "Mint", "Done") { NewFingerprint = minted.Key.Fingerprint, Message = $"Minted a key named '{minted.TokenName ?? string.Empty}', authorized by {authorizingKey.Fingerprint}." };
 
+    /// <summary>The audit line of what the core did with a key minted into the vault (beside the mint's own line).</summary>
+    private static AuditEntry StoreAudit(VaultMintResult result, MintItem item)
+    {
+        MintedToken minted = result.Minted;
+        string? live = result.StillLive;
+        return result.Outcome switch
+        {
+            VaultMintOutcome.Stored => new(SystemClock.UtcNow, "Store", "Done") { Vault = item.Vault, Secret = item.SecretName, NewFingerprint = minted.Key.Fingerprint },
+            VaultMintOutcome.StoreFailed => new(SystemClock.UtcNow, "Revoke", live is null ? "Done" : "Failed")
+            {
+                Vault = item.Vault,
+                Secret = item.SecretName,
+                OldFingerprint = minted.Key.Fingerprint,
+                Message = live is null ? "The new key could not be stored, so it was revoked." : $"The new key could not be stored, and {live}: find '{minted.TokenName ?? item.Name}' in the portal and revoke it.",
+            },
+            _ => new(SystemClock.UtcNow, "Store", "Failed") { Vault = item.Vault, Secret = item.SecretName, NewFingerprint = minted.Key.Fingerprint, Message = $"{result.StoreFailure?.Message} ({live})" },
+        };
+    }
+
     /// <summary>
     /// Records what the core did with a key minted into the vault (VaultMint): audited, and a key that could not be
     /// stored is thrown as the store's failure after its revocation (or why it may be live) is audited and warned of.
@@ -46,12 +65,12 @@ public sealed partial class NewPplxTokenCommand
                     WriteWarning($"The key's creation time was not recorded in the secret's journal ({why}), so Get-PplxToken shows its age as unknown.");
                 }
 
-                Audit([new AuditEntry(SystemClock.UtcNow, "Store", "Done") { Vault = item.Vault, Secret = item.SecretName, NewFingerprint = minted.Key.Fingerprint }]);
+                Audit([StoreAudit(result, item)]);
                 return minted;
             case VaultMintOutcome.StoreFailed:
                 string? live = result.StillLive;
                 WriteVerbose($"Storing {minted.Key.Fingerprint} failed; it was revoked{(live is null ? string.Empty : " as far as could be proven")}.");
-                Audit([new AuditEntry(SystemClock.UtcNow, "Revoke", live is null ? "Done" : "Failed") { Vault = item.Vault, Secret = item.SecretName, OldFingerprint = minted.Key.Fingerprint, Message = live is null ? "The new key could not be stored, so it was revoked." : $"The new key could not be stored, and {live}: find '{tokenName}' in the portal and revoke it." }]);
+                Audit([StoreAudit(result, item)]);
                 if (live is not null)
                 {
                     WriteWarning(OutsideText.Escape($"The new key could not be stored, and {live}: find the key named '{tokenName}' in the Perplexity portal and revoke it."));

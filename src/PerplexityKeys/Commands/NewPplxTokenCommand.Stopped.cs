@@ -1,4 +1,3 @@
-using System.Threading;
 using System.Threading.Tasks;
 using PerplexityKeys.Core.Api;
 using PerplexityKeys.Core.Minting;
@@ -11,8 +10,11 @@ namespace PerplexityKeys.Commands;
 // written to the pipeline then; the audit trail is the record.
 public sealed partial class NewPplxTokenCommand
 {
-    /// <summary>How long a stopped command spends revoking a key nobody holds before it names the key as live instead.</summary>
+    /// <summary>How long a stopped command spends revoking the keys nobody holds before it names them as live instead.</summary>
     private static readonly TimeSpan DisposalBudget = TimeSpan.FromSeconds(10);
+
+    /// <summary>Revocations started as the command stopped, all at once; waited for and audited when it is disposed.</summary>
+    private readonly List<(MintedToken Minted, MintItem Item, Task<string?> Revoke)> _unclaimed = [];
 
     /// <summary>On the pipeline thread, as the command stops: audits what became of a mint that was never handed on.</summary>
     private void Stopped(Task<Minting> work, MintItem item)
@@ -32,59 +34,75 @@ public sealed partial class NewPplxTokenCommand
         }
 
         Minting minting = work.Result;
-        MintedToken minted = minting.Minted;
-        AuditStopped(MintAudit(minted, item.AuthorizingKey));
-        switch (minting.Stored)
+        AuditStopped(MintAudit(minting.Minted, item.AuthorizingKey));
+        if (minting.Stored is null or { Outcome: VaultMintOutcome.NotStored })
         {
-            case null or { Outcome: VaultMintOutcome.NotStored }:
-                Unclaimed(minted, item);
-                break;
-            case { Outcome: VaultMintOutcome.Stored }:
-                AuditStopped(new AuditEntry(SystemClock.UtcNow, "Store", "Done") { Vault = item.Vault, Secret = item.SecretName, NewFingerprint = minted.Key.Fingerprint });
-                break;
-            case { } stored:
-                AuditStopped(new AuditEntry(SystemClock.UtcNow, "Store", "Failed") { Vault = item.Vault, Secret = item.SecretName, NewFingerprint = minted.Key.Fingerprint, Message = stored.StoreFailure?.Message });
-                break;
+            Unclaimed(minting.Minted, item);
+        }
+        else
+        {
+            AuditStopped(StoreAudit(minting.Stored, item));
         }
     }
 
     /// <summary>
-    /// A key minted for <paramref name="item"/> that is neither written out nor stored: revoked within
-    /// <see cref="DisposalBudget"/> and proven gone, or audited as live by fingerprint and token name.
+    /// On the pipeline thread: a key minted for <paramref name="item"/> that is neither written out nor stored. Its
+    /// revocation starts now, beside the others of the stop, within <see cref="DisposalBudget"/>.
     /// </summary>
     private void Unclaimed(MintedToken minted, MintItem item)
     {
-        string? live;
-        using (var budget = new CancellationTokenSource(DisposalBudget))
-        {
-            try
-            {
-                live = KeyDisposal.DiscardAsync(ClientFor(_baseUri!), minted.Key, item.AuthorizingKey, null, budget.Token).GetAwaiter().GetResult();
-            }
-            catch (OperationCanceledException)
-            {
-                live = $"{minted.Key.Fingerprint} could not be revoked within {DisposalBudget.TotalSeconds:0} s";
-            }
-        }
-
-        string tokenName = minted.TokenName ?? item.Name;
-        AuditStopped(new AuditEntry(SystemClock.UtcNow, "Revoke", live is null ? "Done" : "Failed")
-        {
-            Vault = item.Vault,
-            Secret = item.SecretName,
-            OldFingerprint = minted.Key.Fingerprint,
-            Message = live is null
-                ? "The command stopped before the new key was written out or stored, so it was revoked."
-                : $"The command stopped before the new key was written out or stored, and {live}: find '{tokenName}' in the Perplexity portal and revoke it.",
-        });
+        PplxClient client = ClientFor(_baseUri!);
+        _unclaimed.Add((minted, item, Task.Run(() => KeyDisposal.DiscardAfterStopAsync(client, minted.Key, item.AuthorizingKey, DisposalBudget))));
     }
 
-    /// <summary>Audits while the pipeline stops: an audit log that cannot be written has no warning to go to any more.</summary>
-    private void AuditStopped(AuditEntry entry)
+    /// <inheritdoc />
+    protected override void Abandon()
     {
         try
         {
-            Audit([entry]);
+            _work?.Abandon();
+        }
+        finally
+        {
+            SettleUnclaimed();
+        }
+    }
+
+    /// <summary>Waits for the revocations of the stop (each within its budget) and audits each: proven gone, or live and named.</summary>
+    private void SettleUnclaimed()
+    {
+        foreach ((MintedToken minted, MintItem item, Task<string?> revoke) in _unclaimed)
+        {
+            string? live;
+            try
+            {
+                live = revoke.GetAwaiter().GetResult();
+            }
+            catch (Exception e) when (e is PplxException or OperationCanceledException)
+            {
+                live = $"{minted.Key.Fingerprint} could not be revoked ({e.Message})";
+            }
+
+            AuditStopped(new AuditEntry(SystemClock.UtcNow, "Revoke", live is null ? "Done" : "Failed")
+            {
+                Vault = item.Vault,
+                Secret = item.SecretName,
+                OldFingerprint = minted.Key.Fingerprint,
+                Message = live is null
+                    ? "The command stopped before the new key was written out or stored, so it was revoked."
+                    : $"The command stopped before the new key was written out or stored, and {live}: find '{minted.TokenName ?? item.Name}' in the Perplexity portal and revoke it.",
+            });
+        }
+
+        _unclaimed.Clear();
+    }
+
+    /// <summary>Audits while the pipeline stops: an audit log that cannot be written has no warning to go to any more.</summary>
+    private void AuditStopped(params AuditEntry[] entries)
+    {
+        try
+        {
+            Audit(entries);
         }
         catch (PipelineStoppedException)
         {

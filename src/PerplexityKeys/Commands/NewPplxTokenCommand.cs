@@ -206,9 +206,10 @@ public sealed partial class NewPplxTokenCommand : AuthorizedCmdlet
     private void Deliver(MintItem item, Minting minting)
     {
         Forget(item);
-        if (minting.Stored is { Outcome: VaultMintOutcome.NotStored })
+        if (minting.Stored is { Outcome: VaultMintOutcome.NotStored } || (minting.Stored is null && Stopping))
         {
-            // Its work was cancelled between the mint and the store, so the command is stopping.
+            // The command is stopping: its work was cancelled before the store, or the key would not be written out now
+            // (WriteObject refuses once the pipeline stops), so nobody would hold it.
             AuditStopped(MintAudit(minting.Minted, item.AuthorizingKey));
             Unclaimed(minting.Minted, item);
             throw new PipelineStoppedException();

@@ -101,6 +101,9 @@ public sealed class TestPplxTokenCommand : KeyInputCmdlet
     }
 
     /// <inheritdoc />
+    protected override void Abandon() => _work?.Abandon();
+
+    /// <inheritdoc />
     protected override void EndProcessing()
     {
         _work?.Finish();

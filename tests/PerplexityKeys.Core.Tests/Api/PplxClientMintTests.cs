@@ -183,4 +183,40 @@ public sealed class PplxClientMintTests
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => mint);
     }
+
+    [Fact]
+    public async Task Generate_StoppedOnceTheAnswerHasBegun_StillReturnsTheKey_SoItCanBeDisposedOf()
+    {
+        var time = new ManualTimeProvider();
+        using var stop = new CancellationTokenSource();
+        await using var rig = await StoppedAtTheAnswersHeadersAsync(time, stop, bodyDelayMs: 2_000);
+
+        Task<MintedToken> mint = rig.Client.GenerateTokenAsync(rig.Admin, "held", null, stop.Token);
+        await time.AdvanceToNextTimerAsync(d => d == TimeSpan.FromSeconds(2)); // the body follows the headers 2 s later
+
+        MintedToken minted = await mint;
+        Assert.True(stop.IsCancellationRequested);
+        Assert.Equal("held", rig.KeyByFingerprint(minted.Key.Fingerprint)!.Name);
+    }
+
+    [Fact]
+    public async Task Generate_StoppedAndTheAnswerStalls_GivesUpAfterAFewSeconds_NotTheAttemptTimeout()
+    {
+        var time = new ManualTimeProvider();
+        using var stop = new CancellationTokenSource();
+        await using var rig = await StoppedAtTheAnswersHeadersAsync(time, stop, bodyDelayMs: 600_000);
+
+        Task<MintedToken> mint = rig.Client.GenerateTokenAsync(rig.Admin, "stalled", null, stop.Token);
+        await time.AdvanceToNextTimerAsync(d => d == TimeSpan.FromSeconds(5)); // the grace a stopped mint's answer gets
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => mint);
+    }
+
+    /// <summary>A rig whose API sends a mint's headers, then its body <paramref name="bodyDelayMs"/> later; <paramref name="stop"/> is cancelled between the two.</summary>
+    private static async Task<EmulatorRig> StoppedAtTheAnswersHeadersAsync(ManualTimeProvider time, CancellationTokenSource stop, int bodyDelayMs)
+    {
+        EmulatorRig rig = await EmulatorRig.StartAsync(time, o => new PplxClientOptions { BaseUri = o.BaseUri, TimeProvider = o.TimeProvider, Handler = new CancelAfterMintHandler(stop) { BeforeBody = true } });
+        rig.Fault(new Fault { Kind = FaultKind.DelayBody, DelayMs = bodyDelayMs, Path = MintPath });
+        return rig;
+    }
 }

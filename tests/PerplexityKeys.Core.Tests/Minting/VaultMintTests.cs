@@ -170,15 +170,16 @@ public sealed class VaultMintTests
     }
 
     [Fact]
-    public async Task Mint_CancelledWhileTheWriteIsUnderWay_KeepsTheKeyLive_BecauseTheWriteMayHaveLanded()
+    public async Task Mint_StoppedWhileTheWriteRuns_KeepsTheKeyLive_AndNamesIt_BecauseTheWriteMayHaveLanded()
     {
         await using var rig = await EmulatorRig.StartAsync();
         using var stop = new CancellationTokenSource();
         var vault = new InMemoryVault();
         vault.BeforeWrite = _ =>
         {
+            // As SecretManagement's command does when the pipeline stops under it: an error that is no vault error.
             stop.Cancel();
-            stop.Token.ThrowIfCancellationRequested();
+            throw new InvalidOperationException("The pipeline has been stopped.");
         };
 
         VaultMintResult result = await new VaultMint(rig.Client, vault).MintAsync(Secret, "svc", rig.Admin, null, stop.Token);
@@ -187,5 +188,18 @@ public sealed class VaultMintTests
         Assert.Empty(rig.Requests("/revoke_auth_token"));
         Assert.False(rig.KeyByFingerprint(result.Minted.Key.Fingerprint)!.Revoked);
         Assert.Contains(result.Minted.Key.Fingerprint, result.StillLive, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Mint_WhoseWriteWasCancelledBeforeItStarted_LeavesTheKeyToTheCaller_AsNotStored()
+    {
+        await using var rig = await EmulatorRig.StartAsync();
+        var vault = new InMemoryVault();
+        vault.BeforeWrite = _ => throw new VaultCallNotStartedException();
+
+        VaultMintResult result = await new VaultMint(rig.Client, vault).MintAsync(Secret, "svc", rig.Admin, null, CancellationToken.None);
+
+        Assert.Equal(VaultMintOutcome.NotStored, result.Outcome);
+        Assert.Empty(rig.Requests("/revoke_auth_token")); // the caller disposes of it
     }
 }
