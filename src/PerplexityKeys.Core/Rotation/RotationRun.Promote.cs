@@ -117,9 +117,16 @@ internal sealed partial class RotationRun
             if (!old.Equals(kept))
             {
                 JournalOwner now = await JournalOwnerAsync().ConfigureAwait(false);
-                throw now == JournalOwner.ThisRun
-                    ? Fail(RotationFailure.Interrupted, $"'{_names.Previous}' did not read back as {old.Fingerprint}; '{_names.Secret}' is unchanged. Run again to resume.")
-                    : await YieldAsync(fresh, old, now).ConfigureAwait(false);
+                if (now != JournalOwner.ThisRun)
+                {
+                    throw await YieldAsync(fresh, old, now).ConfigureAwait(false);
+                }
+
+                // The key waits in the pending helper for the next run. But a helper that does not read back may be another
+                // writer's doing (another machine's run, with no compare-and-swap between them), which may still overwrite
+                // the pending helper and the journal: then no run would find the key, so it is named too (chaos, seed 1129).
+                ReportOrphan(_journal!.TokenName, $"'{_names.Previous}' did not read back, so another run may be at work beside this one; {fresh.Fingerprint} waits in '{_names.Pending}' unless that run overwrote it");
+                throw Fail(RotationFailure.Interrupted, $"'{_names.Previous}' did not read back as {old.Fingerprint}; '{_names.Secret}' is unchanged. Run again to resume.");
             }
 
             _previous = old;

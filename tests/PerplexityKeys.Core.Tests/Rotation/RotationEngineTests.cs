@@ -648,6 +648,32 @@ public sealed class RotationEngineTests
     }
 
     [Fact]
+    public async Task Promote_WhenThePreviousHelperIsChangedWhileTheJournalIsStillThisRuns_StopsInterrupted_AndNamesItsKey()
+    {
+        // Another machine's run cleared the helpers this run wrote, and has not yet written the journal: this run stops
+        // for a later resume, but that run may still overwrite the pending helper and the journal (seen in the chaos run,
+        // seed 1129: it finished, and this run's key was kept nowhere), so the key is named too, and nothing is revoked.
+        await using var rig = await EmulatorRig.StartAsync();
+        (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
+        vault.BeforeRead = name =>
+        {
+            if (name == Previous && old.Equals(vault.Peek(Previous)))
+            {
+                vault.Put(Previous, SiblingNames.IdleValue);
+                vault.BeforeRead = null;
+            }
+        };
+
+        var error = await Assert.ThrowsAsync<PplxRotationException>(() => Engine(rig, vault).RunAsync(new RotationRequest { SecretName = Secret }, CancellationToken.None));
+
+        Assert.Equal(RotationFailure.Interrupted, error.Reason);
+        Assert.Equal(rig.KeyByFingerprint(error.Result.NewFingerprint!)!.Name, Assert.Single(error.Result.PossibleOrphans));
+        Assert.False(rig.KeyByFingerprint(error.Result.NewFingerprint!)!.Revoked);
+        Assert.Equal(old, vault.Peek(Secret));
+        Assert.Equal(error.Result.NewFingerprint, vault.Peek(Pending)!.Fingerprint);
+    }
+
+    [Fact]
     public async Task Promote_WhenAnotherMachineCarriedThisRotationOnToTheEnd_NeverRevokesTheKeyItMadeCurrent()
     {
         // The other machine read this run's journal (minted, pending kept), resumed it, made this run's key current and
