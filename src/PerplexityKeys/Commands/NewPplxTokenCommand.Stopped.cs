@@ -33,7 +33,12 @@ public sealed partial class NewPplxTokenCommand
             return;
         }
 
-        Minting minting = work.Result;
+        StoppedWith(work.Result, item);
+    }
+
+    /// <summary>A mint that answered, as the command stops: audited; its key revoked unless it is stored.</summary>
+    private void StoppedWith(Minting minting, MintItem item)
+    {
         AuditStopped(MintAudit(minting.Minted, item.AuthorizingKey));
         if (minting.Stored is null or { Outcome: VaultMintOutcome.NotStored })
         {

@@ -206,12 +206,11 @@ public sealed partial class NewPplxTokenCommand : AuthorizedCmdlet
     private void Deliver(MintItem item, Minting minting)
     {
         Forget(item);
-        if (minting.Stored is { Outcome: VaultMintOutcome.NotStored } || (minting.Stored is null && Stopping))
+        if (Stopping || minting.Stored is { Outcome: VaultMintOutcome.NotStored })
         {
-            // The command is stopping: its work was cancelled before the store, or the key would not be written out now
-            // (WriteObject refuses once the pipeline stops), so nobody would hold it.
-            AuditStopped(MintAudit(minting.Minted, item.AuthorizingKey));
-            Unclaimed(minting.Minted, item);
+            // The command is stopping (its work was cancelled before the store, or the pipeline stopped): nothing can be
+            // written out now (WriteObject refuses once the pipeline stops), so a key that is not stored is nobody's.
+            StoppedWith(minting, item);
             throw new PipelineStoppedException();
         }
 
