@@ -212,6 +212,9 @@ internal sealed partial class RotationRun
         }
         catch (PplxVaultException e) when (e is not PplxVaultTimeoutException)
         {
+            // The key is left pending for the next run; but another run beside this one may be what made S read back
+            // wrong, and may still overwrite the pending helper: then no run would find the key, so it is named too.
+            ReportOrphan(_journal!.TokenName, $"'{_names.Secret}' could not be restored, so another run may be at work beside this one; {fresh.Fingerprint} waits in '{_names.Pending}' unless that run overwrote it");
             throw Fail(
                 RotationFailure.RollbackFailed,
                 $"Writing {fresh.Fingerprint} to '{_names.Secret}' failed ({cause.Message}), and so did restoring {old.Fingerprint} ({e.Message}). '{_names.Pending}' ({fresh.Fingerprint}) and '{_names.Previous}' ({old.Fingerprint}) are left in place: fix the vault and run the same command again.",

@@ -674,6 +674,43 @@ public sealed class RotationEngineTests
     }
 
     [Fact]
+    public async Task Promote_WhenTheRollbackCannotRestoreTheOldKey_StopsRollbackFailed_NamingItsKey_RevokingNothing()
+    {
+        // The write of S does not read back, and restoring the old key reads back a third key: another run is at work
+        // beside this one (seen in the chaos run, seed 1129, under load), and may still clear the pending helper where
+        // this run leaves its key, so the key is named as well.
+        await using var rig = await EmulatorRig.StartAsync();
+        (InMemoryVault vault, ApiKey old) = await SeedAsync(rig);
+        (ApiKey theirs, _) = await OtherMachinesKeyAsync(rig);
+        int reads = 0;
+        vault.BeforeRead = name =>
+        {
+            if (name != Secret)
+            {
+                return;
+            }
+
+            reads++;
+            if (reads == 3)
+            {
+                vault.Put(Secret, old); // VerifyCurrent: the write did not land
+            }
+            else if (reads == 4)
+            {
+                vault.Put(Secret, theirs); // VerifyRestored: another writer's key
+            }
+        };
+
+        var error = await Assert.ThrowsAsync<PplxRotationException>(() => Engine(rig, vault).RunAsync(new RotationRequest { SecretName = Secret }, CancellationToken.None));
+
+        Assert.Equal(RotationFailure.RollbackFailed, error.Reason);
+        Assert.Contains(new[] { "RestoreCurrent", "VerifyRestored" }, step => error.Result.Steps.Any(s => s.Name == step));
+        Assert.Equal(rig.KeyByFingerprint(error.Result.NewFingerprint!)!.Name, Assert.Single(error.Result.PossibleOrphans));
+        Assert.False(rig.KeyByFingerprint(error.Result.NewFingerprint!)!.Revoked);
+        Assert.False(rig.KeyByFingerprint(old.Fingerprint)!.Revoked);
+    }
+
+    [Fact]
     public async Task Promote_WhenAnotherMachineCarriedThisRotationOnToTheEnd_NeverRevokesTheKeyItMadeCurrent()
     {
         // The other machine read this run's journal (minted, pending kept), resumed it, made this run's key current and
