@@ -31,16 +31,20 @@ public sealed partial class NewPplxTokenCommand
         return result.Outcome switch
         {
             VaultMintOutcome.Stored => new(SystemClock.UtcNow, "Store", "Done") { Vault = item.Vault, Secret = item.SecretName, NewFingerprint = minted.Key.Fingerprint },
-            VaultMintOutcome.StoreFailed => new(SystemClock.UtcNow, "Revoke", live is null ? "Done" : "Failed")
-            {
-                Vault = item.Vault,
-                Secret = item.SecretName,
-                OldFingerprint = minted.Key.Fingerprint,
-                Message = live is null ? "The new key could not be stored, so it was revoked." : $"The new key could not be stored, and {live}: find '{minted.TokenName ?? item.Name}' in the portal and revoke it.",
-            },
+            VaultMintOutcome.StoreFailed => DiscardAudit(minted, item, live, "The new key could not be stored"),
             _ => new(SystemClock.UtcNow, "Store", "Failed") { Vault = item.Vault, Secret = item.SecretName, NewFingerprint = minted.Key.Fingerprint, Message = $"{result.StoreFailure?.Message} ({live})" },
         };
     }
+
+    /// <summary>The audit line of a new key this command revoked because <paramref name="why"/>, or could not (<paramref name="live"/> says why).</summary>
+    private static AuditEntry DiscardAudit(MintedToken minted, MintItem item, string? live, string why) =>
+        new(SystemClock.UtcNow, "Revoke", live is null ? "Done" : "Failed")
+        {
+            Vault = item.Vault,
+            Secret = item.SecretName,
+            OldFingerprint = minted.Key.Fingerprint,
+            Message = live is null ? $"{why}, so it was revoked." : $"{why}, and {live}: find '{minted.TokenName ?? item.Name}' in the Perplexity portal and revoke it.",
+        };
 
     /// <summary>
     /// Records what the core did with a key minted into the vault (VaultMint): audited, and a key that could not be

@@ -88,15 +88,7 @@ public sealed partial class NewPplxTokenCommand
                 live = $"{minted.Key.Fingerprint} could not be revoked ({e.Message})";
             }
 
-            AuditStopped(new AuditEntry(SystemClock.UtcNow, "Revoke", live is null ? "Done" : "Failed")
-            {
-                Vault = item.Vault,
-                Secret = item.SecretName,
-                OldFingerprint = minted.Key.Fingerprint,
-                Message = live is null
-                    ? "The command stopped before the new key was written out or stored, so it was revoked."
-                    : $"The command stopped before the new key was written out or stored, and {live}: find '{minted.TokenName ?? item.Name}' in the Perplexity portal and revoke it.",
-            });
+            AuditStopped(DiscardAudit(minted, item, live, "The command stopped before the new key was written out or stored"));
         }
 
         _unclaimed.Clear();
