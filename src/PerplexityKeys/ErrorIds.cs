@@ -27,6 +27,9 @@ public static class ErrorIds
     /// <summary>-Model is not a plausible model id (provider/name).</summary>
     public const string ModelInvalid = "ModelInvalid";
 
+    /// <summary>-EnvironmentVariable names a variable that is not set, or is empty.</summary>
+    public const string EnvironmentVariableNotSet = "EnvironmentVariableNotSet";
+
     /// <summary>Key text that cannot be a key (empty, white space, control characters).</summary>
     public const string KeyMalformed = "KeyMalformed";
 

@@ -23,6 +23,7 @@ internal static class ErrorRecords
             PplxConfigurationException { Setting: "Confirmation" } => (ErrorIds.ConfirmationRequired, ErrorCategory.PermissionDenied),
             PplxConfigurationException { Setting: "RotationHelper" } => (ErrorIds.SecretIsRotationHelper, ErrorCategory.InvalidArgument),
             PplxConfigurationException { Setting: "CiVariable" } => (ErrorIds.CiVariableInvalid, ErrorCategory.InvalidArgument),
+            PplxConfigurationException { Setting: "EnvironmentVariable" } => (ErrorIds.EnvironmentVariableNotSet, ErrorCategory.ObjectNotFound),
             PplxConfigurationException { Setting: "CiSystem" } => (ErrorIds.CiVariableUnsupported, ErrorCategory.InvalidOperation),
             PplxConfigurationException => (ErrorIds.ParameterCombinationInvalid, ErrorCategory.InvalidArgument),
             PplxUnauthorizedException => (ErrorIds.ApiKeyUnauthorized, ErrorCategory.AuthenticationError),

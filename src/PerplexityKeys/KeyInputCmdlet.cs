@@ -4,7 +4,7 @@ namespace PerplexityKeys;
 
 /// <summary>
 /// A cmdlet that takes keys: PplxTokens or SecureStrings from the pipeline, or a secret (by name, or from
-/// Get-SecretInfo). Its three parameter sets are named here; the cmdlet's attribute names the default.
+/// Get-SecretInfo), or an environment variable. Its four parameter sets are named here; the cmdlet's attribute names the default.
 /// </summary>
 public abstract class KeyInputCmdlet : PplxCmdlet
 {
@@ -16,6 +16,9 @@ public abstract class KeyInputCmdlet : PplxCmdlet
 
     /// <summary>The parameter set of a key kept in a secret.</summary>
     protected const string VaultSet = "Vault";
+
+    /// <summary>The parameter set of a key in an environment variable.</summary>
+    protected const string EnvironmentSet = "Environment";
 
     /// <summary>
     /// <para type="description">Keys as PplxToken objects (from New-PplxToken); each remembers its base URI.</para>
@@ -46,6 +49,13 @@ public abstract class KeyInputCmdlet : PplxCmdlet
     [ArgumentCompleter(typeof(VaultNameCompleter))]
     public string? Vault { get; set; }
 
+    /// <summary>
+    /// <para type="description">The name of an environment variable holding a key (a pipeline's secret variable mapped into the step's environment, say). The command reads it itself, so the key never passes through PowerShell as text. A variable that is not set, or is empty, is an error (EnvironmentVariableNotSet).</para>
+    /// </summary>
+    [Parameter(Mandatory = true, ParameterSetName = EnvironmentSet)]
+    [ValidateNotNullOrEmpty]
+    public string? EnvironmentVariable { get; set; }
+
     /// <summary>The keys of this ProcessRecord call, each with the token it came in (KeyInputs).</summary>
-    protected IEnumerable<(ApiKey Key, PplxToken? Token)> KeysGiven() => KeyInputs.Of(this, InputObject, Key, SecretName, Vault, VaultPassword);
+    protected IEnumerable<(ApiKey Key, PplxToken? Token)> KeysGiven() => KeyInputs.Of(this, InputObject, Key, SecretName, Vault, VaultPassword, EnvironmentVariable);
 }

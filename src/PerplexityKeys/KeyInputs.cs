@@ -1,9 +1,10 @@
 using System.Security;
+using PerplexityKeys.Core.Api;
 using PerplexityKeys.Core.Vault;
 
 namespace PerplexityKeys;
 
-/// <summary>The keys a command was given: a secret's, PplxTokens from the pipeline, and SecureStrings.</summary>
+/// <summary>The keys a command was given: a secret's, an environment variable's, PplxTokens from the pipeline, and SecureStrings.</summary>
 internal static class KeyInputs
 {
     /// <summary>
@@ -11,8 +12,13 @@ internal static class KeyInputs
     /// (when it came as a PplxToken). A key that cannot be a key is reported as an item error and skipped.
     /// </summary>
     public static IEnumerable<(ApiKey Key, PplxToken? Token)> Of(
-        PplxCmdlet cmdlet, PplxToken[]? tokens, SecureString[]? keys, string? secretName = null, string? vault = null, SecureString? vaultPassword = null)
+        PplxCmdlet cmdlet, PplxToken[]? tokens, SecureString[]? keys, string? secretName = null, string? vault = null, SecureString? vaultPassword = null, string? environmentVariable = null)
     {
+        if (environmentVariable is not null && FromEnvironment(cmdlet, environmentVariable) is { } fromEnvironment)
+        {
+            yield return (fromEnvironment, new PplxToken(fromEnvironment, environmentVariable, null, null));
+        }
+
         if (secretName is not null && !cmdlet.IsRotationHelper(secretName))
         {
             ApiKey? stored = null;
@@ -49,6 +55,26 @@ internal static class KeyInputs
             {
                 yield return (key, null);
             }
+        }
+    }
+
+    /// <summary>The key in the environment variable; an item error (naming the variable, never its value) when it is not set or cannot be a key.</summary>
+    private static ApiKey? FromEnvironment(PplxCmdlet cmdlet, string variable)
+    {
+        string shown = OutsideText.Escape(variable);
+        try
+        {
+            string text = Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value
+                ? value
+                : throw new PplxConfigurationException($"The environment variable '{shown}' is not set, or is empty: it holds no key to use.", "EnvironmentVariable");
+            ApiKey key = ApiKey.Create(text);
+            cmdlet.WarnOnOddShape(key);
+            return key;
+        }
+        catch (PplxException e)
+        {
+            cmdlet.WriteItemError(e, shown);
+            return null;
         }
     }
 

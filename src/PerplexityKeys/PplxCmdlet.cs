@@ -118,12 +118,20 @@ public abstract partial class PplxCmdlet : CiLoggedCmdlet, IDisposable
     /// <summary>True for a command that never asks the user anything through a vault (Get-PplxToken): see HostPrompts.</summary>
     internal virtual bool NeverPrompts => false;
 
+    /// <summary>False for a command that writes none of the module's objects this time (Test-PplxToken -Quiet writes
+    /// booleans): it does not load the views, which only a session that shows our objects uses.</summary>
+    protected virtual bool WritesViewedObjects => true;
+
     /// <summary>Every command starts here: the session gets the module's CLIXML rule (if the import could not add it) and
     /// views (see TokenSerialization, FormatViews), then the command's own <see cref="Begin"/> runs.</summary>
     protected sealed override void BeginProcessing()
     {
         TokenSerialization.EnsureApplied(this);
-        FormatViews.EnsureLoaded(this);
+        if (WritesViewedObjects)
+        {
+            FormatViews.EnsureLoaded(this);
+        }
+
         Begin();
     }
 

@@ -55,6 +55,12 @@ Describe 'Bad input' {
         @{ Case = 'empty -ApiKey'; Id = 'KeyMalformed,PerplexityKeys.Commands.NewPplxTokenCommand'; Run = { New-PplxToken -ApiKey ([securestring]::new()) } }
         @{ Case = '-ApiKey with a newline'; Id = 'KeyMalformed,PerplexityKeys.Commands.RevokePplxTokenCommand'; Run = { $svc | Revoke-PplxToken -ApiKey (ConvertTo-Secure "pplx-a`nb") -Force } }
         @{ Case = 'environment key with a space'; Id = 'KeyMalformed,PerplexityKeys.Commands.NewPplxTokenCommand'; Run = { $env:PERPLEXITY_API_KEY = 'pplx-abc def'; New-PplxToken } }
+        @{ Case = 'testing an environment variable that is not set'; Id = 'EnvironmentVariableNotSet,PerplexityKeys.Commands.TestPplxTokenCommand'; Run = { $env:PPLX_TEST_UNSET = $null; Test-PplxToken -EnvironmentVariable PPLX_TEST_UNSET } }
+        @{ Case = 'revoking an environment variable that is not set'; Id = 'EnvironmentVariableNotSet,PerplexityKeys.Commands.RevokePplxTokenCommand'; Run = { $env:PPLX_TEST_UNSET = $null; Revoke-PplxToken -EnvironmentVariable PPLX_TEST_UNSET -Force } }
+        @{ Case = 'environment variable name with an escape'; Id = 'EnvironmentVariableNotSet,PerplexityKeys.Commands.TestPplxTokenCommand'; Run = { Test-PplxToken -EnvironmentVariable "PPLX`e[31mX" } }
+        @{ Case = 'empty environment variable name'; Id = 'ParameterArgumentValidationError,PerplexityKeys.Commands.TestPplxTokenCommand'; Run = { Test-PplxToken -EnvironmentVariable '' } }
+        @{ Case = 'environment variable that is not a key'; Id = 'KeyMalformed,PerplexityKeys.Commands.TestPplxTokenCommand'; Run = { $env:PPLX_TEST_ODD = "pplx-abc`ndef"; Test-PplxToken -EnvironmentVariable PPLX_TEST_ODD } }
+        @{ Case = 'revoking an environment variable that is not a key'; Id = 'KeyMalformed,PerplexityKeys.Commands.RevokePplxTokenCommand'; Run = { $env:PPLX_TEST_ODD = 'pplx-abc def'; Revoke-PplxToken -EnvironmentVariable PPLX_TEST_ODD -Force } }
         @{ Case = 'authorizing key without the prefix'; Id = 'ApiKeyUnauthorized,PerplexityKeys.Commands.NewPplxTokenCommand'; Run = { New-PplxToken -ApiKey (ConvertTo-Secure ($adminText.Substring(5))) -WarningAction SilentlyContinue } }
         @{ Case = 'truncated authorizing key'; Id = 'ApiKeyUnauthorized,PerplexityKeys.Commands.NewPplxTokenCommand'; Run = { New-PplxToken -ApiKey (ConvertTo-Secure ($adminText.Substring(0, 40))) -WarningAction SilentlyContinue } }
         @{ Case = 'no authorizing key at all'; Id = 'ApiKeyNotFound,PerplexityKeys.Commands.NewPplxTokenCommand'; Run = { $env:PERPLEXITY_API_KEY = $null; New-PplxToken } }

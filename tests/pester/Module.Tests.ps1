@@ -91,19 +91,21 @@ Describe 'The laid-out module' {
         }
     }
 
-    It 'loads its views with the first command of a session, not at import, and only once' {
-        # FormatViews: an import parses no format file; the first command (even one that fails) loads the views.
+    It 'loads its views with the first command of a session that writes its objects, not at import nor for -Quiet, and only once' {
+        # FormatViews: an import parses no format file; Test-PplxToken -Quiet (booleans) loads none; the first command that
+        # writes our objects (even one that fails) loads the views, and the next one finds them there.
         $script = "Import-Module '$env:PPLX_TEST_MODULE'; `$views = { @(Get-FormatData -TypeName 'PerplexityKeys.*').TypeNames -join ',' }; `$k = ConvertTo-SecureString 'pplx-notakey' -AsPlainText -Force; " +
-            "`$before = & `$views; foreach (`$i in 1, 2) { try { Test-PplxToken -Key `$k -Model 'bad model' -WarningAction SilentlyContinue } catch { `$_.FullyQualifiedErrorId } ; 'views ' + (& `$views) }; 'before ' + `$before"
+            "`$before = & `$views; foreach (`$quiet in `$true, `$false, `$false) { try { Test-PplxToken -Key `$k -Model 'bad model' -Quiet:`$quiet -WarningAction SilentlyContinue } catch { `$_.FullyQualifiedErrorId } ; 'views ' + (& `$views) }; 'before ' + `$before"
         $run = Invoke-PplxChildPwsh -Arguments '-NonInteractive' -Command $script
         $run.ExitCode | Should -Be 0 -Because $run.Text
         $lines = $run.Output -split '\r?\n' | Where-Object { $_ }
         $lines | Should -Contain 'before '
-        @($lines | Where-Object { $_ -like 'ModelInvalid,*' }).Count | Should -Be 2
-        $after = @($lines | Where-Object { $_ -like 'views *' })
-        $after.Count | Should -Be 2
-        $after[0] | Should -Be $after[1]
-        $after[0].Substring(6).Split(',') | Sort-Object | Should -Be @('PerplexityKeys.PplxRotationResult', 'PerplexityKeys.PplxToken', 'PerplexityKeys.PplxTokenInfo', 'PerplexityKeys.PplxTokenTestResult')
+        @($lines | Where-Object { $_ -like 'ModelInvalid,*' }).Count | Should -Be 3
+        $after = @($lines | Where-Object { $_ -like 'views*' })
+        $after.Count | Should -Be 3
+        $after[0] | Should -Be 'views ' -Because 'Test-PplxToken -Quiet writes booleans, which need no views'
+        $after[1] | Should -Be $after[2]
+        $after[1].Substring(6).Split(',') | Sort-Object | Should -Be @('PerplexityKeys.PplxRotationResult', 'PerplexityKeys.PplxToken', 'PerplexityKeys.PplxTokenInfo', 'PerplexityKeys.PplxTokenTestResult')
     }
 
     It 'does not ship the test double of SecretManagement' {

@@ -24,6 +24,11 @@ Describe 'No key text in any output' {
                 $t.ToString()
                 $t | ConvertTo-Json -Depth 4
                 $t | Test-PplxToken -Verbose -Debug | Format-List *
+                $env:PPLX_LEAK_KEY = $t.Key | Get-PlainText
+                Test-PplxToken -EnvironmentVariable PPLX_LEAK_KEY -Verbose -Debug | Format-List *
+                $env:PPLX_LEAK_KEY = ($t.Key | Get-PlainText) + ' x'
+                Test-PplxToken -EnvironmentVariable PPLX_LEAK_KEY -Verbose -Debug  # KeyMalformed
+                $env:PPLX_LEAK_KEY = $null
                 $t | Test-PplxToken -Probe Completion -Verbose -Debug | ConvertTo-Json
                 $t | Revoke-PplxToken -Force -PassThru -Verbose -Debug
                 $t | Revoke-PplxToken -Force -Verbose -Debug                       # TokenNotFound

@@ -174,6 +174,39 @@ Describe 'Token cmdlets against the emulator' {
             $err[0].FullyQualifiedErrorId | Should -Be 'KeyMalformed,PerplexityKeys.Commands.TestPplxTokenCommand'
         }
 
+        It 'reads a key from the environment variable -EnvironmentVariable names, and names its result by it' {
+            $t = New-PplxToken -TokenName from-env
+            $env:PPLX_TEST_STEP_KEY = $t.Key | Get-PlainText
+            try {
+                $r = Test-PplxToken -EnvironmentVariable PPLX_TEST_STEP_KEY
+                $r.Status | Should -Be 'Valid'
+                $r.Fingerprint | Should -Be $t.Fingerprint
+                $r.Name | Should -Be 'PPLX_TEST_STEP_KEY'
+                Test-PplxToken -EnvironmentVariable PPLX_TEST_STEP_KEY -Quiet | Should -BeTrue
+            }
+            finally { $env:PPLX_TEST_STEP_KEY = $null }
+        }
+
+        It 'names the variable, never its value, when the key in it is malformed' {
+            $t = New-PplxToken
+            $text = ($t.Key | Get-PlainText) + ' tail'
+            $env:PPLX_TEST_STEP_KEY = $text
+            try {
+                $Error.Clear()
+                $out = Test-PplxToken -EnvironmentVariable PPLX_TEST_STEP_KEY -ErrorAction SilentlyContinue
+                $out | Should -BeNullOrEmpty
+                $Error[0].FullyQualifiedErrorId | Should -Be 'KeyMalformed,PerplexityKeys.Commands.TestPplxTokenCommand'
+                $Error[0].TargetObject | Should -Be 'PPLX_TEST_STEP_KEY'
+                ($Error[0] | Format-List * -Force | Out-String) + $Error[0].Exception.ToString() | Should -Not -Match ([regex]::Escape($text.Substring(5, 20)))
+            }
+            finally { $env:PPLX_TEST_STEP_KEY = $null }
+
+            $Error.Clear()
+            Test-PplxToken -EnvironmentVariable "PPLX`e[31mX" -ErrorAction SilentlyContinue
+            $Error[0].FullyQualifiedErrorId | Should -Be 'EnvironmentVariableNotSet,PerplexityKeys.Commands.TestPplxTokenCommand'
+            ($Error[0] | Out-String) + $Error[0].TargetObject | Should -Not -Match "`e" -Because 'a name from outside is escaped before it reaches the error'
+        }
+
         It 'warns about an oddly shaped key but still probes it' {
             $odd = ConvertTo-SecureString 'pplx-1234567890abcdef' -AsPlainText -Force
             $r = $odd | Test-PplxToken -WarningVariable warn -WarningAction SilentlyContinue
@@ -211,6 +244,17 @@ Describe 'Token cmdlets against the emulator' {
             $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
             $err[0].TargetObject.Fingerprint | Should -Be $gone.Fingerprint
             $out.Fingerprint | Should -Be $live.Fingerprint
+        }
+
+        It 'revokes the key an environment variable holds' {
+            $t = New-PplxToken
+            $env:PPLX_TEST_STEP_KEY = $t.Key | Get-PlainText
+            try {
+                $out = Revoke-PplxToken -EnvironmentVariable PPLX_TEST_STEP_KEY -Force -PassThru
+                $out.Fingerprint | Should -Be $t.Fingerprint
+                (Get-PplxEmulatorKey $emu $t.Fingerprint).revoked | Should -BeTrue
+            }
+            finally { $env:PPLX_TEST_STEP_KEY = $null }
         }
 
         It 'takes SecureStrings and an explicit -ApiKey' {

@@ -6,7 +6,7 @@ namespace PerplexityKeys.Commands;
 /// <summary>
 /// <para type="synopsis">Revokes Perplexity API keys.</para>
 /// <para type="description">Calls POST /revoke_auth_token for each key, authorized by -ApiKey (else $env:PERPLEXITY_API_KEY). A revoked key is refused everywhere at once and cannot be restored. Asks for confirmation unless -Force or -Confirm:$false.</para>
-/// <para type="errors">ErrorIds: ApiKeyNotFound, ApiKeyUnauthorized, ApiKeyForbidden, TokenNotFound (unknown or already revoked), ApiRateLimited, ApiServerError, ApiUnreachable, ApiTimeout, ApiEndpointRetired, KeyMalformed, ConfirmationRequired (no -Force where nobody can confirm), ParameterCombinationInvalid (-RemoveSecret without -Vault), SecretIsRotationHelper, VaultNotFound, VaultLocked, SecretNotFound, VaultOperationFailed, VaultTimeout.</para>
+/// <para type="errors">ErrorIds: ApiKeyNotFound, ApiKeyUnauthorized, ApiKeyForbidden, TokenNotFound (unknown or already revoked), ApiRateLimited, ApiServerError, ApiUnreachable, ApiTimeout, ApiEndpointRetired, KeyMalformed, ConfirmationRequired (no -Force where nobody can confirm), EnvironmentVariableNotSet, ParameterCombinationInvalid (-RemoveSecret without -Vault), SecretIsRotationHelper, VaultNotFound, VaultLocked, SecretNotFound, VaultOperationFailed, VaultTimeout.</para>
 /// </summary>
 /// <example>
 /// <code>$token | Revoke-PplxToken -Force -PassThru</code>

@@ -8,7 +8,7 @@ namespace PerplexityKeys.Commands;
 /// <para type="description">The default Free probe, GET /v1/models, runs no model and costs nothing: 200 with a model list means the key works, 401 means it does not. The result's ModelCount and Models say which models the key can use; -Model checks that one model is among them (ModelUnavailable when it is not), still for free.</para>
 /// <para type="description">-Probe Completion sends one minimal request to the Agent API (POST /v1/agent: the model from -Model, default perplexity/sonar, a one-word input, at most 16 output tokens). It COSTS MONEY: one paid request, billed at the model's token prices plus its per-request fee (a public capture of a small sonar run: about $0.001 to $0.005), and it spends the organisation's rate limit, which every key shares. Use it to prove that a key can really run a model; use the free probe for everything else.</para>
 /// <para type="description">The retired Sonar chat paths (POST /chat/completions, GET /async/chat/completions), which the live API refuses with 403 for every key since 2026-09-27, are never called.</para>
-/// <para type="errors">ErrorIds: KeyMalformed, ModelInvalid, BaseUriInvalid, SecretIsRotationHelper, VaultNotFound, VaultLocked, SecretNotFound, SecretTypeInvalid, VaultOperationFailed, VaultTimeout. A key that fails its probe is no error: its result says Invalid, Forbidden, RateLimited, ModelUnavailable, Unreachable, Unknown or EndpointRetired.</para>
+/// <para type="errors">ErrorIds: KeyMalformed, EnvironmentVariableNotSet, ModelInvalid, BaseUriInvalid, SecretIsRotationHelper, VaultNotFound, VaultLocked, SecretNotFound, SecretTypeInvalid, VaultOperationFailed, VaultTimeout. A key that fails its probe is no error: its result says Invalid, Forbidden, RateLimited, ModelUnavailable, Unreachable, Unknown or EndpointRetired.</para>
 /// </summary>
 /// <example>
 /// <code>Get-SecretInfo -Vault Prod -Name 'pplx-*' | Test-PplxToken</code>
@@ -29,6 +29,10 @@ namespace PerplexityKeys.Commands;
 /// <example>
 /// <code>if (-not (Test-PplxToken -Vault Prod -SecretName pplx-billing -Quiet)) { exit 1 }</code>
 /// <para>A health check for a scheduled task.</para>
+/// </example>
+/// <example>
+/// <code>if (-not (Test-PplxToken -EnvironmentVariable PPLX_KEY -Quiet)) { exit 1 }</code>
+/// <para>A pipeline step whose secret variable is mapped to $env:PPLX_KEY: the command reads the key itself, so it never passes through the script as text.</para>
 /// </example>
 [Cmdlet(VerbsDiagnostic.Test, "PplxToken", DefaultParameterSetName = TokenSet)]
 [OutputType(typeof(PplxTokenTestResult), typeof(bool))]
@@ -61,6 +65,9 @@ public sealed class TestPplxTokenCommand : KeyInputCmdlet
     public int ThrottleLimit { get; set; } = 1;
 
     private OrderedWork<ProbeResult>? _work;
+
+    /// <inheritdoc />
+    protected override bool WritesViewedObjects => !Quiet;
 
     /// <inheritdoc />
     protected override void Begin()
