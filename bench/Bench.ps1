@@ -103,11 +103,12 @@ try {
         manifest = "Import-Module '$(Join-Path $shaped 'TrivialManifest.psd1')'"
         shaped   = "Import-Module '$(Join-Path $shaped 'TrivialShaped.psd1')'"
         module   = "Import-Module '$manifest'"
-        irm      = "`$null = Invoke-RestMethod -Uri '$base/v1/models' -Headers @{ Authorization = 'Bearer ' + `$env:PPLX_BENCH_KEY }"
-        # Both read the key from the same environment variable: Invoke-RestMethod as text, the module by its name.
-        probe    = "Import-Module '$manifest'; `$null = Test-PplxToken -BaseUri '$base' -EnvironmentVariable PPLX_BENCH_KEY"
-        quiet    = "Import-Module '$manifest'; `$null = Test-PplxToken -BaseUri '$base' -EnvironmentVariable PPLX_BENCH_KEY -Quiet"
-        secure   = "Import-Module '$manifest'; `$null = Test-PplxToken -BaseUri '$base' -Key (ConvertTo-SecureString `$env:PPLX_BENCH_KEY -AsPlainText -Force)"
+        irm      = "`$null = Invoke-RestMethod -Uri '$base/v1/models' -Headers @{ Authorization = 'Bearer ' + `$env:PPLX_BENCH_KEY } -ErrorAction Stop"
+        # Both read the key from the same environment variable: Invoke-RestMethod as text, the module by its name. Each
+        # probe must prove the key (exit 3 otherwise, which stops the bench): a probe that failed fast is no measure.
+        probe    = "Import-Module '$manifest'; if ((Test-PplxToken -BaseUri '$base' -EnvironmentVariable PPLX_BENCH_KEY -ErrorAction Stop).Status -ne 'Valid') { exit 3 }"
+        quiet    = "Import-Module '$manifest'; if (-not (Test-PplxToken -BaseUri '$base' -EnvironmentVariable PPLX_BENCH_KEY -Quiet -ErrorAction Stop)) { exit 3 }"
+        secure   = "Import-Module '$manifest'; if ((Test-PplxToken -BaseUri '$base' -Key (ConvertTo-SecureString `$env:PPLX_BENCH_KEY -AsPlainText -Force) -ErrorAction Stop).Status -ne 'Valid') { exit 3 }"
     } $Runs
     $env:PPLX_BENCH_KEY = $null
     Remove-Item -Recurse -Force $shaped -ErrorAction Ignore

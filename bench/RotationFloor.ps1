@@ -52,7 +52,7 @@ function Measure-RotationFloor {
         # slow calls (timed alone on a file vault of 600 secrets: Get-Secret median 7.0 ms, mean 8.6, slowest 52.7), which
         # lifted the mean above what the rotations' own calls cost (ratio 0.89 in the run of afcbd30).
         & $timed[$function]
-        $each = foreach ($i in 1..$CostCalls) { $one = [Diagnostics.Stopwatch]::StartNew(); & $timed[$function]; $one.Elapsed.TotalMilliseconds }
+        [double[]] $each = foreach ($i in 1..$CostCalls) { $one = [Diagnostics.Stopwatch]::StartNew(); $null = & $timed[$function]; $one.Elapsed.TotalMilliseconds }
         $cost[$function] = ($each | Sort-Object)[[int][math]::Floor($CostCalls / 2)]
     }
 

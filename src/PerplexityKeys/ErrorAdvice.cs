@@ -29,6 +29,8 @@ internal static class ErrorAdvice
         [ErrorIds.KeyShared] = "Pass -AllowSharedKey to rotate anyway (then update or rotate the copies), or give each service a key of its own.",
         [ErrorIds.KeyCopiesUnknown] = "Unlock those vaults and run again, or pass -AllowSharedKey to rotate without that check.",
         [ErrorIds.RotationAbortTooLate] = "Run Invoke-PplxRotation -Stage Finish to complete the rotation instead.",
+        [ErrorIds.EnvironmentVariableNotSet] = "Map the secret into the step's environment (Azure Pipelines: env: { PPLX_KEY: $(PPLX_KEY) }, with PPLX_KEY defined; GitHub Actions: env: { PPLX_KEY: ${{ secrets.PPLX_KEY }} }), or pass the key another way (-SecretName, -Key).",
+        [ErrorIds.EnvironmentVariableNameInvalid] = "Pass -EnvironmentVariable the variable's name, such as PPLX_KEY (not $env:PPLX_KEY, its value).",
         [ErrorIds.CiVariableInvalid] = "Pass -CiVariable a name of letters, digits, '_', '.' and '-', such as PPLX_KEY.",
         [ErrorIds.CiVariableUnsupported] = "Leave -CiVariable out where no pipeline runs the command: the key is in the PplxToken New-PplxToken writes, or in the vault.",
     };

@@ -27,8 +27,11 @@ public static class ErrorIds
     /// <summary>-Model is not a plausible model id (provider/name).</summary>
     public const string ModelInvalid = "ModelInvalid";
 
-    /// <summary>-EnvironmentVariable names a variable that is not set, or is empty.</summary>
+    /// <summary>-EnvironmentVariable names a variable that is not set, is empty, or holds an unexpanded pipeline macro ("$(NAME)").</summary>
     public const string EnvironmentVariableNotSet = "EnvironmentVariableNotSet";
+
+    /// <summary>-EnvironmentVariable was given text that cannot be a variable's name ('=' or NUL in it), or that looks like a key (its value, not its name).</summary>
+    public const string EnvironmentVariableNameInvalid = "EnvironmentVariableNameInvalid";
 
     /// <summary>Key text that cannot be a key (empty, white space, control characters).</summary>
     public const string KeyMalformed = "KeyMalformed";

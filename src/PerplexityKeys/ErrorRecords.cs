@@ -24,6 +24,7 @@ internal static class ErrorRecords
             PplxConfigurationException { Setting: "RotationHelper" } => (ErrorIds.SecretIsRotationHelper, ErrorCategory.InvalidArgument),
             PplxConfigurationException { Setting: "CiVariable" } => (ErrorIds.CiVariableInvalid, ErrorCategory.InvalidArgument),
             PplxConfigurationException { Setting: "EnvironmentVariable" } => (ErrorIds.EnvironmentVariableNotSet, ErrorCategory.ObjectNotFound),
+            PplxConfigurationException { Setting: "EnvironmentVariableName" } => (ErrorIds.EnvironmentVariableNameInvalid, ErrorCategory.InvalidArgument),
             PplxConfigurationException { Setting: "CiSystem" } => (ErrorIds.CiVariableUnsupported, ErrorCategory.InvalidOperation),
             PplxConfigurationException => (ErrorIds.ParameterCombinationInvalid, ErrorCategory.InvalidArgument),
             PplxUnauthorizedException => (ErrorIds.ApiKeyUnauthorized, ErrorCategory.AuthenticationError),

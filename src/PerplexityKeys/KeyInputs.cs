@@ -1,5 +1,4 @@
 using System.Security;
-using PerplexityKeys.Core.Api;
 using PerplexityKeys.Core.Vault;
 
 namespace PerplexityKeys;
@@ -7,6 +6,7 @@ namespace PerplexityKeys;
 /// <summary>The keys a command was given: a secret's, an environment variable's, PplxTokens from the pipeline, and SecureStrings.</summary>
 internal static class KeyInputs
 {
+
     /// <summary>
     /// The keys of one ProcessRecord call, from either input set, each with the token it came in
     /// (when it came as a PplxToken). A key that cannot be a key is reported as an item error and skipped.
@@ -16,7 +16,7 @@ internal static class KeyInputs
     {
         if (environmentVariable is not null && FromEnvironment(cmdlet, environmentVariable) is { } fromEnvironment)
         {
-            yield return (fromEnvironment, new PplxToken(fromEnvironment, environmentVariable, null, null));
+            yield return (fromEnvironment, new PplxToken(fromEnvironment, EnvironmentKey.Shown(environmentVariable), null, null));
         }
 
         if (secretName is not null && !cmdlet.IsRotationHelper(secretName))
@@ -58,22 +58,18 @@ internal static class KeyInputs
         }
     }
 
-    /// <summary>The key in the environment variable; an item error (naming the variable, never its value) when it is not set or cannot be a key.</summary>
+    /// <summary>The key in the environment variable (EnvironmentKey); an item error, naming the variable and never its value, when there is none.</summary>
     private static ApiKey? FromEnvironment(PplxCmdlet cmdlet, string variable)
     {
-        string shown = OutsideText.Escape(variable);
         try
         {
-            string text = Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value
-                ? value
-                : throw new PplxConfigurationException($"The environment variable '{shown}' is not set, or is empty: it holds no key to use.", "EnvironmentVariable");
-            ApiKey key = ApiKey.Create(text);
+            ApiKey key = EnvironmentKey.Read(variable);
             cmdlet.WarnOnOddShape(key);
             return key;
         }
         catch (PplxException e)
         {
-            cmdlet.WriteItemError(e, shown);
+            cmdlet.WriteItemError(e, EnvironmentKey.Shown(variable));
             return null;
         }
     }

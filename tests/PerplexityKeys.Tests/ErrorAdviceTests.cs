@@ -41,6 +41,10 @@ public sealed partial class ErrorAdviceTests
         { Thrown(() => CiVariableHandOn.Validate("bad name", CiSystem.GitHubActions)), "CiVariableInvalid" },
         { Thrown(() => CiVariableHandOn.Validate("secretKey", CiSystem.AzurePipelines)), "CiVariableInvalid" },
         { Thrown(() => CiVariableHandOn.For("PPLX_KEY", CiLog.Silent)), "CiVariableUnsupported" },
+        // Built by the cmdlet layer from -EnvironmentVariable; the key given for the name shows only as its fingerprint.
+        { Thrown(() => EnvironmentKey.Read("PPLX_TEST_NEVER_SET_" + Random.Shared.Next())), "EnvironmentVariableNotSet" },
+        { Thrown(() => EnvironmentKey.Read("pplx-" + new string('k', 48))), "EnvironmentVariableNameInvalid" },
+        { Thrown(() => EnvironmentKey.Read("=C:")), "EnvironmentVariableNameInvalid" },
         { new PplxRotationException(RotationFailure.AbortTooLate, "The new key is already current in 's' (Propagating); aborting would revoke a key in use. Finish the rotation instead.", new RotationResult()), "RotationAbortTooLate" },
     };
 

@@ -13,6 +13,7 @@ AfterAll {
 Describe 'No key text in any output' {
     It 'never shows a key in output, streams, transcript, errors or formatting' {
         $transcript = Join-Path ([IO.Path]::GetTempPath()) "pplx-leak-$([guid]::NewGuid()).txt"
+        $audit = Join-Path ([IO.Path]::GetTempPath()) "pplx-leak-audit-$([guid]::NewGuid()).jsonl"
         $null = Start-Transcript -Path $transcript
         try {
             $captured = & {
@@ -28,6 +29,11 @@ Describe 'No key text in any output' {
                 Test-PplxToken -EnvironmentVariable PPLX_LEAK_KEY -Verbose -Debug | Format-List *
                 $env:PPLX_LEAK_KEY = ($t.Key | Get-PlainText) + ' x'
                 Test-PplxToken -EnvironmentVariable PPLX_LEAK_KEY -Verbose -Debug  # KeyMalformed
+                Test-PplxToken -EnvironmentVariable ($t.Key | Get-PlainText) -Verbose -Debug   # the value for the name: EnvironmentVariableNameInvalid
+                $t3 = New-PplxToken -TokenName leak-env
+                $env:PPLX_LEAK_KEY = $t3.Key | Get-PlainText
+                Revoke-PplxToken -EnvironmentVariable PPLX_LEAK_KEY -Force -PassThru -Verbose -Debug -AuditLog $audit | Format-List *
+                Revoke-PplxToken -EnvironmentVariable PPLX_LEAK_KEY -Force -Verbose -Debug -AuditLog $audit   # TokenNotFound
                 $env:PPLX_LEAK_KEY = $null
                 $t | Test-PplxToken -Probe Completion -Verbose -Debug | ConvertTo-Json
                 $t | Revoke-PplxToken -Force -PassThru -Verbose -Debug
@@ -55,8 +61,10 @@ Describe 'No key text in any output' {
             $e = $_.Exception; while ($e) { $e.Message; $e.ToString(); $e = $e.InnerException }
             $_.TargetObject | Out-String; $_.TargetObject | Format-List * | Out-String
         }
-        $everything = (Get-Content -Raw $transcript) + $captured + ($errorsText -join "`n")
-        Remove-Item $transcript
+        $audited = Get-Content -Raw $audit
+        $audited | Should -Match 'PPLX_LEAK_KEY' -Because 'a revocation audits where its key came from'
+        $everything = (Get-Content -Raw $transcript) + $captured + ($errorsText -join "`n") + $audited
+        Remove-Item $transcript, $audit
 
         $keys = @(Invoke-PplxEmulator $emu GET keys).Count
         $keys | Should -BeGreaterOrEqual 4 -Because 'the run minted keys whose text must not appear'
@@ -294,6 +302,7 @@ Remove-Item $f
 `$t | Format-List * | Out-String
 `$t | Test-PplxToken -Verbose -Debug | Format-List *
 New-PplxToken -ApiKey ('pplx-' + 'x' * 48 | ConvertTo-SecureString -AsPlainText -Force) -Verbose   # ApiKeyUnauthorized: an error line
+Test-PplxToken -EnvironmentVariable (`$t.Key | ConvertFrom-SecureString -AsPlainText)   # the value for the name: an error line, without the key
 `$env:PERPLEXITY_API_KEY = `$null
 Invoke-PplxRotation -Vault Piped -SecretName pplx-piped -Stage Prepare -Force -Verbose -Debug | Format-List *
 "@
@@ -306,6 +315,7 @@ Invoke-PplxRotation -Vault Piped -SecretName pplx-piped -Stage Prepare -Force -V
             $keyed[0] | Should -BeExactly "##vso[task.setvariable variable=PPLX_KEY;issecret=true]$(Get-Secret -Vault Piped -Name pplx-piped-pplx-previous -AsPlainText)"
         }
         @($out | Where-Object { $_ -like '##vso`[task.logissue type=error;`]New-PplxToken (ApiKeyUnauthorized)*' }) | Should -HaveCount 1 -Because 'errors go out as logging commands, without a key'
+        @($out | Where-Object { $_ -like '##vso`[task.logissue type=error;`]Test-PplxToken (EnvironmentVariableNameInvalid)*pplx-…*' }) | Should -HaveCount 1 -Because 'a key given as a name is shown by its fingerprint'
     }
 
     It 'shows how to read a key on purpose' {

@@ -212,6 +212,11 @@ Describe 'Token cmdlets against the emulator' {
             $r = $odd | Test-PplxToken -WarningVariable warn -WarningAction SilentlyContinue
             $r.Status | Should -Be 'Invalid'
             $warn | Should -Match 'does not look like a Perplexity key'
+            $env:PPLX_TEST_STEP_KEY = 'pplx-1234567890abcdef'
+            try { $r = Test-PplxToken -EnvironmentVariable PPLX_TEST_STEP_KEY -WarningVariable warnEnv -WarningAction SilentlyContinue }
+            finally { $env:PPLX_TEST_STEP_KEY = $null }
+            $r.Status | Should -Be 'Invalid'
+            $warnEnv | Should -Match 'does not look like a Perplexity key'
         }
     }
 
@@ -250,8 +255,11 @@ Describe 'Token cmdlets against the emulator' {
             $t = New-PplxToken
             $env:PPLX_TEST_STEP_KEY = $t.Key | Get-PlainText
             try {
+                Revoke-PplxToken -EnvironmentVariable PPLX_TEST_STEP_KEY -WhatIf
+                (Get-PplxEmulatorKey $emu $t.Fingerprint).revoked | Should -BeFalse -Because '-WhatIf only reports'
                 $out = Revoke-PplxToken -EnvironmentVariable PPLX_TEST_STEP_KEY -Force -PassThru
                 $out.Fingerprint | Should -Be $t.Fingerprint
+                $out.BaseUri | Should -Be $emu.BaseUri -Because 'the token written back remembers where the key was revoked'
                 (Get-PplxEmulatorKey $emu $t.Fingerprint).revoked | Should -BeTrue
             }
             finally { $env:PPLX_TEST_STEP_KEY = $null }

@@ -6,7 +6,7 @@ namespace PerplexityKeys.Commands;
 /// <summary>
 /// <para type="synopsis">Revokes Perplexity API keys.</para>
 /// <para type="description">Calls POST /revoke_auth_token for each key, authorized by -ApiKey (else $env:PERPLEXITY_API_KEY). A revoked key is refused everywhere at once and cannot be restored. Asks for confirmation unless -Force or -Confirm:$false.</para>
-/// <para type="errors">ErrorIds: ApiKeyNotFound, ApiKeyUnauthorized, ApiKeyForbidden, TokenNotFound (unknown or already revoked), ApiRateLimited, ApiServerError, ApiUnreachable, ApiTimeout, ApiEndpointRetired, KeyMalformed, ConfirmationRequired (no -Force where nobody can confirm), EnvironmentVariableNotSet, ParameterCombinationInvalid (-RemoveSecret without -Vault), SecretIsRotationHelper, VaultNotFound, VaultLocked, SecretNotFound, VaultOperationFailed, VaultTimeout.</para>
+/// <para type="errors">ErrorIds: ApiKeyNotFound, ApiKeyUnauthorized, ApiKeyForbidden, TokenNotFound (unknown or already revoked), ApiRateLimited, ApiServerError, ApiUnreachable, ApiTimeout, ApiEndpointRetired, KeyMalformed, ConfirmationRequired (no -Force where nobody can confirm), EnvironmentVariableNotSet, EnvironmentVariableNameInvalid, ParameterCombinationInvalid (-RemoveSecret without -Vault), SecretIsRotationHelper, VaultNotFound, VaultLocked, SecretNotFound, VaultOperationFailed, VaultTimeout.</para>
 /// </summary>
 /// <example>
 /// <code>$token | Revoke-PplxToken -Force -PassThru</code>
@@ -19,6 +19,10 @@ namespace PerplexityKeys.Commands;
 /// <example>
 /// <code>Get-SecretInfo -Vault Prod -Name 'pplx-old-*' | Revoke-PplxToken -ApiKeySecretName pplx-admin -ApiKeyVault Prod -Force -RemoveSecret</code>
 /// <para>Revokes every key kept under a name starting with 'pplx-old-' and removes those secrets; helper secrets of rotations are skipped.</para>
+/// </example>
+/// <example>
+/// <code>Revoke-PplxToken -EnvironmentVariable PPLX_LEAKED_KEY -ApiKeySecretName pplx-admin -ApiKeyVault Prod -Force</code>
+/// <para>Revokes the key a pipeline step was handed in $env:PPLX_LEAKED_KEY; the command reads the variable itself.</para>
 /// </example>
 /// <example>
 /// <code>pwsh -NonInteractive -File revoke.ps1   # revoke.ps1: $ErrorActionPreference = 'Stop'; Revoke-PplxToken -Vault Prod -SecretName pplx-leaked -ApiKeySecretName pplx-admin -ApiKeyVault Prod -Force -AuditLog /var/log/pplx.jsonl</code>
@@ -94,7 +98,8 @@ public sealed class RevokePplxTokenCommand : KeyInputCmdlet, IDynamicParameters
                 Progress.Item($"revoking {key.Fingerprint}");
                 WriteVerbose($"Revoking {key.Fingerprint} at {baseUri}, authorized by {authorizingKey.Fingerprint}.");
                 RevokeOutcome outcome = Run((observer, ct) => client.RevokeTokenAsync(authorizingKey, key, observer, ct));
-                Audit([new AuditEntry(SystemClock.UtcNow, "Revoke", "Done") { Vault = Vault, Secret = SecretName, OldFingerprint = key.Fingerprint, Message = $"Revoked, authorized by {authorizingKey.Fingerprint} ({outcome})." }]);
+                string from = EnvironmentVariable is null ? string.Empty : $" (the key in $env:{OutsideText.EscapeRedacted(EnvironmentVariable)})";
+                Audit([new AuditEntry(SystemClock.UtcNow, "Revoke", "Done") { Vault = Vault, Secret = SecretName, OldFingerprint = key.Fingerprint, Message = $"Revoked{from}, authorized by {authorizingKey.Fingerprint} ({outcome})." }]);
                 WriteVerbose(outcome == RevokeOutcome.Revoked
                     ? $"Revoked {key.Fingerprint}."
                     : $"Revoked {key.Fingerprint} (an earlier attempt whose answer was lost did it).");
@@ -107,7 +112,8 @@ public sealed class RevokePplxTokenCommand : KeyInputCmdlet, IDynamicParameters
 
                 if (PassThru)
                 {
-                    WriteObject(token ?? new PplxToken(key, null, null, baseUri));
+                    // A token the command made for a secret or a variable learns the base URI it was revoked at, as a -Key does.
+                    WriteObject(token is { BaseUri: not null } ? token : new PplxToken(key, token?.Name, token?.CreatedAt, baseUri));
                 }
             }
             catch (PplxException e)
