@@ -54,6 +54,7 @@ public abstract class KeyInputCmdlet : PplxCmdlet
     /// </summary>
     [Parameter(Mandatory = true, ParameterSetName = EnvironmentSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(EnvironmentVariableCompleter))]
     public string? EnvironmentVariable { get; set; }
 
     /// <summary>The keys of this ProcessRecord call, each with the token it came in (KeyInputs).</summary>

@@ -32,6 +32,19 @@ Describe 'Completion of vault and secret names' {
         Complete "$Command -Vault " | Should -Be @('Flaky', 'Prod')
     }
 
+    It 'completes -EnvironmentVariable with the names of environment variables, for <Command>' -ForEach @(
+        @{ Command = 'Test-PplxToken' }, @{ Command = 'Revoke-PplxToken' }
+    ) {
+        $env:PPLX_COMPLETE_ALPHA = 'pplx-value-never-shown'; $env:PPLX_COMPLETE_BETA = 'x'
+        try {
+            $names = Complete "$Command -EnvironmentVariable pplx_complete_"
+            $names | Should -Be @('PPLX_COMPLETE_ALPHA', 'PPLX_COMPLETE_BETA')
+            (TabExpansion2 -inputScript "$Command -EnvironmentVariable PPLX_COMPLETE_A" -cursorColumn ("$Command -EnvironmentVariable PPLX_COMPLETE_A".Length)).CompletionMatches |
+                ForEach-Object { $_.ToolTip, $_.ListItemText } | Should -Not -Contain 'pplx-value-never-shown'
+        }
+        finally { $env:PPLX_COMPLETE_ALPHA = $null; $env:PPLX_COMPLETE_BETA = $null }
+    }
+
     It 'completes -SecretName with the secrets of -Vault, without the rotation''s helpers, quoting odd names' {
         $names = Complete 'Test-PplxToken -Vault Prod -SecretName pplx'
         $names | Should -Contain 'pplx-svc'
