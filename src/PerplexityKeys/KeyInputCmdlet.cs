@@ -50,7 +50,7 @@ public abstract class KeyInputCmdlet : PplxCmdlet
     public string? Vault { get; set; }
 
     /// <summary>
-    /// <para type="description">The name of an environment variable holding a key (a pipeline's secret variable mapped into the step's environment, say). The command reads it itself, so the key never passes through PowerShell as text. A variable that is not set, or is empty, is an error (EnvironmentVariableNotSet).</para>
+    /// <para type="description">The name of an environment variable holding a key (a pipeline's secret variable mapped into the step's environment, say). The command reads it itself, so the key never passes through PowerShell as text. A variable that is not set, is empty, or holds a pipeline macro left unexpanded ($(NAME)) is an error (EnvironmentVariableNotSet); so is the key itself given for the name (EnvironmentVariableNameInvalid): pass PPLX_KEY, not $env:PPLX_KEY.</para>
     /// </summary>
     [Parameter(Mandatory = true, ParameterSetName = EnvironmentSet)]
     [ValidateNotNullOrEmpty]

@@ -6,7 +6,6 @@ namespace PerplexityKeys;
 /// <summary>The keys a command was given: a secret's, an environment variable's, PplxTokens from the pipeline, and SecureStrings.</summary>
 internal static class KeyInputs
 {
-
     /// <summary>
     /// The keys of one ProcessRecord call, from either input set, each with the token it came in
     /// (when it came as a PplxToken). A key that cannot be a key is reported as an item error and skipped.
