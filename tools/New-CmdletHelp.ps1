@@ -91,9 +91,11 @@ foreach ($c in $commands) {
     foreach ($set in $info.ParameterSets) {
         $w.WriteStartElement('syntaxItem', $cmd); $w.WriteElementString('name', $maml, $info.Name)
         # In the order Get-Command -Syntax shows: positional ones by position, then mandatory named ones, then the rest,
-        # each in declaration order (a cmdlet's own parameters before those it inherits).
+        # each in declaration order (a cmdlet's own parameters before those it inherits). A parameter marked DontShow (bound
+        # only from the pipeline, not typed) is left out of the help's syntax, and still described.
         $i = 0
-        $ordered = $set.Parameters | Where-Object Name -NotIn $common | ForEach-Object { [pscustomobject]@{ P = $_; I = $i++ } } |
+        $ordered = $set.Parameters | Where-Object Name -NotIn $common |
+            Where-Object { -not ($_.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and $_.DontShow }) } | ForEach-Object { [pscustomobject]@{ P = $_; I = $i++ } } |
             Sort-Object { if ($_.P.Position -ge 0) { 0 } elseif ($_.P.IsMandatory) { 1 } else { 2 } }, { $_.P.Position }, I | ForEach-Object P
         foreach ($p in $ordered) {
             $w.WriteStartElement('parameter', $cmd)

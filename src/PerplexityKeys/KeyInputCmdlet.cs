@@ -57,6 +57,20 @@ public abstract class KeyInputCmdlet : PplxCmdlet
     [ArgumentCompleter(typeof(EnvironmentVariableCompleter))]
     public string? EnvironmentVariable { get; set; }
 
+    /// <summary>
+    /// <para type="description">Bound from the objects piped in, not typed: an environment variable's item (Get-ChildItem env:PPLX_*) comes from the Environment provider, and its Name is then the variable's, read as -EnvironmentVariable, never a secret's.</para>
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = VaultSet, DontShow = true)]
+    public ProviderInfo? PSProvider { get; set; }
+
+    /// <summary>The secret named, unless the name piped in is an environment variable's.</summary>
+    protected string? SecretNameGiven => PipedEnvironmentItem ? null : SecretName;
+
+    /// <summary>The environment variable named: -EnvironmentVariable, or the name of an environment variable's item piped in.</summary>
+    protected string? EnvironmentVariableGiven => EnvironmentVariable ?? (PipedEnvironmentItem ? SecretName : null);
+
+    private bool PipedEnvironmentItem => PSProvider?.Name == "Environment" && SecretName is not null;
+
     /// <summary>The keys of this ProcessRecord call, each with the token it came in (KeyInputs).</summary>
-    protected IEnumerable<(ApiKey Key, PplxToken? Token)> KeysGiven() => KeyInputs.Of(this, InputObject, Key, SecretName, Vault, VaultPassword, EnvironmentVariable);
+    protected IEnumerable<(ApiKey Key, PplxToken? Token)> KeysGiven() => KeyInputs.Of(this, InputObject, Key, SecretNameGiven, Vault, VaultPassword, EnvironmentVariableGiven);
 }

@@ -187,6 +187,24 @@ Describe 'Token cmdlets against the emulator' {
             finally { $env:PPLX_TEST_STEP_KEY = $null }
         }
 
+        It 'reads environment variables piped in as items (Get-ChildItem env:), never a secret of the same name' {
+            $null = Initialize-PplxTestWorld $emu
+            $t = New-PplxToken -TokenName piped-env
+            $other = New-PplxToken -TokenName same-name-in-a-vault
+            Set-Secret -Vault Prod -Name PPLX_TEST_PIPED_KEY -Secret $other.Key
+            $env:PPLX_TEST_PIPED_KEY = $t.Key | Get-PlainText
+            try {
+                $r = Get-ChildItem env:PPLX_TEST_PIPED_KEY | Test-PplxToken
+                $r.Fingerprint | Should -Be $t.Fingerprint -Because 'the variable was piped in, not the secret'
+                $r.Name | Should -Be 'PPLX_TEST_PIPED_KEY'
+                Get-ChildItem env:PPLX_TEST_PIPED_KEY | Revoke-PplxToken -Vault Prod -RemoveSecret -Force
+                (Get-PplxEmulatorKey $emu $t.Fingerprint).revoked | Should -BeTrue
+                (Get-PplxEmulatorKey $emu $other.Fingerprint).revoked | Should -BeFalse -Because 'a secret that shares the name is not what was piped'
+                (Get-SecretInfo -Vault Prod -Name PPLX_TEST_PIPED_KEY).Name | Should -Be 'PPLX_TEST_PIPED_KEY' -Because '-RemoveSecret removes secrets, not variables'
+            }
+            finally { $env:PPLX_TEST_PIPED_KEY = $null }
+        }
+
         It 'names the variable, never its value, when the key in it is malformed' {
             $t = New-PplxToken
             $text = ($t.Key | Get-PlainText) + ' tail'

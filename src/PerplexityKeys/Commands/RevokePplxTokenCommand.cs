@@ -74,17 +74,17 @@ public sealed class RevokePplxTokenCommand : KeyInputCmdlet, IDynamicParameters
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        if (RemoveSecret && SecretName is not null && string.IsNullOrEmpty(Vault))
+        if (RemoveSecret && SecretNameGiven is not null && string.IsNullOrEmpty(Vault))
         {
             // SecretManagement removes only from a named vault: refuse before revoking, or the secret would stay behind holding a dead key.
-            WriteItemError(new PplxConfigurationException("-RemoveSecret needs -Vault (SecretManagement removes a secret only from a named vault); nothing was revoked.", "RemoveSecret"), SecretName);
+            WriteItemError(new PplxConfigurationException("-RemoveSecret needs -Vault (SecretManagement removes a secret only from a named vault); nothing was revoked.", "RemoveSecret"), SecretNameGiven);
             return;
         }
 
         ApiKey authorizingKey = _authorizingKey!;
         foreach ((ApiKey key, PplxToken? token) in KeysGiven())
         {
-            object target = (object?)token ?? (object?)SecretName ?? key.Fingerprint;
+            object target = (object?)token ?? (object?)SecretNameGiven ?? key.Fingerprint;
             try
             {
                 Uri baseUri = ResolveBaseUri(token?.BaseUri);
@@ -98,16 +98,16 @@ public sealed class RevokePplxTokenCommand : KeyInputCmdlet, IDynamicParameters
                 Progress.Item($"revoking {key.Fingerprint}");
                 WriteVerbose($"Revoking {key.Fingerprint} at {baseUri}, authorized by {authorizingKey.Fingerprint}.");
                 RevokeOutcome outcome = Run((observer, ct) => client.RevokeTokenAsync(authorizingKey, key, observer, ct));
-                string from = EnvironmentVariable is null ? string.Empty : $" (the key in $env:{OutsideText.EscapeRedacted(EnvironmentVariable)})";
-                Audit([new AuditEntry(SystemClock.UtcNow, "Revoke", "Done") { Vault = Vault, Secret = SecretName, OldFingerprint = key.Fingerprint, Message = $"Revoked{from}, authorized by {authorizingKey.Fingerprint} ({outcome})." }]);
+                string from = EnvironmentVariableGiven is not { } variable ? string.Empty : $" (the key in $env:{EnvironmentKey.Shown(variable)})";
+                Audit([new AuditEntry(SystemClock.UtcNow, "Revoke", "Done") { Vault = Vault, Secret = SecretNameGiven, OldFingerprint = key.Fingerprint, Message = $"Revoked{from}, authorized by {authorizingKey.Fingerprint} ({outcome})." }]);
                 WriteVerbose(outcome == RevokeOutcome.Revoked
                     ? $"Revoked {key.Fingerprint}."
                     : $"Revoked {key.Fingerprint} (an earlier attempt whose answer was lost did it).");
-                if (RemoveSecret && SecretName is not null)
+                if (RemoveSecret && SecretNameGiven is { } secretName)
                 {
-                    VaultFor(Vault).Remove(SecretName);
-                    Audit([new AuditEntry(SystemClock.UtcNow, "RemoveSecret", "Done") { Vault = Vault, Secret = SecretName, OldFingerprint = key.Fingerprint }]);
-                    WriteVerbose(OutsideText.Escape($"Removed '{SecretName}' from vault '{Vault}'."));
+                    VaultFor(Vault).Remove(secretName);
+                    Audit([new AuditEntry(SystemClock.UtcNow, "RemoveSecret", "Done") { Vault = Vault, Secret = secretName, OldFingerprint = key.Fingerprint }]);
+                    WriteVerbose(OutsideText.Escape($"Removed '{secretName}' from vault '{Vault}'."));
                 }
 
                 if (PassThru)
@@ -118,7 +118,7 @@ public sealed class RevokePplxTokenCommand : KeyInputCmdlet, IDynamicParameters
             }
             catch (PplxException e)
             {
-                Audit([new AuditEntry(SystemClock.UtcNow, "Revoke", "Failed") { Vault = Vault, Secret = SecretName, OldFingerprint = key.Fingerprint, Failure = ErrorRecords.FailureId(e), Message = e.Message }]);
+                Audit([new AuditEntry(SystemClock.UtcNow, "Revoke", "Failed") { Vault = Vault, Secret = SecretNameGiven, OldFingerprint = key.Fingerprint, Failure = ErrorRecords.FailureId(e), Message = e.Message }]);
                 WriteItemError(e, target);
             }
         }
