@@ -137,7 +137,7 @@ foreach ($c in $commands) {
         $byValue = [bool]($p.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and $_.ValueFromPipeline })
         $w.WriteStartElement('inputType', $cmd)
         $w.WriteStartElement('type', $dev); $w.WriteElementString('name', $maml, $p.ParameterType.FullName); $w.WriteEndElement()
-        $w.WriteStartElement('description', $maml); $w.WriteElementString('para', $maml, "-$($p.Name), $(if ($byValue) { 'by value' } else { 'by property name (e.g. from Get-SecretInfo)' })."); $w.WriteEndElement()
+        $w.WriteStartElement('description', $maml); $w.WriteElementString('para', $maml, "-$($p.Name), $(if ($byValue) { 'by value' } elseif ($p.Aliases -contains 'Name' -or $p.Aliases -contains 'VaultName') { 'by property name (e.g. from Get-SecretInfo)' } else { 'by property name' })."); $w.WriteEndElement()
         $w.WriteEndElement()
     }
     $w.WriteEndElement()

@@ -17,6 +17,10 @@ internal static class EnvironmentKey
     /// <summary>The variable's name as errors and results show it: escaped, and by fingerprint if it looks like a key.</summary>
     public static string Shown(string variable) => OutsideText.EscapeRedacted(variable);
 
+    /// <summary>The refusal of an environment variable's item piped in where a secret's name is read.</summary>
+    public static PplxConfigurationException PipedItem(string variable) =>
+        new($"'{Shown(variable)}' came from the Environment provider: it names an environment variable, not a secret, so nothing was read or changed.", "EnvironmentVariableName");
+
     /// <summary>The key the variable holds.</summary>
     /// <exception cref="PplxConfigurationException">No key is there (Setting EnvironmentVariable), or the name is not one (EnvironmentVariableName).</exception>
     /// <exception cref="PplxKeyFormatException">The text there cannot be a key.</exception>

@@ -30,7 +30,7 @@ public static class ErrorIds
     /// <summary>-EnvironmentVariable names a variable that is not set, is empty, or holds an unexpanded pipeline macro ("$(NAME)").</summary>
     public const string EnvironmentVariableNotSet = "EnvironmentVariableNotSet";
 
-    /// <summary>-EnvironmentVariable was given text that cannot be a variable's name ('=' or NUL in it), or that looks like a key (its value, not its name).</summary>
+    /// <summary>-EnvironmentVariable was given text that cannot be a variable's name ('=' or NUL in it), or that looks like a key (its value, not its name); or an environment variable's item (Get-ChildItem env:) was piped where a secret's name is read.</summary>
     public const string EnvironmentVariableNameInvalid = "EnvironmentVariableNameInvalid";
 
     /// <summary>Key text that cannot be a key (empty, white space, control characters).</summary>

@@ -58,19 +58,28 @@ public abstract class KeyInputCmdlet : PplxCmdlet
     public string? EnvironmentVariable { get; set; }
 
     /// <summary>
-    /// <para type="description">Bound from the objects piped in, not typed: an environment variable's item (Get-ChildItem env:PPLX_*) comes from the Environment provider, and its Name is then the variable's, read as -EnvironmentVariable, never a secret's.</para>
+    /// <para type="description">Bound from the objects piped in (their provider path), not meant to be typed: an environment variable's item (Get-ChildItem env:) binds its Name as -SecretName too, and is refused (EnvironmentVariableNameInvalid), so no secret that merely shares the variable's name is read, revoked or removed. Pass the name to -EnvironmentVariable instead.</para>
     /// </summary>
-    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = VaultSet, DontShow = true)]
-    public ProviderInfo? PSProvider { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = VaultSet)]
+    public string? PSPath { get; set; }
 
-    /// <summary>The secret named, unless the name piped in is an environment variable's.</summary>
+    /// <summary>The secret named, unless the name came with an environment variable's item (refused by <see cref="KeysGiven"/>).</summary>
     protected string? SecretNameGiven => PipedEnvironmentItem ? null : SecretName;
 
-    /// <summary>The environment variable named: -EnvironmentVariable, or the name of an environment variable's item piped in.</summary>
-    protected string? EnvironmentVariableGiven => EnvironmentVariable ?? (PipedEnvironmentItem ? SecretName : null);
-
-    private bool PipedEnvironmentItem => PSProvider?.Name == "Environment" && SecretName is not null;
+    // The Environment provider's paths ("Microsoft.PowerShell.Core\Environment::NAME"); a path survives Export-Clixml and
+    // remoting, where the item's ProviderInfo does not.
+    private bool PipedEnvironmentItem => SecretName is not null && PSPath is { } path
+        && (path.StartsWith("Environment::", StringComparison.OrdinalIgnoreCase) || path.IndexOf("\\Environment::", StringComparison.OrdinalIgnoreCase) >= 0);
 
     /// <summary>The keys of this ProcessRecord call, each with the token it came in (KeyInputs).</summary>
-    protected IEnumerable<(ApiKey Key, PplxToken? Token)> KeysGiven() => KeyInputs.Of(this, InputObject, Key, SecretNameGiven, Vault, VaultPassword, EnvironmentVariableGiven);
+    protected IEnumerable<(ApiKey Key, PplxToken? Token)> KeysGiven()
+    {
+        if (PipedEnvironmentItem)
+        {
+            WriteItemError(EnvironmentKey.PipedItem(SecretName!), EnvironmentKey.Shown(SecretName!));
+            return [];
+        }
+
+        return KeyInputs.Of(this, InputObject, Key, SecretName, Vault, VaultPassword, EnvironmentVariable);
+    }
 }

@@ -187,22 +187,36 @@ Describe 'Token cmdlets against the emulator' {
             finally { $env:PPLX_TEST_STEP_KEY = $null }
         }
 
-        It 'reads environment variables piped in as items (Get-ChildItem env:), never a secret of the same name' {
+        It 'refuses an environment variable piped in as an item (live, deserialized, or beside -SecretName), never taking a secret of the same name' {
             $null = Initialize-PplxTestWorld $emu
             $t = New-PplxToken -TokenName piped-env
             $other = New-PplxToken -TokenName same-name-in-a-vault
             Set-Secret -Vault Prod -Name PPLX_TEST_PIPED_KEY -Secret $other.Key
             $env:PPLX_TEST_PIPED_KEY = $t.Key | Get-PlainText
+            $clixml = Join-Path ([IO.Path]::GetTempPath()) "pplx-envitem-$([guid]::NewGuid()).xml"
             try {
-                $r = Get-ChildItem env:PPLX_TEST_PIPED_KEY | Test-PplxToken
-                $r.Fingerprint | Should -Be $t.Fingerprint -Because 'the variable was piped in, not the secret'
-                $r.Name | Should -Be 'PPLX_TEST_PIPED_KEY'
-                Get-ChildItem env:PPLX_TEST_PIPED_KEY | Revoke-PplxToken -Vault Prod -RemoveSecret -Force
-                (Get-PplxEmulatorKey $emu $t.Fingerprint).revoked | Should -BeTrue
+                Get-ChildItem env:PPLX_TEST_PIPED_KEY | Export-Clixml -Path $clixml
+                $runs = @(
+                    { Get-ChildItem env:PPLX_TEST_PIPED_KEY | Test-PplxToken }
+                    { Get-ChildItem env:PPLX_TEST_PIPED_KEY | Revoke-PplxToken -Vault Prod -RemoveSecret -Force -PassThru }
+                    { Import-Clixml -Path $clixml | Revoke-PplxToken -Vault Prod -RemoveSecret -Force -PassThru }
+                    { Get-ChildItem env:PPLX_TEST_PIPED_KEY | Revoke-PplxToken -SecretName PPLX_TEST_PIPED_KEY -Vault Prod -Force -PassThru }
+                )
+                foreach ($run in $runs) {
+                    $all = @(& $run 2>&1)
+                    $err = @($all | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
+                    $out = @($all | Where-Object { $_ -isnot [System.Management.Automation.ErrorRecord] })
+                    $out | Should -BeNullOrEmpty -Because "$run reads nothing"
+                    $err.Count | Should -Be 1 -Because "$run"
+                    $err[0].FullyQualifiedErrorId | Should -BeLike 'EnvironmentVariableNameInvalid,*' -Because "$run"
+                    $err[0].TargetObject | Should -Be 'PPLX_TEST_PIPED_KEY'
+                }
                 (Get-PplxEmulatorKey $emu $other.Fingerprint).revoked | Should -BeFalse -Because 'a secret that shares the name is not what was piped'
-                (Get-SecretInfo -Vault Prod -Name PPLX_TEST_PIPED_KEY).Name | Should -Be 'PPLX_TEST_PIPED_KEY' -Because '-RemoveSecret removes secrets, not variables'
+                (Get-PplxEmulatorKey $emu $t.Fingerprint).revoked | Should -BeFalse -Because 'a piped item is refused, not read'
+                (Get-SecretInfo -Vault Prod -Name PPLX_TEST_PIPED_KEY).Name | Should -Be 'PPLX_TEST_PIPED_KEY' -Because '-RemoveSecret removed nothing'
+                (Get-Item env:PPLX_TEST_PIPED_KEY).PSPath | Should -BeLike '*Environment::PPLX_TEST_PIPED_KEY'
             }
-            finally { $env:PPLX_TEST_PIPED_KEY = $null }
+            finally { $env:PPLX_TEST_PIPED_KEY = $null; Remove-Item $clixml -ErrorAction Ignore }
         }
 
         It 'names the variable, never its value, when the key in it is malformed' {

@@ -98,7 +98,7 @@ public sealed class RevokePplxTokenCommand : KeyInputCmdlet, IDynamicParameters
                 Progress.Item($"revoking {key.Fingerprint}");
                 WriteVerbose($"Revoking {key.Fingerprint} at {baseUri}, authorized by {authorizingKey.Fingerprint}.");
                 RevokeOutcome outcome = Run((observer, ct) => client.RevokeTokenAsync(authorizingKey, key, observer, ct));
-                string from = EnvironmentVariableGiven is not { } variable ? string.Empty : $" (the key in $env:{EnvironmentKey.Shown(variable)})";
+                string from = EnvironmentVariable is not { } variable ? string.Empty : $" (the key in $env:{EnvironmentKey.Shown(variable)})";
                 Audit([new AuditEntry(SystemClock.UtcNow, "Revoke", "Done") { Vault = Vault, Secret = SecretNameGiven, OldFingerprint = key.Fingerprint, Message = $"Revoked{from}, authorized by {authorizingKey.Fingerprint} ({outcome})." }]);
                 WriteVerbose(outcome == RevokeOutcome.Revoked
                     ? $"Revoked {key.Fingerprint}."
