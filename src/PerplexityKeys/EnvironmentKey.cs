@@ -1,3 +1,5 @@
+using System.Collections;
+using System.Linq;
 using System.Text.RegularExpressions;
 using PerplexityKeys.Core.Api;
 
@@ -16,6 +18,20 @@ internal static class EnvironmentKey
 
     /// <summary>The variable's name as errors and results show it: escaped, and by fingerprint if it looks like a key.</summary>
     public static string Shown(string variable) => OutsideText.EscapeRedacted(variable);
+
+    /// <summary>
+    /// True when a provider path (PSPath: a string, or several) is the Environment provider's: the part before "::",
+    /// after any module qualifier ("Microsoft.PowerShell.Core\Environment::NAME"), is "Environment" in any case.
+    /// </summary>
+    public static bool IsEnvironmentPath(object? path) => path switch
+    {
+        null => false,
+        PSObject wrapped => IsEnvironmentPath(wrapped.BaseObject),
+        string text => text.IndexOf("::", StringComparison.Ordinal) is var end and > 0
+            && string.Equals(text.Substring(0, end).Split('\\').Last(), "Environment", StringComparison.OrdinalIgnoreCase),
+        IEnumerable many => many.Cast<object?>().Any(IsEnvironmentPath),
+        _ => false,
+    };
 
     /// <summary>The refusal of an environment variable's item piped in where a secret's name is read.</summary>
     public static PplxConfigurationException PipedItem(string variable) =>

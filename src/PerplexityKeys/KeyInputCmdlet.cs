@@ -61,15 +61,23 @@ public abstract class KeyInputCmdlet : PplxCmdlet
     /// <para type="description">Bound from the objects piped in (their provider path), not meant to be typed: an environment variable's item (Get-ChildItem env:) binds its Name as -SecretName too, and is refused (EnvironmentVariableNameInvalid), so no secret that merely shares the variable's name is read, revoked or removed. Pass the name to -EnvironmentVariable instead.</para>
     /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = VaultSet)]
-    public string? PSPath { get; set; }
+    public object? PSPath { get; set; }
 
     /// <summary>The secret named, unless the name came with an environment variable's item (refused by <see cref="KeysGiven"/>).</summary>
     protected string? SecretNameGiven => PipedEnvironmentItem ? null : SecretName;
 
-    // The Environment provider's paths ("Microsoft.PowerShell.Core\Environment::NAME"); a path survives Export-Clixml and
-    // remoting, where the item's ProviderInfo does not.
-    private bool PipedEnvironmentItem => SecretName is not null && PSPath is { } path
-        && (path.StartsWith("Environment::", StringComparison.OrdinalIgnoreCase) || path.IndexOf("\\Environment::", StringComparison.OrdinalIgnoreCase) >= 0);
+    // By the item's provider path, which survives Export-Clixml and remoting (its ProviderInfo does not).
+    private bool PipedEnvironmentItem => SecretName is not null && EnvironmentKey.IsEnvironmentPath(PSPath);
+
+    /// <summary>-PSPath typed (or set by $PSDefaultParameterValues) would keep the pipeline's value from binding, and with it
+    /// the check above: refused before anything is done.</summary>
+    private protected override void BeforeBegin()
+    {
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(PSPath)))
+        {
+            Fail(new PplxConfigurationException("-PSPath binds only from the objects piped in; nothing was done.", "PSPath"), null);
+        }
+    }
 
     /// <summary>The keys of this ProcessRecord call, each with the token it came in (KeyInputs).</summary>
     protected IEnumerable<(ApiKey Key, PplxToken? Token)> KeysGiven()

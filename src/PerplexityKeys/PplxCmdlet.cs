@@ -126,6 +126,7 @@ public abstract partial class PplxCmdlet : CiLoggedCmdlet, IDisposable
     /// views (see TokenSerialization, FormatViews), then the command's own <see cref="Begin"/> runs.</summary>
     protected sealed override void BeginProcessing()
     {
+        BeforeBegin();
         TokenSerialization.EnsureApplied(this);
         if (WritesViewedObjects)
         {
@@ -133,6 +134,11 @@ public abstract partial class PplxCmdlet : CiLoggedCmdlet, IDisposable
         }
 
         Begin();
+    }
+
+    /// <summary>A kind of command's checks of what was bound on the command line, before anything else (KeyInputCmdlet).</summary>
+    private protected virtual void BeforeBegin()
+    {
     }
 
     /// <summary>The command's own BeginProcessing.</summary>

@@ -59,4 +59,23 @@ public sealed class EnvironmentKeyTests : IDisposable
         Assert.Equal("EnvironmentVariableName", e.Setting);
         Assert.False(e.Message.Contains('\0'), "a NUL reaches no message");
     }
+
+    [Theory]
+    [InlineData(@"Microsoft.PowerShell.Core\Environment::PPLX_KEY", true)]
+    [InlineData(@"microsoft.powershell.core\ENVIRONMENT::PPLX_KEY", true)]
+    [InlineData("Environment::PPLX_KEY", true)]
+    [InlineData(@"Microsoft.PowerShell.Core\FileSystem::/tmp/a\Environment::b", false)]
+    [InlineData(@"Microsoft.PowerShell.Core\FileSystem::/home/me/PPLX_KEY", false)]
+    [InlineData("Env:PPLX_KEY", false)]
+    [InlineData("", false)]
+    [InlineData(null, false)]
+    public void IsEnvironmentPath_KnowsTheEnvironmentProvidersPaths(string? path, bool expected) =>
+        Assert.Equal(expected, EnvironmentKey.IsEnvironmentPath(path));
+
+    [Fact]
+    public void IsEnvironmentPath_LooksAtEveryPathOfAnArray()
+    {
+        Assert.True(EnvironmentKey.IsEnvironmentPath(new object[] { @"Microsoft.PowerShell.Core\FileSystem::/x", @"Microsoft.PowerShell.Core\Environment::X" }));
+        Assert.False(EnvironmentKey.IsEnvironmentPath(new object[] { @"Microsoft.PowerShell.Core\FileSystem::/x" }));
+    }
 }

@@ -188,6 +188,7 @@ Describe 'Token cmdlets against the emulator' {
         }
 
         It 'refuses an environment variable piped in as an item (live, deserialized, or beside -SecretName), never taking a secret of the same name' {
+            $ErrorActionPreference = 'Continue'   # the suite runs under Stop, which would hold the item errors and throw them
             $null = Initialize-PplxTestWorld $emu
             $t = New-PplxToken -TokenName piped-env
             $other = New-PplxToken -TokenName same-name-in-a-vault
@@ -198,6 +199,8 @@ Describe 'Token cmdlets against the emulator' {
                 Get-ChildItem env:PPLX_TEST_PIPED_KEY | Export-Clixml -Path $clixml
                 $runs = @(
                     { Get-ChildItem env:PPLX_TEST_PIPED_KEY | Test-PplxToken }
+                    { Import-Clixml -Path $clixml | Test-PplxToken }
+                    { [pscustomobject]@{ Name = 'PPLX_TEST_PIPED_KEY'; PSPath = 'Environment::PPLX_TEST_PIPED_KEY' } | Revoke-PplxToken -Vault Prod -Force }
                     { Get-ChildItem env:PPLX_TEST_PIPED_KEY | Revoke-PplxToken -Vault Prod -RemoveSecret -Force -PassThru }
                     { Import-Clixml -Path $clixml | Revoke-PplxToken -Vault Prod -RemoveSecret -Force -PassThru }
                     { Get-ChildItem env:PPLX_TEST_PIPED_KEY | Revoke-PplxToken -SecretName PPLX_TEST_PIPED_KEY -Vault Prod -Force -PassThru }
@@ -211,7 +214,10 @@ Describe 'Token cmdlets against the emulator' {
                     $err[0].FullyQualifiedErrorId | Should -BeLike 'EnvironmentVariableNameInvalid,*' -Because "$run"
                     $err[0].TargetObject | Should -Be 'PPLX_TEST_PIPED_KEY'
                 }
+                { Get-ChildItem env:PPLX_TEST_PIPED_KEY | Revoke-PplxToken -Vault Prod -PSPath x -RemoveSecret -Force } | Should -Throw -ErrorId 'ParameterCombinationInvalid,PerplexityKeys.Commands.RevokePplxTokenCommand'
                 (Get-PplxEmulatorKey $emu $other.Fingerprint).revoked | Should -BeFalse -Because 'a secret that shares the name is not what was piped'
+                $file = [pscustomobject]@{ Name = 'PPLX_TEST_PIPED_KEY'; PSPath = 'Microsoft.PowerShell.Core\FileSystem::/tmp/PPLX_TEST_PIPED_KEY' }
+                ($file | Test-PplxToken -Vault Prod).Fingerprint | Should -Be $other.Fingerprint -Because 'an item of another provider names a secret, as before'
                 (Get-PplxEmulatorKey $emu $t.Fingerprint).revoked | Should -BeFalse -Because 'a piped item is refused, not read'
                 (Get-SecretInfo -Vault Prod -Name PPLX_TEST_PIPED_KEY).Name | Should -Be 'PPLX_TEST_PIPED_KEY' -Because '-RemoveSecret removed nothing'
                 (Get-Item env:PPLX_TEST_PIPED_KEY).PSPath | Should -BeLike '*Environment::PPLX_TEST_PIPED_KEY'
