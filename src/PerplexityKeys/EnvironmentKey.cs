@@ -1,6 +1,5 @@
 using System.Collections;
 using System.Linq;
-using System.Text.RegularExpressions;
 using PerplexityKeys.Core.Api;
 
 namespace PerplexityKeys;
@@ -14,7 +13,7 @@ namespace PerplexityKeys;
 /// </summary>
 internal static class EnvironmentKey
 {
-    private static readonly Regex UnexpandedMacro = new(@"^\$\([^()]*\)$", RegexOptions.CultureInvariant);
+    private static readonly char[] Parentheses = ['(', ')'];
 
     /// <summary>The variable's name as errors and results show it: escaped, and by fingerprint if it looks like a key.</summary>
     public static string Shown(string variable) => OutsideText.EscapeRedacted(variable);
@@ -32,6 +31,10 @@ internal static class EnvironmentKey
         IEnumerable many => many.Cast<object?>().Any(IsEnvironmentPath),
         _ => false,
     };
+
+    // "$(NAME)" and nothing else: no parenthesis between the opening "$(" and the closing one at the end.
+    private static bool IsUnexpandedMacro(string text) =>
+        text.StartsWith("$(", StringComparison.Ordinal) && text.IndexOfAny(Parentheses, 2) == text.Length - 1 && text[text.Length - 1] == ')';
 
     /// <summary>The refusal of an environment variable's item piped in where a secret's name is read.</summary>
     public static PplxConfigurationException PipedItem(string variable) =>
@@ -56,7 +59,7 @@ internal static class EnvironmentKey
         string text = Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value
             ? value
             : throw new PplxConfigurationException($"The environment variable '{shown}' is not set, or is empty: it holds no key to use.", "EnvironmentVariable");
-        if (UnexpandedMacro.IsMatch(text))
+        if (IsUnexpandedMacro(text))
         {
             throw new PplxConfigurationException($"The environment variable '{shown}' holds '{OutsideText.EscapeRedacted(text)}', a pipeline variable that was never defined (Azure Pipelines leaves the macro as it is): it holds no key to use.", "EnvironmentVariable");
         }

@@ -58,32 +58,24 @@ internal static class KeyInputs
     }
 
     /// <summary>The key in the environment variable (EnvironmentKey); an item error, naming the variable and never its value, when there is none.</summary>
-    private static ApiKey? FromEnvironment(PplxCmdlet cmdlet, string variable)
+    private static ApiKey? FromEnvironment(PplxCmdlet cmdlet, string variable) =>
+        Checked(cmdlet, () => EnvironmentKey.Read(variable), _ => EnvironmentKey.Shown(variable));
+
+    private static ApiKey? ToApiKey(PplxCmdlet cmdlet, SecureString secure, object? target) =>
+        Checked(cmdlet, () => ApiKey.FromSecureString(secure), e => target ?? (e as PplxKeyFormatException)?.Fingerprint ?? "(a key)");
+
+    /// <summary>The key <paramref name="read"/> gives, with a warning if its shape is odd; an item error when there is none.</summary>
+    private static ApiKey? Checked(PplxCmdlet cmdlet, Func<ApiKey> read, Func<PplxException, object> targetOf)
     {
         try
         {
-            ApiKey key = EnvironmentKey.Read(variable);
+            ApiKey key = read();
             cmdlet.WarnOnOddShape(key);
             return key;
         }
         catch (PplxException e)
         {
-            cmdlet.WriteItemError(e, EnvironmentKey.Shown(variable));
-            return null;
-        }
-    }
-
-    private static ApiKey? ToApiKey(PplxCmdlet cmdlet, SecureString secure, object? target)
-    {
-        try
-        {
-            ApiKey key = ApiKey.FromSecureString(secure);
-            cmdlet.WarnOnOddShape(key);
-            return key;
-        }
-        catch (PplxKeyFormatException e)
-        {
-            cmdlet.WriteItemError(e, target ?? e.Fingerprint ?? "(a key)");
+            cmdlet.WriteItemError(e, targetOf(e));
             return null;
         }
     }
